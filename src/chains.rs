@@ -1,0 +1,346 @@
+//! The data photo of regional dementia chains: one record per chain per period (DESIGN.md §2)
+//! and the rates derived per chain: person-years, exit hazards, duration, inflow rate, uptake,
+//! caseload, waiting share and flow imbalance.
+
+use std::path::PathBuf;
+
+/// A calendar date as read from ISO `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl Date {
+    /// Parse `YYYY-MM-DD`.
+    ///
+    /// # Errors
+    /// When the text is not a valid calendar date.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let bad = || format!("\"{s}\" is not a date; write it as YYYY-MM-DD");
+        let mut parts = s.trim().splitn(3, '-');
+        let (y, m, d) = (parts.next(), parts.next(), parts.next());
+        let (Some(y), Some(m), Some(d)) = (y, m, d) else {
+            return Err(bad());
+        };
+        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+            return Err(bad());
+        }
+        let (year, month, day) = (
+            y.parse::<i32>().map_err(|_| bad())?,
+            m.parse::<u32>().map_err(|_| bad())?,
+            d.parse::<u32>().map_err(|_| bad())?,
+        );
+        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+            return Err(bad());
+        }
+        Ok(Date { year, month, day })
+    }
+
+    /// Days since 0000-03-01 (proleptic Gregorian), for differences.
+    pub fn day_number(&self) -> i64 {
+        let (y, m) = if self.month <= 2 {
+            (self.year as i64 - 1, self.month as i64 + 9)
+        } else {
+            (self.year as i64, self.month as i64 - 3)
+        };
+        365 * y + y / 4 - y / 100 + y / 400 + (153 * m + 2) / 5 + self.day as i64 - 1
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days per year in the rates.
+pub const DAYS_PER_YEAR: f64 = 365.25;
+
+/// One chain, one period: a row of the data photo.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChainRecord {
+    /// File and line the record came from, for messages.
+    pub source: PathBuf,
+    pub line: usize,
+    pub chain: String,
+    pub period_start: Date,
+    /// Inclusive: a quarter runs from 01-01 to 03-31.
+    pub period_end: Date,
+    pub population_65plus: f64,
+    pub clients_start: f64,
+    pub clients_end: f64,
+    pub inflow: f64,
+    pub outflow_death: f64,
+    pub outflow_institution: f64,
+    pub outflow_other: f64,
+    pub waiting_end: f64,
+    pub fte: f64,
+}
+
+impl ChainRecord {
+    /// Length of the period in years (end inclusive).
+    pub fn years(&self) -> f64 {
+        (self.period_end.day_number() - self.period_start.day_number() + 1) as f64 / DAYS_PER_YEAR
+    }
+
+    /// `clients_end − (clients_start + inflow − outflow)`: zero when the flows add up.
+    pub fn imbalance(&self) -> f64 {
+        self.clients_end
+            - (self.clients_start + self.inflow
+                - self.outflow_death
+                - self.outflow_institution
+                - self.outflow_other)
+    }
+}
+
+/// Derived rates of one chain (rates per year).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChainRates {
+    pub chain: String,
+    pub periods: usize,
+    pub years: f64,
+    pub population_65plus: f64,
+    /// People with dementia living at home in the chain's region (at the scenario's central values).
+    pub at_home: f64,
+    pub person_years: f64,
+    /// Time-weighted mean number of clients.
+    pub mean_clients: f64,
+    pub inflow: f64,
+    pub outflow_death: f64,
+    pub outflow_institution: f64,
+    pub outflow_other: f64,
+    pub uptake: f64,
+    pub inflow_rate: f64,
+    pub hazard_death: f64,
+    pub hazard_institution: f64,
+    pub hazard_other: f64,
+    pub mean_duration_years: f64,
+    pub caseload: f64,
+    pub waiting_share: f64,
+    /// Sum over periods of `clients_end − (clients_start + inflow − outflow)`.
+    pub flow_imbalance: f64,
+    /// Largest |imbalance| of one period as a share of the mean clients.
+    pub max_period_imbalance_share: f64,
+    /// Sum of `waiting_end` and `clients_end` over periods (for the pooled waiting share).
+    pub waiting_end_total: f64,
+    pub clients_end_total: f64,
+    pub fte_total: f64,
+}
+
+/// Why a chain's data photo cannot be used.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ChainsError {
+    #[error("{file}: line {line}: chain {chain}: flows do not add up: clients_end {clients_end} but clients_start + inflow - outflow = {expected} ({share:.1}% of its mean clients, tolerance {tolerance:.1}%); correct the counts or raise pooling.max_flow_imbalance")]
+    Imbalance {
+        file: PathBuf,
+        line: usize,
+        chain: String,
+        clients_end: f64,
+        expected: f64,
+        share: f64,
+        tolerance: f64,
+    },
+    #[error("{file}: line {line}: chain {chain}: period {start}..{end} overlaps the chain's previous period; give each period once")]
+    Overlap {
+        file: PathBuf,
+        line: usize,
+        chain: String,
+        start: Date,
+        end: Date,
+    },
+    #[error("{file}: chain {chain} has no clients in any period, so none of its rates exist; remove it")]
+    NoClients { file: PathBuf, chain: String },
+    #[error("no chain records: the data photo is empty")]
+    Empty,
+}
+
+/// Derive per-chain rates. `at_home_per_65plus` turns a region's inhabitants 65+ into people
+/// with dementia living at home (national crude 65+ prevalence × share at home, central values).
+/// `max_imbalance` is the tolerance for a period's flow imbalance as a share of mean clients.
+///
+/// # Errors
+/// A period whose flows do not add up beyond the tolerance, overlapping periods, or a chain
+/// without clients.
+pub fn derive_rates(
+    records: &[ChainRecord],
+    at_home_per_65plus: f64,
+    max_imbalance: f64,
+) -> Result<Vec<ChainRates>, ChainsError> {
+    if records.is_empty() {
+        return Err(ChainsError::Empty);
+    }
+    // Chains in order of first appearance, so output follows the input.
+    let mut names: Vec<&str> = Vec::new();
+    for r in records {
+        if !names.contains(&r.chain.as_str()) {
+            names.push(&r.chain);
+        }
+    }
+    let mut out = Vec::with_capacity(names.len());
+    for name in names {
+        let mut rows: Vec<&ChainRecord> = records.iter().filter(|r| r.chain == name).collect();
+        rows.sort_by_key(|r| r.period_start);
+        for pair in rows.windows(2) {
+            if pair[1].period_start <= pair[0].period_end {
+                return Err(ChainsError::Overlap {
+                    file: pair[1].source.clone(),
+                    line: pair[1].line,
+                    chain: name.to_string(),
+                    start: pair[1].period_start,
+                    end: pair[1].period_end,
+                });
+            }
+        }
+        let sum = |f: fn(&ChainRecord) -> f64| rows.iter().map(|r| f(r)).sum::<f64>();
+        let years = sum(ChainRecord::years);
+        let person_years = sum(|r| (r.clients_start + r.clients_end) / 2.0 * r.years());
+        if person_years <= 0.0 {
+            return Err(ChainsError::NoClients {
+                file: rows[0].source.clone(),
+                chain: name.to_string(),
+            });
+        }
+        let mean_clients = person_years / years;
+        for r in &rows {
+            let share = r.imbalance().abs() / mean_clients;
+            if share > max_imbalance {
+                return Err(ChainsError::Imbalance {
+                    file: r.source.clone(),
+                    line: r.line,
+                    chain: name.to_string(),
+                    clients_end: r.clients_end,
+                    expected: r.clients_end - r.imbalance(),
+                    share: share * 100.0,
+                    tolerance: max_imbalance * 100.0,
+                });
+            }
+        }
+        let population_65plus = sum(|r| r.population_65plus * r.years()) / years;
+        let at_home = population_65plus * at_home_per_65plus;
+        let (death, inst, other, inflow) = (
+            sum(|r| r.outflow_death),
+            sum(|r| r.outflow_institution),
+            sum(|r| r.outflow_other),
+            sum(|r| r.inflow),
+        );
+        let (hd, hi, ho) = (
+            death / person_years,
+            inst / person_years,
+            other / person_years,
+        );
+        let clients_end_total = sum(|r| r.clients_end);
+        let fte_total = sum(|r| r.fte);
+        let waiting_end_total = sum(|r| r.waiting_end);
+        out.push(ChainRates {
+            chain: name.to_string(),
+            periods: rows.len(),
+            years,
+            population_65plus,
+            at_home,
+            person_years,
+            mean_clients,
+            inflow,
+            outflow_death: death,
+            outflow_institution: inst,
+            outflow_other: other,
+            uptake: mean_clients / at_home,
+            inflow_rate: inflow / (at_home * years),
+            hazard_death: hd,
+            hazard_institution: hi,
+            hazard_other: ho,
+            mean_duration_years: 1.0 / (hd + hi + ho),
+            caseload: if fte_total > 0.0 {
+                clients_end_total / fte_total
+            } else {
+                f64::NAN
+            },
+            waiting_share: if clients_end_total > 0.0 {
+                waiting_end_total / clients_end_total
+            } else {
+                0.0
+            },
+            flow_imbalance: sum(ChainRecord::imbalance),
+            max_period_imbalance_share: rows
+                .iter()
+                .map(|r| r.imbalance().abs() / mean_clients)
+                .fold(0.0, f64::max),
+            waiting_end_total,
+            clients_end_total,
+            fte_total,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(chain: &str, start: &str, end: &str, cs: f64, inflow: f64, out: [f64; 3]) -> ChainRecord {
+        ChainRecord {
+            source: "t.csv".into(),
+            line: 2,
+            chain: chain.into(),
+            period_start: Date::parse(start).unwrap(),
+            period_end: Date::parse(end).unwrap(),
+            population_65plus: 10_000.0,
+            clients_start: cs,
+            clients_end: cs + inflow - out.iter().sum::<f64>(),
+            inflow,
+            outflow_death: out[0],
+            outflow_institution: out[1],
+            outflow_other: out[2],
+            waiting_end: 3.0,
+            fte: 2.0,
+        }
+    }
+
+    #[test]
+    fn dates_count_days_inclusively() {
+        let r = record("a", "2016-01-01", "2016-12-31", 100.0, 0.0, [0.0; 3]);
+        assert!((r.years() - 366.0 / DAYS_PER_YEAR).abs() < 1e-12);
+        assert!(Date::parse("2017-02-29").is_err());
+        assert!(Date::parse("2016-02-29").is_ok());
+        assert!(Date::parse("16-02-01").is_err());
+    }
+
+    #[test]
+    fn rates_follow_their_definitions() {
+        let recs = vec![
+            record("a", "2017-01-01", "2017-06-30", 100.0, 20.0, [5.0, 4.0, 1.0]),
+            record("a", "2017-07-01", "2017-12-31", 110.0, 10.0, [6.0, 3.0, 1.0]),
+        ];
+        let rates = derive_rates(&recs, 0.05, 0.05).unwrap();
+        let a = &rates[0];
+        let y1 = recs[0].years();
+        let y2 = recs[1].years();
+        let t = 105.0 * y1 + 110.0 * y2;
+        assert!((a.person_years - t).abs() < 1e-9);
+        assert!((a.hazard_death - 11.0 / t).abs() < 1e-12);
+        assert!((a.at_home - 500.0).abs() < 1e-9);
+        assert!((a.uptake - t / (y1 + y2) / 500.0).abs() < 1e-12);
+        assert!((a.inflow_rate - 30.0 / (500.0 * (y1 + y2))).abs() < 1e-12);
+        assert!((a.caseload - (110.0 + 110.0) / 4.0).abs() < 1e-12);
+        assert_eq!(a.flow_imbalance, 0.0);
+    }
+
+    #[test]
+    fn imbalance_beyond_tolerance_names_file_line_and_chain() {
+        let mut r = record("north", "2017-01-01", "2017-03-31", 100.0, 10.0, [1.0, 1.0, 1.0]);
+        r.clients_end += 20.0;
+        let err = derive_rates(&[r], 0.05, 0.05).unwrap_err().to_string();
+        assert!(err.starts_with("t.csv: line 2: chain north: flows do not add up"), "{err}");
+    }
+}

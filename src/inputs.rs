@@ -1,0 +1,354 @@
+//! Reading the input tables (population, prevalence, chain data photos, national actuals) from
+//! CSV with polars, validated field by field so every error names its file, line and column.
+//! This is an edge of the library: the engine never reads files itself.
+
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+
+use crate::chains::{ChainRecord, Date};
+use crate::epidemiology::{Population, Prevalence, PrevalenceBand, Sex, OLDEST_AGE};
+use crate::scenario::Scenario;
+use crate::simulate::{Actual, Inputs};
+
+/// A bad input file.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum InputError {
+    #[error("{path}: {message}")]
+    File { path: PathBuf, message: String },
+    #[error("{path}: line {line}: {message}")]
+    Line {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+}
+
+/// A CSV read as text: header names and the cells of each row (None for empty cells).
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub path: PathBuf,
+    pub columns: Vec<String>,
+    cells: Vec<Vec<Option<String>>>,
+}
+
+impl Table {
+    /// Read a CSV with a header, every column as text.
+    ///
+    /// # Errors
+    /// A missing file, or a file polars cannot parse as CSV.
+    pub fn read(path: &Path) -> Result<Table, InputError> {
+        let file_err = |message: String| InputError::File {
+            path: path.to_path_buf(),
+            message,
+        };
+        if !path.is_file() {
+            return Err(file_err(
+                "file not found; check the path (scenario data paths are relative to the scenario file)".into(),
+            ));
+        }
+        let df = CsvReadOptions::default()
+            .with_has_header(true)
+            .with_infer_schema_length(Some(0))
+            .try_into_reader_with_file_path(Some(path.to_path_buf()))
+            .and_then(|r| r.finish())
+            .map_err(|e| file_err(format!("cannot read as CSV: {}", first_line(&e.to_string()))))?;
+        let columns: Vec<String> = df
+            .get_column_names()
+            .iter()
+            .map(|c| c.trim().to_string())
+            .collect();
+        let mut cells = vec![Vec::with_capacity(columns.len()); df.height()];
+        for col in df.columns() {
+            let s = col
+                .str()
+                .map_err(|e| file_err(format!("cannot read as text: {}", first_line(&e.to_string()))))?;
+            for (row, v) in s.iter().enumerate() {
+                cells[row].push(v.map(|v| v.trim().to_string()).filter(|v| !v.is_empty()));
+            }
+        }
+        Ok(Table {
+            path: path.to_path_buf(),
+            columns,
+            cells,
+        })
+    }
+
+    /// Number of data rows.
+    pub fn rows(&self) -> usize {
+        self.cells.len()
+    }
+
+    /// The line in the file of data row `row` (the header is line 1).
+    pub fn line(&self, row: usize) -> usize {
+        row + 2
+    }
+
+    /// Index of each required column.
+    ///
+    /// # Errors
+    /// The first missing column, listing what the file has.
+    pub fn require(&self, required: &[&str]) -> Result<Vec<usize>, InputError> {
+        required
+            .iter()
+            .map(|name| {
+                self.columns.iter().position(|c| c == name).ok_or_else(|| InputError::File {
+                    path: self.path.clone(),
+                    message: format!(
+                        "missing column `{name}`; the header must contain {} (found: {})",
+                        required.join(", "),
+                        self.columns.join(", ")
+                    ),
+                })
+            })
+            .collect()
+    }
+
+    fn error(&self, row: usize, message: String) -> InputError {
+        InputError::Line {
+            path: self.path.clone(),
+            line: self.line(row),
+            message,
+        }
+    }
+
+    /// Text of a cell, required.
+    pub fn text(&self, row: usize, col: usize) -> Result<&str, InputError> {
+        self.cells[row][col].as_deref().ok_or_else(|| {
+            self.error(row, format!("`{}` is empty; give a value", self.columns[col]))
+        })
+    }
+
+    /// A number, required, finite.
+    pub fn number(&self, row: usize, col: usize) -> Result<f64, InputError> {
+        let t = self.text(row, col)?;
+        t.parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .ok_or_else(|| {
+                self.error(
+                    row,
+                    format!("`{}` is \"{t}\", not a number", self.columns[col]),
+                )
+            })
+    }
+
+    /// A count: a number that is not negative.
+    pub fn count(&self, row: usize, col: usize) -> Result<f64, InputError> {
+        let v = self.number(row, col)?;
+        if v < 0.0 {
+            return Err(self.error(
+                row,
+                format!("`{}` is {v}, but a count cannot be negative", self.columns[col]),
+            ));
+        }
+        Ok(v)
+    }
+
+    /// An ISO date.
+    pub fn date(&self, row: usize, col: usize) -> Result<Date, InputError> {
+        let t = self.text(row, col)?;
+        Date::parse(t).map_err(|m| self.error(row, format!("`{}`: {m}", self.columns[col])))
+    }
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or(s).trim().to_string()
+}
+
+fn sex(table: &Table, row: usize, col: usize) -> Result<Sex, InputError> {
+    match table.text(row, col)? {
+        "M" | "m" | "male" | "man" => Ok(Sex::Male),
+        "F" | "f" | "V" | "v" | "female" | "vrouw" => Ok(Sex::Female),
+        other => Err(table.error(row, format!("`sex` is \"{other}\"; use M or F"))),
+    }
+}
+
+/// Read the CBS population table: `year, sex, age, population`.
+///
+/// # Errors
+/// Missing columns and bad cells, with their line.
+pub fn read_population(path: &Path) -> Result<Population, InputError> {
+    let t = Table::read(path)?;
+    let c = t.require(&["year", "sex", "age", "population"])?;
+    let mut pop = Population::default();
+    for row in 0..t.rows() {
+        let year = t.number(row, c[0])?;
+        let age = t.count(row, c[2])?;
+        if year.fract() != 0.0 || age.fract() != 0.0 {
+            return Err(t.error(row, "`year` and `age` must be whole numbers".into()));
+        }
+        let sex = sex(&t, row, c[1])?;
+        let count = t.count(row, c[3])?;
+        pop.add(year as i32, sex, (age as usize).min(OLDEST_AGE), count);
+    }
+    if t.rows() == 0 {
+        return Err(InputError::File {
+            path: path.to_path_buf(),
+            message: "no rows".into(),
+        });
+    }
+    Ok(pop)
+}
+
+/// Read prevalence bands: `age_min, age_max, sex, prevalence_percent` (empty `age_max` = open).
+///
+/// # Errors
+/// Missing columns, bad cells, overlapping bands.
+pub fn read_prevalence(path: &Path) -> Result<Prevalence, InputError> {
+    let t = Table::read(path)?;
+    let c = t.require(&["age_min", "age_max", "sex", "prevalence_percent"])?;
+    let mut bands = Vec::new();
+    for row in 0..t.rows() {
+        let age_min = t.count(row, c[0])? as usize;
+        let age_max = match t.cells[row][c[1]] {
+            None => None,
+            Some(_) => Some(t.count(row, c[1])? as usize),
+        };
+        let rate = t.count(row, c[3])? / 100.0;
+        if rate > 1.0 {
+            return Err(t.error(row, "`prevalence_percent` is above 100".into()));
+        }
+        bands.push(PrevalenceBand {
+            age_min,
+            age_max,
+            sex: sex(&t, row, c[2])?,
+            rate,
+        });
+    }
+    Prevalence::new(bands).map_err(|message| InputError::File {
+        path: path.to_path_buf(),
+        message,
+    })
+}
+
+/// The columns of a chain data photo (DESIGN.md §2), in order.
+pub const CHAIN_COLUMNS: [&str; 12] = [
+    "chain",
+    "period_start",
+    "period_end",
+    "population_65plus",
+    "clients_start",
+    "clients_end",
+    "inflow",
+    "outflow_death",
+    "outflow_institution",
+    "outflow_other",
+    "waiting_end",
+    "fte",
+];
+
+/// Read one chain data photo.
+///
+/// # Errors
+/// Missing columns, empty, non-numeric or negative counts, bad dates, a period that ends
+/// before it starts, each with file and line.
+pub fn read_chains(path: &Path) -> Result<Vec<ChainRecord>, InputError> {
+    let t = Table::read(path)?;
+    let c = t.require(&CHAIN_COLUMNS)?;
+    let mut out = Vec::with_capacity(t.rows());
+    for row in 0..t.rows() {
+        let period_start = t.date(row, c[1])?;
+        let period_end = t.date(row, c[2])?;
+        if period_end < period_start {
+            return Err(t.error(
+                row,
+                format!("period_end {period_end} is before period_start {period_start}; swap them or fix the dates"),
+            ));
+        }
+        let population_65plus = t.count(row, c[3])?;
+        if population_65plus == 0.0 {
+            return Err(t.error(row, "`population_65plus` is 0; give the region's inhabitants aged 65 and over".into()));
+        }
+        out.push(ChainRecord {
+            source: path.to_path_buf(),
+            line: t.line(row),
+            chain: t.text(row, c[0])?.to_string(),
+            period_start,
+            period_end,
+            population_65plus,
+            clients_start: t.count(row, c[4])?,
+            clients_end: t.count(row, c[5])?,
+            inflow: t.count(row, c[6])?,
+            outflow_death: t.count(row, c[7])?,
+            outflow_institution: t.count(row, c[8])?,
+            outflow_other: t.count(row, c[9])?,
+            waiting_end: t.count(row, c[10])?,
+            fte: t.count(row, c[11])?,
+        });
+    }
+    if out.is_empty() {
+        return Err(InputError::File {
+            path: path.to_path_buf(),
+            message: "no chain records below the header".into(),
+        });
+    }
+    Ok(out)
+}
+
+/// Read national actuals: `metric, date, value, source` (other columns are kept for people).
+///
+/// # Errors
+/// Missing columns and bad cells.
+pub fn read_actuals(path: &Path) -> Result<Vec<Actual>, InputError> {
+    let t = Table::read(path)?;
+    let c = t.require(&["metric", "date", "value", "source"])?;
+    (0..t.rows())
+        .map(|row| {
+            Ok(Actual {
+                metric: t.text(row, c[0])?.to_string(),
+                date: t.date(row, c[1])?,
+                value: t.number(row, c[2])?,
+                source: t.text(row, c[3])?.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// Read every input a scenario names. Chain files are concatenated; a chain id may appear in
+/// one file only.
+///
+/// # Errors
+/// The first bad file.
+pub fn read_inputs(scenario: &Scenario) -> Result<Inputs, InputError> {
+    let population = read_population(&scenario.data.population)?;
+    let prevalence = read_prevalence(&scenario.data.prevalence)?;
+    let mut chains: Vec<ChainRecord> = Vec::new();
+    for path in &scenario.data.chains {
+        let records = read_chains(path)?;
+        if let Some(clash) = records
+            .iter()
+            .find(|r| chains.iter().any(|c| c.chain == r.chain && c.source != r.source))
+        {
+            return Err(InputError::Line {
+                path: path.clone(),
+                line: clash.line,
+                message: format!(
+                    "chain `{}` also appears in another chain file; give each chain a unique id",
+                    clash.chain
+                ),
+            });
+        }
+        chains.extend(records);
+    }
+    let actuals = match &scenario.data.actuals {
+        Some(p) => read_actuals(p)?,
+        None => Vec::new(),
+    };
+    Ok(Inputs {
+        population,
+        prevalence,
+        chains,
+        actuals,
+    })
+}
+
+/// Paths of every input file of a scenario, for the manifest.
+pub fn input_files(scenario: &Scenario) -> Vec<PathBuf> {
+    let d = &scenario.data;
+    let mut files = vec![d.population.clone(), d.prevalence.clone()];
+    files.extend(d.chains.iter().cloned());
+    files.extend(d.actuals.iter().cloned());
+    files
+}

@@ -1,0 +1,450 @@
+//! The `omvang` command line: a thin layer that reads scenarios and data, runs the engine and
+//! writes the outputs. Exit codes: 0 success, 2 bad input or usage, 1 internal error.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Instant, SystemTime};
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+
+use omvang::outputs::{self, Artifact, HashedFile, Manifest};
+use omvang::simulate::{self, Metric, Model};
+use omvang::{inputs, scenario, synthetic};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "omvang",
+    version,
+    about = "How much dementia case management the Netherlands needs, what it costs and where the waiting lists go",
+    long_about = "omvang extrapolates the data photo (inflow and outflow) of regional dementia chains to the \
+national scale with a random-effects model and a Monte Carlo simulation, and projects case-management \
+volume, need under the Zorgstandaard Dementie, waiting lists, FTE and costs month by month.",
+    after_help = "Examples:\n  omvang run scenarios/baseline.toml\n  omvang run scenarios/*.toml --iterations 500 --out output\n  omvang chains data/chains/illustrative_chains.csv\n  omvang generate-chains --seed 2018 --out data/chains/illustrative_chains.csv"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run one or more scenarios: pooled chain rates, Monte Carlo extrapolation and projection.
+    #[command(after_help = "Examples:\n  omvang run scenarios/baseline.toml\n  omvang run scenarios/baseline.toml --set run.iterations=500 --set parameters.caseload=50\n  omvang run scenarios/baseline.toml --chains my_chains.csv --out results\n\nWrites <out>/<scenario name>/: summary.csv, monthly.csv, chains.csv, pooling.csv, draws.parquet, manifest.json.")]
+    Run(RunArgs),
+    /// Show the data photo: per-chain derived rates and the pooled estimates.
+    #[command(after_help = "Example:\n  omvang chains data/chains/illustrative_chains.csv --out chains.csv")]
+    Chains {
+        /// Chain CSV files (columns as in DESIGN.md §2).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Scenario for population, prevalence and central parameter values.
+        #[arg(long, default_value = "scenarios/baseline.toml")]
+        scenario: PathBuf,
+        /// Also write the table as CSV to this file.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Generate an illustrative (synthetic) chain data photo from stated true parameters.
+    #[command(after_help = "Example:\n  omvang generate-chains --seed 2018 --out data/chains/illustrative_chains.csv")]
+    GenerateChains {
+        /// Scenario whose population, prevalence and central values convert regions to people at home.
+        #[arg(long, default_value = "scenarios/baseline.toml")]
+        scenario: PathBuf,
+        #[arg(long, default_value_t = 2018)]
+        seed: u64,
+        /// Number of chains.
+        #[arg(long, default_value_t = 6)]
+        chains: usize,
+        /// Quarters per chain (from January 2016).
+        #[arg(long, default_value_t = 8)]
+        quarters: usize,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Measure simulation throughput (iterations per second) on one thread and on all.
+    #[command(after_help = "Example:\n  omvang bench scenarios/baseline.toml --iterations 1000")]
+    Bench {
+        #[arg(default_value = "scenarios/baseline.toml")]
+        scenario: PathBuf,
+        #[arg(long, default_value_t = 1000)]
+        iterations: usize,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+struct RunArgs {
+    /// Scenario files (TOML).
+    #[arg(required = true)]
+    scenarios: Vec<PathBuf>,
+    /// Output folder; each scenario writes <out>/<name>/.
+    #[arg(long, default_value = "output")]
+    out: PathBuf,
+    /// Monte Carlo iterations (overrides run.iterations).
+    #[arg(long)]
+    iterations: Option<usize>,
+    /// Random seed (overrides run.seed).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// Use these chain files instead of the scenario's data.chains.
+    #[arg(long, num_args = 1..)]
+    chains: Vec<PathBuf>,
+    /// Override a scenario value by dotted key, e.g. run.iterations=500 or parameters.caseload=50.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+    /// No progress bar and no summary on stdout.
+    #[arg(long)]
+    quiet: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            if err.chain().any(omvang::is_input_error) {
+                ExitCode::from(2)
+            } else {
+                ExitCode::from(1)
+            }
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Run(args) => run_scenarios(args),
+        Command::Chains {
+            files,
+            scenario,
+            out,
+        } => {
+            let overrides = vec![chains_override(&files)];
+            let model = load_model(&scenario, &overrides)?;
+            print!("{}", outputs::chains_text(&model));
+            for note in &model.notes {
+                eprintln!("note: {note}");
+            }
+            if let Some(out) = out {
+                let mut df = outputs::chains_frame(&model)?;
+                let bytes = outputs::csv_bytes(&mut df)?;
+                std::fs::write(&out, bytes).with_context(|| format!("{}: cannot write", out.display()))?;
+            }
+            Ok(())
+        }
+        Command::GenerateChains {
+            scenario,
+            seed,
+            chains,
+            quarters,
+            out,
+        } => {
+            let s = scenario::load(&scenario, &[])?;
+            let population = inputs::read_population(&s.data.population)?;
+            let prevalence = inputs::read_prevalence(&s.data.prevalence)?;
+            let series = omvang::epidemiology::DementiaSeries::new(
+                &population,
+                &prevalence,
+                s.run.base_year,
+                s.run.base_year,
+            )
+            .map_err(|m| anyhow::anyhow!("{}: {m}", s.data.population.display()))?;
+            let central = scenario::ParameterDraw::central(&s.parameters);
+            let per65 = series.crude_65plus(s.run.base_year)
+                * central.prevalence_multiplier
+                * central.share_at_home;
+            let truth = synthetic::Truth {
+                chains,
+                quarters,
+                ..Default::default()
+            };
+            let records = synthetic::generate(&truth, per65, seed);
+            let mut text = inputs::CHAIN_COLUMNS.join(",");
+            text.push('\n');
+            for r in &records {
+                text.push_str(&format!(
+                    "{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                    r.chain,
+                    r.period_start,
+                    r.period_end,
+                    r.population_65plus,
+                    r.clients_start,
+                    r.clients_end,
+                    r.inflow,
+                    r.outflow_death,
+                    r.outflow_institution,
+                    r.outflow_other,
+                    r.waiting_end,
+                    r.fte
+                ));
+            }
+            std::fs::write(&out, text).with_context(|| format!("{}: cannot write", out.display()))?;
+            eprintln!(
+                "wrote {} records of {} illustrative chains to {} (seed {seed})",
+                records.len(),
+                chains,
+                out.display()
+            );
+            Ok(())
+        }
+        Command::Bench {
+            scenario,
+            iterations,
+        } => {
+            let overrides = vec![format!("run.iterations={iterations}")];
+            let model = load_model(&scenario, &overrides)?;
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            for threads in [1, cores] {
+                let start = Instant::now();
+                simulate::run(&model, threads, &|| {})?;
+                let secs = start.elapsed().as_secs_f64();
+                println!(
+                    "{}: {iterations} iterations x {} months on {threads} thread(s): {secs:.2} s, {:.0} iterations/s",
+                    model.scenario.name,
+                    model.scenario.months(),
+                    iterations as f64 / secs
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+fn chains_override(files: &[PathBuf]) -> String {
+    let list = toml::Value::Array(
+        files
+            .iter()
+            .map(|f| toml::Value::String(f.to_string_lossy().into_owned()))
+            .collect(),
+    );
+    format!("data.chains={list}")
+}
+
+fn load_model(path: &Path, overrides: &[String]) -> Result<Model> {
+    let s = scenario::load(path, overrides)?;
+    let inputs = inputs::read_inputs(&s)?;
+    Ok(Model::build(s, &inputs)?)
+}
+
+fn run_scenarios(args: RunArgs) -> Result<()> {
+    let mut overrides = Vec::new();
+    if let Some(n) = args.iterations {
+        overrides.push(format!("run.iterations={n}"));
+    }
+    if let Some(seed) = args.seed {
+        overrides.push(format!("run.seed={seed}"));
+    }
+    if !args.chains.is_empty() {
+        overrides.push(chains_override(&args.chains));
+    }
+    overrides.extend(args.set.iter().cloned());
+
+    // Validate every scenario and its data before the first long run.
+    let mut models = Vec::new();
+    for path in &args.scenarios {
+        models.push((path, load_model(path, &overrides)?));
+    }
+    let mut names = std::collections::BTreeSet::new();
+    for (path, m) in &models {
+        if !names.insert(m.scenario.name.clone()) {
+            anyhow::bail!(
+                "{}: scenario name \"{}\" is used twice in this run; give each scenario its own name",
+                path.display(),
+                m.scenario.name
+            );
+        }
+    }
+    outputs::check_writable(&args.out)?;
+
+    for (path, model) in &models {
+        let started_at = SystemTime::now();
+        let clock = Instant::now();
+        for note in &model.notes {
+            eprintln!("note: {}: {note}", model.scenario.name);
+        }
+        let n = model.scenario.run.iterations;
+        let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
+            let bar = indicatif::ProgressBar::new(n as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{prefix} [{bar:40}] {pos}/{len} iterations ({eta})",
+                )
+                .expect("valid template")
+                .progress_chars("=> "),
+            );
+            bar.set_prefix(model.scenario.name.clone());
+            bar
+        });
+        let done = AtomicUsize::new(0);
+        let progress = || {
+            let k = done.fetch_add(1, Ordering::Relaxed) + 1;
+            if let Some(bar) = &bar {
+                if k % 16 == 0 || k == n {
+                    bar.set_position(k as u64);
+                }
+            }
+        };
+        let pool_threads = if args.threads == 0 {
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        } else {
+            args.threads
+        };
+        let results = simulate::run(model, pool_threads, &progress)?;
+        if let Some(bar) = &bar {
+            bar.finish_and_clear();
+        }
+        let summary = simulate::summarise(model, &results);
+        let monthly = simulate::summarise_monthly(model, &results);
+        let name = &model.scenario.name;
+        let mut artifacts = vec![
+            Artifact {
+                name: "summary.csv".into(),
+                bytes: outputs::csv_bytes(&mut outputs::summary_frame(name, &summary, "year")?)?,
+            },
+            Artifact {
+                name: "monthly.csv".into(),
+                bytes: outputs::csv_bytes(&mut outputs::summary_frame(name, &monthly, "month")?)?,
+            },
+            Artifact {
+                name: "chains.csv".into(),
+                bytes: outputs::csv_bytes(&mut outputs::chains_frame(model)?)?,
+            },
+            Artifact {
+                name: "pooling.csv".into(),
+                bytes: outputs::csv_bytes(&mut outputs::pooling_frame(model)?)?,
+            },
+            Artifact {
+                name: "draws.parquet".into(),
+                bytes: outputs::parquet_bytes(&mut outputs::draws_frame(model, &results)?)?,
+            },
+        ];
+        let hashed = |p: &Path| -> Result<HashedFile> {
+            Ok(HashedFile {
+                path: p.display().to_string(),
+                sha256: outputs::sha256_file(p)?,
+            })
+        };
+        let manifest = Manifest {
+            omvang_version: env!("CARGO_PKG_VERSION").into(),
+            scenario: name.clone(),
+            scenario_file: hashed(path)?,
+            extends: model.scenario.files[1..]
+                .iter()
+                .map(|p| hashed(p))
+                .collect::<Result<_>>()?,
+            overrides: overrides.clone(),
+            inputs: inputs::input_files(&model.scenario)
+                .iter()
+                .map(|p| hashed(p))
+                .collect::<Result<_>>()?,
+            seed: model.scenario.run.seed,
+            iterations: n,
+            threads: pool_threads,
+            base_year: model.scenario.run.base_year,
+            horizon: model.scenario.run.horizon,
+            started_at: rfc3339(started_at),
+            run_seconds: clock.elapsed().as_secs_f64(),
+            notes: model.notes.clone(),
+        };
+        artifacts.push(Artifact {
+            name: "manifest.json".into(),
+            bytes: serde_json::to_vec_pretty(&manifest)?,
+        });
+        let dir = outputs::write_run(&args.out, name, &artifacts)?;
+        if !args.quiet {
+            print_key_figures(model, &summary, &dir, clock.elapsed().as_secs_f64());
+        }
+    }
+    Ok(())
+}
+
+fn print_key_figures(model: &Model, summary: &[simulate::SummaryRow], dir: &Path, secs: f64) {
+    let s = &model.scenario;
+    println!(
+        "{} ({} iterations, seed {}, {secs:.1} s) -> {}",
+        s.name,
+        s.run.iterations,
+        s.run.seed,
+        dir.display()
+    );
+    let show = |metric: Metric, year: i32| {
+        if let Some(r) = summary
+            .iter()
+            .find(|r| r.metric == metric.as_str() && r.period == year.to_string())
+        {
+            println!(
+                "  {:<26} {year}: {:>14.0}  (90% interval {:.0} - {:.0})",
+                metric.as_str(),
+                r.stats[3],
+                r.stats[1],
+                r.stats[5]
+            );
+        }
+    };
+    for m in [
+        Metric::PeopleWithDementia,
+        Metric::AtHome,
+        Metric::Need,
+        Metric::ClientsInCare,
+        Metric::FteNeeded,
+        Metric::CostEur,
+    ] {
+        show(m, s.run.base_year);
+    }
+    for m in [Metric::ClientsInCare, Metric::WaitingList, Metric::FteNeeded, Metric::FteGap] {
+        show(m, s.run.horizon);
+    }
+}
+
+/// UTC time as RFC 3339, without a date crate.
+fn rfc3339(t: SystemTime) -> String {
+    let secs = t
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs()) as i64;
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cli_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn rfc3339_formats_known_instants() {
+        let t = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
+        assert_eq!(rfc3339(t), "2023-11-14T22:13:20Z");
+    }
+}

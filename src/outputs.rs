@@ -1,0 +1,383 @@
+//! The run's tables (`summary.csv`, `monthly.csv`, `chains.csv`, `pooling.csv`,
+//! `draws.parquet`) and `manifest.json`, built as polars DataFrames from the engine's results
+//! and written into a temporary folder that is renamed into place, so a failed run leaves nothing.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::pooling::{inv_logit, Pooled};
+use crate::scenario::Parameters;
+use crate::simulate::{IterationResult, Metric, Model, PooledDraw, SummaryRow};
+
+/// Why outputs could not be written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum OutputError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {source}")]
+    Polars { path: PathBuf, source: PolarsError },
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// `summary.csv` / `monthly.csv`: scenario, metric, year or month, mean, p05 … p95.
+pub fn summary_frame(scenario: &str, rows: &[SummaryRow], period: &str) -> PolarsResult<DataFrame> {
+    let stat = |i: usize| rows.iter().map(|r| r.stats[i]).collect::<Vec<f64>>();
+    let mut columns = vec![
+        Column::new("scenario".into(), vec![scenario; rows.len()]),
+        Column::new("metric".into(), rows.iter().map(|r| r.metric).collect::<Vec<_>>()),
+    ];
+    if period == "year" {
+        columns.push(Column::new(
+            "year".into(),
+            rows.iter()
+                .map(|r| r.period.parse::<i32>().unwrap_or_default())
+                .collect::<Vec<_>>(),
+        ));
+    } else {
+        columns.push(Column::new(
+            period.into(),
+            rows.iter().map(|r| r.period.as_str()).collect::<Vec<_>>(),
+        ));
+    }
+    for (i, name) in ["mean", "p05", "p25", "p50", "p75", "p95"].iter().enumerate() {
+        columns.push(Column::new((*name).into(), stat(i)));
+    }
+    DataFrame::new_infer_height(columns)
+}
+
+/// `chains.csv`: one row per chain, then `pooled` and the prediction interval's bounds
+/// (`pi_low`, `pi_high`) on the natural scale.
+pub fn chains_frame(model: &Model) -> PolarsResult<DataFrame> {
+    let c = &model.chains;
+    let p = &model.pooled;
+    let mut chain: Vec<String> = c.iter().map(|c| c.chain.clone()).collect();
+    chain.extend(["pooled".into(), "pi_low".into(), "pi_high".into()]);
+    let per = |f: &dyn Fn(&crate::chains::ChainRates) -> f64, pooled: [Option<f64>; 3]| {
+        c.iter()
+            .map(|c| Some(f(c)))
+            .chain(pooled)
+            .collect::<Vec<Option<f64>>>()
+    };
+    let sum = |f: &dyn Fn(&crate::chains::ChainRates) -> f64| Some(c.iter().map(f).sum::<f64>());
+    let nat = |pooled: &Pooled, f: fn(f64) -> f64| {
+        [Some(f(pooled.mean)), Some(f(pooled.pi_low)), Some(f(pooled.pi_high))]
+    };
+    // Long durations go with low hazards, so the interval's bounds swap.
+    let duration = |bound: fn(&Pooled) -> f64| {
+        Some(1.0 / (bound(&p.hazard_death).exp() + bound(&p.hazard_institution).exp() + bound(&p.hazard_other).exp()))
+    };
+    let periods: Vec<Option<u32>> = c
+        .iter()
+        .map(|c| Some(c.periods as u32))
+        .chain([Some(c.iter().map(|c| c.periods as u32).sum()), None, None])
+        .collect();
+    DataFrame::new_infer_height(vec![
+        Column::new("chain".into(), chain),
+        Column::new("periods".into(), periods),
+        Column::new("mean_clients".into(), per(&|c| c.mean_clients, [sum(&|c| c.mean_clients), None, None])),
+        Column::new("at_home".into(), per(&|c| c.at_home, [sum(&|c| c.at_home), None, None])),
+        Column::new("uptake".into(), per(&|c| c.uptake, nat(&p.uptake, inv_logit))),
+        Column::new("person_years".into(), per(&|c| c.person_years, [sum(&|c| c.person_years), None, None])),
+        Column::new("inflow_rate".into(), per(&|c| c.inflow_rate, nat(&p.inflow_rate, f64::exp))),
+        Column::new("hazard_death".into(), per(&|c| c.hazard_death, nat(&p.hazard_death, f64::exp))),
+        Column::new("hazard_institution".into(), per(&|c| c.hazard_institution, nat(&p.hazard_institution, f64::exp))),
+        Column::new("hazard_other".into(), per(&|c| c.hazard_other, nat(&p.hazard_other, f64::exp))),
+        Column::new("mean_duration_years".into(), per(&|c| c.mean_duration_years, [duration(|q| q.mean), duration(|q| q.pi_high), duration(|q| q.pi_low)])),
+        Column::new("caseload".into(), per(&|c| c.caseload, [Some(p.caseload), None, None])),
+        Column::new("waiting_share".into(), per(&|c| c.waiting_share, [Some(p.waiting_share), None, None])),
+        Column::new("flow_imbalance".into(), per(&|c| c.flow_imbalance, [sum(&|c| c.flow_imbalance), None, None])),
+        Column::new("population_65plus".into(), per(&|c| c.population_65plus, [sum(&|c| c.population_65plus), None, None])),
+        Column::new("inflow".into(), per(&|c| c.inflow, [sum(&|c| c.inflow), None, None])),
+        Column::new("outflow_death".into(), per(&|c| c.outflow_death, [sum(&|c| c.outflow_death), None, None])),
+        Column::new("outflow_institution".into(), per(&|c| c.outflow_institution, [sum(&|c| c.outflow_institution), None, None])),
+        Column::new("outflow_other".into(), per(&|c| c.outflow_other, [sum(&|c| c.outflow_other), None, None])),
+    ])
+}
+
+/// The pooled rates with their meta-analysis statistics, one row per rate.
+pub fn pooled_rows(model: &Model) -> Vec<(&'static str, &'static str, &Pooled, fn(f64) -> f64)> {
+    let p = &model.pooled;
+    vec![
+        ("uptake", "logit", &p.uptake, inv_logit as fn(f64) -> f64),
+        ("inflow_rate", "log", &p.inflow_rate, f64::exp),
+        ("hazard_death", "log", &p.hazard_death, f64::exp),
+        ("hazard_institution", "log", &p.hazard_institution, f64::exp),
+        ("hazard_other", "log", &p.hazard_other, f64::exp),
+    ]
+}
+
+/// `pooling.csv`: per rate k, mean and se on the analysis scale, τ², Q, I², the prediction
+/// interval, and the pooled value and interval on the natural scale.
+pub fn pooling_frame(model: &Model) -> PolarsResult<DataFrame> {
+    let rows = pooled_rows(model);
+    let col = |f: &dyn Fn(&Pooled, fn(f64) -> f64) -> f64| {
+        rows.iter().map(|(_, _, p, t)| f(p, *t)).collect::<Vec<f64>>()
+    };
+    DataFrame::new_infer_height(vec![
+        Column::new("rate".into(), rows.iter().map(|r| r.0).collect::<Vec<_>>()),
+        Column::new("scale".into(), rows.iter().map(|r| r.1).collect::<Vec<_>>()),
+        Column::new("k".into(), rows.iter().map(|r| r.2.k as u32).collect::<Vec<_>>()),
+        Column::new("mean".into(), col(&|p, _| p.mean)),
+        Column::new("se".into(), col(&|p, _| p.se)),
+        Column::new("tau2".into(), col(&|p, _| p.tau2)),
+        Column::new("q".into(), col(&|p, _| p.q)),
+        Column::new("i2".into(), col(&|p, _| p.i2)),
+        Column::new("pi_low".into(), col(&|p, _| p.pi_low)),
+        Column::new("pi_high".into(), col(&|p, _| p.pi_high)),
+        Column::new("pooled".into(), col(&|p, t| t(p.mean))),
+        Column::new("ci_low".into(), col(&|p, t| t(p.mean - 1.959_963_984_540_054 * p.se))),
+        Column::new("ci_high".into(), col(&|p, t| t(p.mean + 1.959_963_984_540_054 * p.se))),
+        Column::new("pi_low_natural".into(), col(&|p, t| t(p.pi_low))),
+        Column::new("pi_high_natural".into(), col(&|p, t| t(p.pi_high))),
+    ])
+}
+
+/// `draws.parquet`: one row per iteration with every drawn parameter, the pooled rates drawn,
+/// every metric of the base year and the key metrics of every year (`<metric>_<year>`).
+pub fn draws_frame(model: &Model, results: &[IterationResult]) -> PolarsResult<DataFrame> {
+    let mut columns = vec![Column::new(
+        "iteration".into(),
+        (0..results.len() as u64).collect::<Vec<_>>(),
+    )];
+    for (i, name) in Parameters::NAMES.iter().enumerate() {
+        columns.push(Column::new(
+            (*name).into(),
+            results.iter().map(|r| r.parameters.values()[i]).collect::<Vec<f64>>(),
+        ));
+    }
+    for (i, name) in PooledDraw::NAMES.iter().enumerate() {
+        columns.push(Column::new(
+            format!("pooled_{name}").into(),
+            results.iter().map(|r| r.pooled.values()[i]).collect::<Vec<f64>>(),
+        ));
+    }
+    for (y, year) in model.years().iter().enumerate() {
+        for &metric in Metric::ALL {
+            if (y > 0 && !Metric::KEY.contains(&metric)) || (metric.base_year_only() && y > 0) {
+                continue;
+            }
+            columns.push(Column::new(
+                format!("{}_{year}", metric.as_str()).into(),
+                results.iter().map(|r| r.value(metric, y)).collect::<Vec<f64>>(),
+            ));
+        }
+    }
+    DataFrame::new_infer_height(columns)
+}
+
+/// SHA-256 of a file as hex.
+///
+/// # Errors
+/// When the file cannot be read.
+pub fn sha256_file(path: &Path) -> Result<String, OutputError> {
+    let bytes = fs::read(path).map_err(io_err(path))?;
+    Ok(sha256_hex(&bytes))
+}
+
+/// SHA-256 of bytes as hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// An input file and its hash.
+#[derive(Debug, Clone, Serialize)]
+pub struct HashedFile {
+    pub path: String,
+    pub sha256: String,
+}
+
+/// `manifest.json`: how the run was made.
+#[derive(Debug, Clone, Serialize)]
+pub struct Manifest {
+    pub omvang_version: String,
+    pub scenario: String,
+    pub scenario_file: HashedFile,
+    /// Files the scenario extends, nearest first.
+    pub extends: Vec<HashedFile>,
+    pub overrides: Vec<String>,
+    pub inputs: Vec<HashedFile>,
+    pub seed: u64,
+    pub iterations: usize,
+    pub threads: usize,
+    pub base_year: i32,
+    pub horizon: i32,
+    pub started_at: String,
+    pub run_seconds: f64,
+    pub notes: Vec<String>,
+}
+
+/// One file of a run: name and content.
+pub struct Artifact {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Serialise a DataFrame as CSV.
+///
+/// # Errors
+/// polars errors.
+pub fn csv_bytes(df: &mut DataFrame) -> PolarsResult<Vec<u8>> {
+    let mut buf = Vec::new();
+    CsvWriter::new(&mut buf).include_header(true).finish(df)?;
+    Ok(buf)
+}
+
+/// Serialise a DataFrame as Parquet (zstd).
+///
+/// # Errors
+/// polars errors.
+pub fn parquet_bytes(df: &mut DataFrame) -> PolarsResult<Vec<u8>> {
+    let mut buf = Vec::new();
+    ParquetWriter::new(&mut buf)
+        .with_compression(ParquetCompression::Zstd(None))
+        .finish(df)?;
+    Ok(buf)
+}
+
+/// Check early that `out` can hold a run (creating it if needed), before a long simulation.
+///
+/// # Errors
+/// When the folder cannot be created or written.
+pub fn check_writable(out: &Path) -> Result<(), OutputError> {
+    fs::create_dir_all(out).map_err(io_err(out))?;
+    let probe = out.join(format!(".omvang-probe-{}", std::process::id()));
+    fs::write(&probe, b"").map_err(io_err(out))?;
+    fs::remove_file(&probe).map_err(io_err(&probe))
+}
+
+/// Write `artifacts` into `out/<name>/` atomically: everything goes into a temporary sibling,
+/// which replaces the old folder only when complete.
+///
+/// # Errors
+/// I/O errors; the temporary folder is removed on failure.
+pub fn write_run(out: &Path, name: &str, artifacts: &[Artifact]) -> Result<PathBuf, OutputError> {
+    fs::create_dir_all(out).map_err(io_err(out))?;
+    let target = out.join(name);
+    let tmp = out.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        if tmp.exists() {
+            fs::remove_dir_all(&tmp).map_err(io_err(&tmp))?;
+        }
+        for a in artifacts {
+            let path = tmp.join(&a.name);
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent).map_err(io_err(parent))?;
+            }
+            let mut f = fs::File::create(&path).map_err(io_err(&path))?;
+            f.write_all(&a.bytes).map_err(io_err(&path))?;
+        }
+        if target.exists() {
+            fs::remove_dir_all(&target).map_err(io_err(&target))?;
+        }
+        fs::rename(&tmp, &target).map_err(io_err(&target))
+    })();
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&tmp);
+    }
+    result.map(|_| target)
+}
+
+/// The data photo as a readable text table (for `omvang chains`).
+pub fn chains_text(model: &Model) -> String {
+    let header = [
+        "chain", "periods", "clients", "at_home", "uptake", "inflow/yr", "death/yr", "inst/yr",
+        "other/yr", "duration", "caseload", "waiting", "imbalance",
+    ];
+    let mut rows: Vec<Vec<String>> = model
+        .chains
+        .iter()
+        .map(|c| {
+            vec![
+                c.chain.clone(),
+                c.periods.to_string(),
+                format!("{:.0}", c.mean_clients),
+                format!("{:.0}", c.at_home),
+                format!("{:.1}%", c.uptake * 100.0),
+                format!("{:.4}", c.inflow_rate),
+                format!("{:.3}", c.hazard_death),
+                format!("{:.3}", c.hazard_institution),
+                format!("{:.3}", c.hazard_other),
+                format!("{:.2} y", c.mean_duration_years),
+                format!("{:.1}", c.caseload),
+                format!("{:.1}%", c.waiting_share * 100.0),
+                format!("{:.0}", c.flow_imbalance),
+            ]
+        })
+        .collect();
+    let p = &model.pooled;
+    let e = |q: &Pooled| q.mean.exp();
+    rows.push(vec![
+        "pooled".into(),
+        String::new(),
+        String::new(),
+        String::new(),
+        format!("{:.1}%", inv_logit(p.uptake.mean) * 100.0),
+        format!("{:.4}", e(&p.inflow_rate)),
+        format!("{:.3}", e(&p.hazard_death)),
+        format!("{:.3}", e(&p.hazard_institution)),
+        format!("{:.3}", e(&p.hazard_other)),
+        format!(
+            "{:.2} y",
+            1.0 / (e(&p.hazard_death) + e(&p.hazard_institution) + e(&p.hazard_other))
+        ),
+        format!("{:.1}", p.caseload),
+        format!("{:.1}%", p.waiting_share * 100.0),
+        String::new(),
+    ]);
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| rows.iter().map(|r| r[i].len()).chain([header[i].len()]).max().unwrap_or(0))
+        .collect();
+    let line = |cells: Vec<String>| {
+        cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if i == 0 {
+                    format!("{c:<w$}", w = widths[i])
+                } else {
+                    format!("{c:>w$}", w = widths[i])
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_string()
+    };
+    let mut out = line(header.iter().map(|s| s.to_string()).collect());
+    out.push('\n');
+    for r in rows {
+        out.push_str(&line(r));
+        out.push('\n');
+    }
+    let u = &p.uptake;
+    out.push_str(&format!(
+        "\nuptake pooled over {} chains: {:.1}% (95% CI {:.1}%-{:.1}%), tau2 = {:.4}, I2 = {:.0}%, 95% prediction interval for a chain {:.1}%-{:.1}%\n",
+        u.k,
+        inv_logit(u.mean) * 100.0,
+        inv_logit(u.mean - 1.959_963_984_540_054 * u.se) * 100.0,
+        inv_logit(u.mean + 1.959_963_984_540_054 * u.se) * 100.0,
+        u.tau2,
+        u.i2 * 100.0,
+        inv_logit(u.pi_low) * 100.0,
+        inv_logit(u.pi_high) * 100.0
+    ));
+    out
+}

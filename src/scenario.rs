@@ -1,0 +1,688 @@
+//! Scenario files (TOML): run settings, data files, uncertain parameters and policies, with
+//! `extends` inheritance and `--set key=value` overrides, resolved into one validated
+//! [`Scenario`] that the engine reads. Unknown keys are errors naming the file and line.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::distributions::Dist;
+
+/// Why a scenario could not be read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ScenarioError {
+    #[error("{path}: cannot read scenario file: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+    #[error("--set {arg}: {message}")]
+    Override { arg: String, message: String },
+}
+
+fn invalid(path: &Path, message: impl Into<String>) -> ScenarioError {
+    ScenarioError::Invalid {
+        path: path.to_path_buf(),
+        message: message.into(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The file format. Every field is optional so that a child scenario can override only what
+// differs; defaults are filled in one place, `resolve`.
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ScenarioFile {
+    name: Option<String>,
+    description: Option<String>,
+    extends: Option<String>,
+    run: Option<RunFile>,
+    data: Option<DataFile>,
+    pooling: Option<PoolingFile>,
+    parameters: Option<ParametersFile>,
+    projection: Option<ProjectionFile>,
+    capacity: Option<CapacityFile>,
+    referral: Option<ReferralFile>,
+    intensity: Option<IntensityFile>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RunFile {
+    iterations: Option<usize>,
+    seed: Option<u64>,
+    base_year: Option<i32>,
+    horizon: Option<i32>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct DataFile {
+    population: Option<String>,
+    prevalence: Option<String>,
+    chains: Option<Vec<String>>,
+    actuals: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct PoolingFile {
+    method: Option<PoolingMethod>,
+    max_flow_imbalance: Option<f64>,
+}
+
+/// Estimator of the between-chain variance τ².
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum PoolingMethod {
+    /// DerSimonian–Laird moment estimator.
+    #[default]
+    Dl,
+    /// Restricted maximum likelihood (Fisher scoring).
+    Reml,
+}
+
+/// A parameter as written: a number or a distribution table. Validated while deserialising,
+/// so errors carry the line of the value.
+#[derive(Debug, Clone)]
+struct ParamSpec(Dist);
+
+impl<'de> Deserialize<'de> for ParamSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let value = toml::Value::deserialize(d)?;
+        let dist = match value {
+            toml::Value::Integer(i) => Dist::fixed(i as f64),
+            toml::Value::Float(f) => Dist::fixed(f),
+            toml::Value::Table(t) => Dist::from_table(&t),
+            other => Err(format!(
+                "expected a number or a distribution table such as {{ dist = \"triangular\", min = 40, mode = 50, max = 60 }}, got {}",
+                other.type_str()
+            )),
+        };
+        dist.map(ParamSpec).map_err(D::Error::custom)
+    }
+}
+
+macro_rules! parameters {
+    ($( $(#[doc = $doc:literal])* $name:ident: [$lo:expr, $hi:expr] ),* $(,)?) => {
+        #[derive(Debug, Deserialize, Default)]
+        #[serde(deny_unknown_fields)]
+        struct ParametersFile {
+            $( $name: Option<ParamSpec>, )*
+        }
+
+        /// The uncertain parameters, drawn once per iteration in this order.
+        #[derive(Debug, Clone)]
+        pub struct Parameters {
+            $( $(#[doc = $doc])* pub $name: Dist, )*
+        }
+
+        impl Parameters {
+            /// Parameter names in draw order (the columns of `draws.parquet`).
+            pub const NAMES: &'static [&'static str] = &[$( stringify!($name) ),*];
+
+            /// The distributions in draw order.
+            pub fn all(&self) -> Vec<&Dist> {
+                vec![$( &self.$name ),*]
+            }
+
+            fn from_file(file: ParametersFile, path: &Path) -> Result<Self, ScenarioError> {
+                Ok(Parameters {
+                    $( $name: {
+                        let d = file.$name.ok_or_else(|| invalid(
+                            path,
+                            format!("parameters.{} is missing; add it to [parameters] (a number or a distribution)", stringify!($name)),
+                        ))?.0;
+                        d.check_domain($lo, $hi).map_err(|m| invalid(path, format!("parameters.{}: {m}", stringify!($name))))?;
+                        d
+                    }, )*
+                })
+            }
+        }
+
+        /// One draw of every parameter.
+        #[derive(Debug, Clone, Copy, PartialEq)]
+        pub struct ParameterDraw {
+            $( $(#[doc = $doc])* pub $name: f64, )*
+        }
+
+        impl ParameterDraw {
+            /// Draw every parameter once, in [`Parameters::NAMES`] order.
+            pub fn sample<R: rand::Rng + ?Sized>(p: &Parameters, rng: &mut R) -> Self {
+                ParameterDraw { $( $name: p.$name.sample(rng), )* }
+            }
+            /// Every parameter at its mean.
+            pub fn central(p: &Parameters) -> Self {
+                ParameterDraw { $( $name: p.$name.mean(), )* }
+            }
+            /// Values in [`Parameters::NAMES`] order.
+            pub fn values(&self) -> Vec<f64> {
+                vec![$( self.$name ),*]
+            }
+        }
+    };
+}
+
+parameters! {
+    /// One multiplier on every age/sex prevalence rate (comonotone uncertainty of the rates).
+    prevalence_multiplier: [0.0, 5.0],
+    /// Relative change of age-specific prevalence per decade after the base year (−0.13 = −13%).
+    prevalence_trend_per_decade: [-0.9, 2.0],
+    /// Share of people with dementia living at home.
+    share_at_home: [0.0, 1.0],
+    /// Share of people with dementia at home who have a diagnosis.
+    diagnosed_share: [0.0, 1.0],
+    /// Share of the diagnosed at home who need case management (Zorgstandaard: 1.0).
+    need_share: [0.0, 1.0],
+    /// Clients per case-manager FTE at the base-year intensity mix.
+    caseload: [1.0, 1000.0],
+    /// Hours of case management per client per month at the base-year mix.
+    hours_per_client_month: [0.0, 200.0],
+    /// Euros per hour of case management (base-year euros).
+    tariff_per_hour: [0.0, 10000.0],
+    /// Yearly cost index (0.02 = +2% a year); 0 keeps base-year euros.
+    cost_index_per_year: [-0.5, 1.0],
+    /// FTE growth per year under the `growth` capacity policy.
+    fte_growth_per_year: [-0.5, 2.0],
+    /// How far referral moves from the observed rate to the Zorgstandaard rate (0 = not, 1 = all the way).
+    zorgstandaard_fraction: [0.0, 3.0],
+    /// Share of clients in intensive case management (the rest light).
+    share_intensive: [0.0, 1.0],
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ProjectionFile {
+    initial_state: Option<InitialState>,
+    wait_norm_weeks: Option<f64>,
+}
+
+/// Where the projection's in-care stock and waiting list start.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum InitialState {
+    /// The base-year extrapolation from the chains (each iteration its own draw).
+    #[default]
+    Extrapolated,
+    /// The national actuals of the base year (`data.actuals`).
+    Actuals,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct CapacityFile {
+    policy: Option<FtePolicyKind>,
+    boost_fte: Option<f64>,
+    boost_start: Option<String>,
+    boost_months: Option<u32>,
+    lag_months: Option<u32>,
+    max_recruitment_per_year: Option<f64>,
+}
+
+/// How case-manager FTE develops.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum FtePolicyKind {
+    /// FTE stays at the base-year level.
+    Fixed,
+    /// FTE grows by `parameters.fte_growth_per_year`.
+    #[default]
+    Growth,
+    /// FTE moves towards the FTE needed some months earlier, within a maximum recruitment.
+    FollowDemand,
+}
+
+/// The capacity policy, resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CapacityPolicy {
+    pub policy: FtePolicyKind,
+    /// Extra FTE during the boost.
+    pub boost_fte: f64,
+    /// Month index (0 = January of the base year) at which the boost starts.
+    pub boost_start: usize,
+    /// Boost length in months; 0 = permanent.
+    pub boost_months: u32,
+    pub lag_months: u32,
+    /// FTE that can be recruited (or shed) per year under `follow_demand`.
+    pub max_recruitment_per_year: f64,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ReferralFile {
+    ramp_start: Option<String>,
+    ramp_years: Option<f64>,
+}
+
+/// The referral ramp towards the Zorgstandaard rate (its size is
+/// `parameters.zorgstandaard_fraction`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Referral {
+    /// Month index at which the ramp starts.
+    pub ramp_start: usize,
+    pub ramp_years: f64,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct IntensityFile {
+    base_share_intensive: Option<f64>,
+    weight_light: Option<f64>,
+    weight_intensive: Option<f64>,
+    hours_weight_light: Option<f64>,
+    hours_weight_intensive: Option<f64>,
+}
+
+/// Light and intensive case management by the same professional (building block 4).
+/// Weights are relative to the base-year client: a client of weight 1.2 takes 1.2 slots.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Intensity {
+    /// Share intensive in the base year (the mix at which `caseload` was measured).
+    pub base_share_intensive: f64,
+    pub weight_light: f64,
+    pub weight_intensive: f64,
+    pub hours_weight_light: f64,
+    pub hours_weight_intensive: f64,
+}
+
+impl Intensity {
+    /// Mean slot weight for a share intensive.
+    pub fn slot_weight(&self, share_intensive: f64) -> f64 {
+        (1.0 - share_intensive) * self.weight_light + share_intensive * self.weight_intensive
+    }
+    /// Mean hours weight for a share intensive.
+    pub fn hours_weight(&self, share_intensive: f64) -> f64 {
+        (1.0 - share_intensive) * self.hours_weight_light
+            + share_intensive * self.hours_weight_intensive
+    }
+}
+
+/// Run settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunSettings {
+    pub iterations: usize,
+    pub seed: u64,
+    pub base_year: i32,
+    pub horizon: i32,
+}
+
+/// Input files, resolved relative to the scenario file that named them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataFiles {
+    pub population: PathBuf,
+    pub prevalence: PathBuf,
+    pub chains: Vec<PathBuf>,
+    pub actuals: Option<PathBuf>,
+}
+
+/// A validated scenario: everything the engine reads.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub name: String,
+    pub description: String,
+    /// The scenario file and the files it extends, child first.
+    pub files: Vec<PathBuf>,
+    pub run: RunSettings,
+    pub data: DataFiles,
+    pub pooling_method: PoolingMethod,
+    /// Largest accepted |flow imbalance| of a chain, as a share of its mean clients per period.
+    pub max_flow_imbalance: f64,
+    pub parameters: Parameters,
+    pub initial_state: InitialState,
+    pub wait_norm_weeks: f64,
+    pub capacity: CapacityPolicy,
+    pub referral: Referral,
+    pub intensity: Intensity,
+}
+
+impl Scenario {
+    /// Number of months projected: January of the base year to December of the horizon.
+    pub fn months(&self) -> usize {
+        ((self.run.horizon - self.run.base_year + 1) * 12) as usize
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading.
+
+/// Read a scenario file, follow `extends`, apply `--set` overrides (`key.path=value`, values in
+/// TOML syntax; bare words are strings) and validate.
+///
+/// # Errors
+/// A [`ScenarioError`] naming the file and line, or the override, and what to fix.
+pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError> {
+    let mut files = Vec::new();
+    let mut table = load_table(path, &mut files)?;
+    for arg in overrides {
+        apply_override(&mut table, arg)?;
+    }
+    let merged_name = if overrides.is_empty() && files.len() == 1 {
+        path.to_path_buf()
+    } else {
+        PathBuf::from(format!(
+            "{} (after extends and --set)",
+            path.display()
+        ))
+    };
+    let file: ScenarioFile = table
+        .clone()
+        .try_into()
+        .map_err(|e: toml::de::Error| invalid(&merged_name, one_line(&e.to_string())))?;
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "scenario".into());
+    resolve(file, stem, files, &merged_name)
+}
+
+fn one_line(s: &str) -> String {
+    // toml's messages span several lines with a caret diagram; keep the location and the message.
+    let lines: Vec<&str> = s.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let location = lines
+        .iter()
+        .find(|l| l.starts_with("TOML parse error at"))
+        .map(|l| l.trim_start_matches("TOML parse error at ").to_string());
+    let message = lines
+        .iter()
+        .rev()
+        .find(|l| !l.starts_with('|') && !l.starts_with("TOML parse error") && !l.chars().all(|c| c.is_ascii_digit() || c == ' ' || c == '|' || c == '^'))
+        .copied()
+        .unwrap_or(s.trim());
+    match location {
+        Some(loc) => format!("{loc}: {message}"),
+        None => message.to_string(),
+    }
+}
+
+fn load_table(path: &Path, files: &mut Vec<PathBuf>) -> Result<toml::Table, ScenarioError> {
+    if files.iter().any(|f| f == path) {
+        return Err(invalid(path, "`extends` forms a cycle; remove one of the links"));
+    }
+    files.push(path.to_path_buf());
+    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    // Deserialising the file on its own gives unknown keys and bad distributions with their line.
+    let own: ScenarioFile =
+        toml::from_str(&text).map_err(|e| invalid(path, one_line(&e.to_string())))?;
+    let mut table: toml::Table =
+        toml::from_str(&text).map_err(|e| invalid(path, one_line(&e.to_string())))?;
+    let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
+    relocate_data_paths(&mut table, &dir);
+    match own.extends {
+        None => Ok(table),
+        Some(parent) => {
+            let parent_path = dir.join(parent);
+            let mut base = load_table(&parent_path, files)?;
+            // A child is its own scenario: its name never comes from the parent.
+            base.remove("name");
+            table.remove("extends");
+            merge(&mut base, table, false);
+            Ok(base)
+        }
+    }
+}
+
+/// Data paths are relative to the file that names them; make them relative to the working
+/// directory before files are merged.
+fn relocate_data_paths(table: &mut toml::Table, dir: &Path) {
+    let Some(toml::Value::Table(data)) = table.get_mut("data") else {
+        return;
+    };
+    for (_, value) in data.iter_mut() {
+        match value {
+            toml::Value::String(s) => *s = dir.join(&*s).to_string_lossy().into_owned(),
+            toml::Value::Array(items) => {
+                for item in items {
+                    if let toml::Value::String(s) = item {
+                        *s = dir.join(&*s).to_string_lossy().into_owned();
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Deep merge of `child` into `base`; a parameter (number or distribution table) is replaced
+/// whole, so a child can swap a triangular for a beta without leftovers.
+fn merge(base: &mut toml::Table, child: toml::Table, in_parameters: bool) {
+    for (key, value) in child {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(c)) if !in_parameters => {
+                merge(b, c, key == "parameters");
+            }
+            (_, v) => {
+                base.insert(key, v);
+            }
+        }
+    }
+}
+
+fn apply_override(table: &mut toml::Table, arg: &str) -> Result<(), ScenarioError> {
+    let err = |message: String| ScenarioError::Override {
+        arg: arg.to_string(),
+        message,
+    };
+    let (key, raw) = arg
+        .split_once('=')
+        .ok_or_else(|| err("expected KEY=VALUE, e.g. --set run.iterations=500".into()))?;
+    let parts: Vec<&str> = key.trim().split('.').collect();
+    if parts.iter().any(|p| p.is_empty()) {
+        return Err(err("the key is empty or has an empty part".into()));
+    }
+    let raw = raw.trim();
+    let value: toml::Value = match toml::from_str::<toml::Table>(&format!("v = {raw}")) {
+        Ok(mut t) => t.remove("v").expect("just parsed"),
+        Err(_) => toml::Value::String(raw.to_string()),
+    };
+    let mut node = table;
+    for part in &parts[..parts.len() - 1] {
+        let entry = node
+            .entry(part.to_string())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        node = match entry {
+            toml::Value::Table(t) => t,
+            _ => {
+                // A number parameter being refined into a table, e.g. caseload=50 then caseload.mode=...
+                return Err(err(format!(
+                    "`{part}` is not a table; set the whole value instead, e.g. --set {}={{ dist = \"triangular\", min = 40, mode = 50, max = 60 }}",
+                    parts[..parts.len() - 1].join(".")
+                )));
+            }
+        };
+    }
+    node.insert(parts[parts.len() - 1].to_string(), value);
+    Ok(())
+}
+
+fn resolve(
+    file: ScenarioFile,
+    stem: String,
+    files: Vec<PathBuf>,
+    path: &Path,
+) -> Result<Scenario, ScenarioError> {
+    let run = file.run.unwrap_or_default();
+    let base_year = run.base_year.unwrap_or(2018);
+    let horizon = run.horizon.unwrap_or(2040);
+    if horizon < base_year {
+        return Err(invalid(
+            path,
+            format!("run.horizon ({horizon}) is before run.base_year ({base_year})"),
+        ));
+    }
+    let iterations = run.iterations.unwrap_or(2000);
+    if iterations == 0 {
+        return Err(invalid(path, "run.iterations must be at least 1"));
+    }
+    let data = file.data.unwrap_or_default();
+    let need = |v: Option<String>, key: &str| {
+        v.map(PathBuf::from).ok_or_else(|| {
+            invalid(path, format!("data.{key} is missing; name the file in [data]"))
+        })
+    };
+    let data = DataFiles {
+        population: need(data.population, "population")?,
+        prevalence: need(data.prevalence, "prevalence")?,
+        chains: data
+            .chains
+            .filter(|c| !c.is_empty())
+            .ok_or_else(|| invalid(path, "data.chains is missing or empty; list at least one chain CSV"))?
+            .into_iter()
+            .map(PathBuf::from)
+            .collect(),
+        actuals: data.actuals.map(PathBuf::from),
+    };
+    let pooling = file.pooling.unwrap_or_default();
+    let max_flow_imbalance = pooling.max_flow_imbalance.unwrap_or(0.05);
+    if !(max_flow_imbalance >= 0.0) {
+        return Err(invalid(path, "pooling.max_flow_imbalance must be >= 0"));
+    }
+    let parameters = Parameters::from_file(file.parameters.unwrap_or_default(), path)?;
+    let projection = file.projection.unwrap_or_default();
+    let wait_norm_weeks = projection.wait_norm_weeks.unwrap_or(6.0);
+    if !(wait_norm_weeks > 0.0) {
+        return Err(invalid(path, "projection.wait_norm_weeks must be > 0"));
+    }
+    let initial_state = projection.initial_state.unwrap_or_default();
+    if initial_state == InitialState::Actuals && data.actuals.is_none() {
+        return Err(invalid(
+            path,
+            "projection.initial_state = \"actuals\" needs data.actuals",
+        ));
+    }
+    let month = |s: Option<String>, key: &str, default: usize| -> Result<usize, ScenarioError> {
+        match s {
+            None => Ok(default),
+            Some(s) => month_index(&s, base_year, horizon)
+                .map_err(|m| invalid(path, format!("{key}: {m}"))),
+        }
+    };
+    let cap = file.capacity.unwrap_or_default();
+    let capacity = CapacityPolicy {
+        policy: cap.policy.unwrap_or_default(),
+        boost_fte: cap.boost_fte.unwrap_or(0.0),
+        boost_start: month(cap.boost_start, "capacity.boost_start", 0)?,
+        boost_months: cap.boost_months.unwrap_or(0),
+        lag_months: cap.lag_months.unwrap_or(6),
+        max_recruitment_per_year: cap.max_recruitment_per_year.unwrap_or(100.0),
+    };
+    if !(capacity.boost_fte.is_finite() && capacity.boost_fte >= 0.0) {
+        return Err(invalid(path, "capacity.boost_fte must be >= 0"));
+    }
+    if !(capacity.max_recruitment_per_year >= 0.0) {
+        return Err(invalid(path, "capacity.max_recruitment_per_year must be >= 0"));
+    }
+    let referral = file.referral.unwrap_or_default();
+    let referral = Referral {
+        ramp_start: month(referral.ramp_start, "referral.ramp_start", 12)?,
+        ramp_years: referral.ramp_years.unwrap_or(5.0),
+    };
+    if !(referral.ramp_years >= 0.0) {
+        return Err(invalid(path, "referral.ramp_years must be >= 0"));
+    }
+    let i = file.intensity.unwrap_or_default();
+    let intensity = Intensity {
+        base_share_intensive: i.base_share_intensive.unwrap_or(0.0),
+        weight_light: i.weight_light.unwrap_or(1.0),
+        weight_intensive: i.weight_intensive.unwrap_or(1.0),
+        hours_weight_light: i.hours_weight_light.unwrap_or(1.0),
+        hours_weight_intensive: i.hours_weight_intensive.unwrap_or(1.0),
+    };
+    if !(0.0..=1.0).contains(&intensity.base_share_intensive) {
+        return Err(invalid(path, "intensity.base_share_intensive must lie in [0, 1]"));
+    }
+    for (key, w) in [
+        ("weight_light", intensity.weight_light),
+        ("weight_intensive", intensity.weight_intensive),
+        ("hours_weight_light", intensity.hours_weight_light),
+        ("hours_weight_intensive", intensity.hours_weight_intensive),
+    ] {
+        if !(w > 0.0 && w.is_finite()) {
+            return Err(invalid(path, format!("intensity.{key} must be > 0")));
+        }
+    }
+    Ok(Scenario {
+        name: file.name.unwrap_or(stem),
+        description: file.description.unwrap_or_default(),
+        files,
+        run: RunSettings {
+            iterations,
+            seed: run.seed.unwrap_or(1),
+            base_year,
+            horizon,
+        },
+        data,
+        pooling_method: pooling.method.unwrap_or_default(),
+        max_flow_imbalance,
+        parameters,
+        initial_state,
+        wait_norm_weeks,
+        capacity,
+        referral,
+        intensity,
+    })
+}
+
+/// `YYYY-MM` or `YYYY` (= January) to a month index from January of the base year.
+fn month_index(s: &str, base_year: i32, horizon: i32) -> Result<usize, String> {
+    let (y, m) = match s.split_once('-') {
+        Some((y, m)) => (y.parse::<i32>(), m.parse::<u32>()),
+        None => (s.parse::<i32>(), Ok(1)),
+    };
+    match (y, m) {
+        (Ok(y), Ok(m)) if (1..=12).contains(&m) && (base_year..=horizon).contains(&y) => {
+            Ok(((y - base_year) * 12) as usize + (m - 1) as usize)
+        }
+        _ => Err(format!(
+            "expected a month \"YYYY-MM\" between {base_year}-01 and {horizon}-12, got \"{s}\""
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn month_index_parses_months_and_years() {
+        assert_eq!(month_index("2018-01", 2018, 2040), Ok(0));
+        assert_eq!(month_index("2019-03", 2018, 2040), Ok(14));
+        assert_eq!(month_index("2020", 2018, 2040), Ok(24));
+        assert!(month_index("2017-12", 2018, 2040).is_err());
+        assert!(month_index("2019-13", 2018, 2040).is_err());
+    }
+
+    #[test]
+    fn merge_replaces_parameters_whole() {
+        let mut base: toml::Table = toml::from_str(
+            "[parameters]\ncaseload = { dist = 'triangular', min = 40, mode = 50, max = 60 }\n[run]\nseed = 1\niterations = 5",
+        )
+        .unwrap();
+        let child: toml::Table =
+            toml::from_str("[parameters]\ncaseload = { dist = 'normal', mean = 50, sd = 2 }\n[run]\nseed = 2").unwrap();
+        merge(&mut base, child, false);
+        let c = &base["parameters"]["caseload"];
+        assert!(c.get("min").is_none());
+        assert_eq!(base["run"]["seed"].as_integer(), Some(2));
+        assert_eq!(base["run"]["iterations"].as_integer(), Some(5));
+    }
+
+    #[test]
+    fn override_parses_toml_values_and_bare_strings() {
+        let mut t = toml::Table::new();
+        apply_override(&mut t, "run.iterations=500").unwrap();
+        apply_override(&mut t, "pooling.method=reml").unwrap();
+        apply_override(&mut t, "parameters.caseload={ dist = 'normal', mean = 50, sd = 2 }").unwrap();
+        assert_eq!(t["run"]["iterations"].as_integer(), Some(500));
+        assert_eq!(t["pooling"]["method"].as_str(), Some("reml"));
+        assert!(t["parameters"]["caseload"].is_table());
+        assert!(apply_override(&mut t, "noequals").is_err());
+    }
+}
