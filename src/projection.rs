@@ -2,8 +2,8 @@
 //! binomial exits by reason, losses from a waiting list kept as cohorts by month of arrival,
 //! first-come-first-served admissions up to capacity = FTE × caseload / slot weight.
 
-use rand::Rng;
-use rand_distr::{Binomial, Distribution, Poisson};
+use rand::{Rng, RngExt};
+use statrs::distribution::{Discrete, DiscreteCDF};
 
 use crate::scenario::{CapacityPolicy, FtePolicyKind, Intensity, Referral};
 
@@ -95,22 +95,99 @@ fn over_norm(k: usize, norm_months: f64) -> f64 {
     (k as f64 + 1.0 - norm_months).clamp(0.0, 1.0)
 }
 
-fn binomial<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
+/// Binomial(n, p) by inversion of its CDF at `u`. One uniform per draw, whatever the state, keeps
+/// the random streams of two runs aligned (common random numbers), and the draw is monotone in
+/// `n`: more people in a stock never means fewer leave it, nor fewer stay.
+pub fn binomial_inv(n: u64, p: f64, u: f64) -> u64 {
     if n == 0 || p <= 0.0 {
-        0
-    } else if p >= 1.0 {
-        n
+        return 0;
+    }
+    if p >= 1.0 {
+        return n;
+    }
+    let dist = statrs::distribution::Binomial::new(p, n).expect("0 < p < 1");
+    let mode = (((n + 1) as f64 * p).floor() as u64).min(n);
+    let q = p / (1.0 - p);
+    let pmf_mode = dist.pmf(mode);
+    let cdf_mode = dist.cdf(mode);
+    invert(mode, pmf_mode, cdf_mode, u, |k| {
+        // pmf(k+1)/pmf(k) and pmf(k-1)/pmf(k)
+        (
+            (k < n).then(|| (n - k) as f64 / (k + 1) as f64 * q),
+            (k > 0).then(|| k as f64 / ((n - k + 1) as f64 * q)),
+        )
+    })
+}
+
+/// Poisson(λ) by inversion of its CDF at `u` (see [`binomial_inv`]).
+pub fn poisson_inv(lambda: f64, u: f64) -> u64 {
+    if lambda <= 0.0 {
+        return 0;
+    }
+    let dist = statrs::distribution::Poisson::new(lambda).expect("lambda > 0");
+    let mode = lambda.floor() as u64;
+    invert(mode, dist.pmf(mode), dist.cdf(mode), u, |k| {
+        (
+            Some(lambda / (k + 1) as f64),
+            (k > 0).then(|| k as f64 / lambda),
+        )
+    })
+}
+
+/// Walk from the mode to the smallest k with CDF(k) >= u, using pmf ratios `(up, down)`.
+fn invert(mode: u64, pmf_mode: f64, cdf_mode: f64, u: f64, ratios: impl Fn(u64) -> (Option<f64>, Option<f64>)) -> u64 {
+    let (mut k, mut pmf, mut cdf) = (mode, pmf_mode, cdf_mode);
+    if u <= cdf {
+        // Step down while CDF(k-1) = CDF(k) - pmf(k) still covers u.
+        while let (_, Some(down)) = ratios(k) {
+            if u > cdf - pmf || pmf == 0.0 {
+                break;
+            }
+            cdf -= pmf;
+            pmf *= down;
+            k -= 1;
+        }
+        k
     } else {
-        Binomial::new(n, p).expect("0 < p < 1").sample(rng)
+        while u > cdf {
+            match ratios(k) {
+                (Some(up), _) if pmf > 0.0 => {
+                    pmf *= up;
+                    cdf += pmf;
+                    k += 1;
+                }
+                _ => break,
+            }
+        }
+        k
     }
 }
 
-fn poisson<R: Rng + ?Sized>(rng: &mut R, lambda: f64) -> u64 {
-    if lambda <= 0.0 {
-        0
-    } else {
-        Poisson::new(lambda).expect("lambda > 0").sample(rng) as u64
+/// Split `total` over cohorts in proportion to their sizes (largest remainder, oldest first on
+/// ties): people waiting share one hazard whatever their wait.
+fn allocate(total: u64, cohorts: &[(i64, u64)]) -> Vec<u64> {
+    let size: u64 = cohorts.iter().map(|c| c.1).sum();
+    if size == 0 || total == 0 {
+        return vec![0; cohorts.len()];
     }
+    let mut shares: Vec<u64> = cohorts
+        .iter()
+        .map(|c| (c.1 as u128 * total as u128 / size as u128) as u64)
+        .collect();
+    let mut left = total - shares.iter().sum::<u64>();
+    let mut order: Vec<usize> = (0..cohorts.len()).collect();
+    let rem = |i: usize| (cohorts[i].1 as u128 * total as u128 % size as u128) as u64;
+    order.sort_by(|&a, &b| rem(b).cmp(&rem(a)).then(a.cmp(&b)));
+    for i in order {
+        if left == 0 {
+            break;
+        }
+        if shares[i] < cohorts[i].1 {
+            shares[i] += 1;
+            left -= 1;
+        }
+    }
+    shares
 }
 
 /// Linear progress of a ramp in `[0, 1]` at month `m`.
@@ -225,20 +302,22 @@ pub fn project<R: Rng + ?Sized>(input: &ProjectionInput, months: usize, rng: &mu
                 * ramp(m, input.referral.ramp_start, input.referral.ramp_years)
                 * (rho_star - rates.inflow_rate);
         let h_mid = (epi.at_home_ref[m] + epi.at_home_ref[m + 1]) / 2.0;
-        let arrivals = poisson(rng, rho * h_mid / 12.0);
+        // Six uniforms a month in a fixed order, whatever the state: common random numbers.
+        let u: [f64; 6] = std::array::from_fn(|_| rng.random::<f64>());
+        let arrivals = poisson_inv(rho * h_mid / 12.0, u[0]);
 
-        let exits = binomial(rng, clients, p_exit);
-        let deaths = binomial(rng, exits, share_death);
-        let other = binomial(rng, exits - deaths, other_given_not_death);
+        let exits = binomial_inv(clients, p_exit, u[1]);
+        let deaths = binomial_inv(exits, share_death, u[2]);
+        let other = binomial_inv(exits - deaths, other_given_not_death, u[3]);
         let institution = exits - deaths - other;
 
-        let (mut lost_d, mut lost_i) = (0u64, 0u64);
-        for cohort in cohorts.iter_mut() {
-            let lost = binomial(rng, cohort.1, p_lost);
-            let d = binomial(rng, lost, lost_death_share);
-            lost_d += d;
-            lost_i += lost - d;
-            cohort.1 -= lost;
+        let waiting_before: u64 = cohorts.iter().map(|c| c.1).sum();
+        let lost = binomial_inv(waiting_before, p_lost, u[4]);
+        let lost_d = binomial_inv(lost, lost_death_share, u[5]);
+        let lost_i = lost - lost_d;
+        let flat: Vec<(i64, u64)> = cohorts.iter().copied().collect();
+        for (cohort, l) in cohorts.iter_mut().zip(allocate(lost, &flat)) {
+            cohort.1 -= l;
         }
         if arrivals > 0 {
             cohorts.push_back((m as i64, arrivals));
@@ -302,6 +381,39 @@ mod tests {
         assert_eq!(over_norm(0, six_weeks), 0.0);
         assert!((over_norm(1, six_weeks) - (2.0 - six_weeks)).abs() < 1e-12);
         assert_eq!(over_norm(2, six_weeks), 1.0);
+    }
+
+    #[test]
+    fn inverse_cdf_draws_have_the_right_moments_and_are_monotone() {
+        let n = 20_000;
+        let mut us: Vec<f64> = (0..n).map(|i| (i as f64 + 0.5) / n as f64).collect();
+        us.reverse();
+        let (bn, bp) = (5_000u64, 0.03);
+        let b: Vec<f64> = us.iter().map(|&u| binomial_inv(bn, bp, u) as f64).collect();
+        let mean = b.iter().sum::<f64>() / n as f64;
+        let var = b.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n as f64;
+        assert!((mean - 150.0).abs() < 0.2, "{mean}");
+        assert!((var - 145.5).abs() < 3.0, "{var}");
+        let p: Vec<f64> = us.iter().map(|&u| poisson_inv(1700.0, u) as f64).collect();
+        let mean = p.iter().sum::<f64>() / n as f64;
+        let var = p.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n as f64;
+        assert!((mean - 1700.0).abs() < 0.5, "{mean}");
+        assert!((var - 1700.0).abs() < 30.0, "{var}");
+        for &u in &[0.001, 0.3, 0.5, 0.77, 0.999] {
+            for n in 0..300u64 {
+                let a = binomial_inv(n, 0.2, u);
+                let b = binomial_inv(n + 1, 0.2, u);
+                assert!(b >= a && b - a <= 1, "n {n} u {u}: {a} {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn allocation_is_proportional_and_exact() {
+        let c = [(0, 10), (1, 30), (2, 60)];
+        assert_eq!(allocate(10, &c), vec![1, 3, 6]);
+        assert_eq!(allocate(3, &c).iter().sum::<u64>(), 3);
+        assert_eq!(allocate(100, &c), vec![10, 30, 60]);
     }
 
     #[test]
