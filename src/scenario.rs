@@ -560,7 +560,7 @@ fn resolve(
     let month = |s: Option<String>, key: &str, default: usize| -> Result<usize, ScenarioError> {
         match s {
             None => Ok(default),
-            Some(s) => month_index(&s, base_year, horizon)
+            Some(s) => month_index(&s, base_year)
                 .map_err(|m| invalid(path, format!("{key}: {m}"))),
         }
     };
@@ -630,18 +630,19 @@ fn resolve(
     })
 }
 
-/// `YYYY-MM` or `YYYY` (= January) to a month index from January of the base year.
-fn month_index(s: &str, base_year: i32, horizon: i32) -> Result<usize, String> {
+/// `YYYY-MM` or `YYYY` (= January) to a month index from January of the base year. Months after
+/// the horizon are allowed: what starts then never happens within the run.
+fn month_index(s: &str, base_year: i32) -> Result<usize, String> {
     let (y, m) = match s.split_once('-') {
         Some((y, m)) => (y.parse::<i32>(), m.parse::<u32>()),
         None => (s.parse::<i32>(), Ok(1)),
     };
     match (y, m) {
-        (Ok(y), Ok(m)) if (1..=12).contains(&m) && (base_year..=horizon).contains(&y) => {
+        (Ok(y), Ok(m)) if (1..=12).contains(&m) && (base_year..=9999).contains(&y) => {
             Ok(((y - base_year) * 12) as usize + (m - 1) as usize)
         }
         _ => Err(format!(
-            "expected a month \"YYYY-MM\" between {base_year}-01 and {horizon}-12, got \"{s}\""
+            "expected a month \"YYYY-MM\" from {base_year}-01 on, got \"{s}\""
         )),
     }
 }
@@ -652,11 +653,12 @@ mod tests {
 
     #[test]
     fn month_index_parses_months_and_years() {
-        assert_eq!(month_index("2018-01", 2018, 2040), Ok(0));
-        assert_eq!(month_index("2019-03", 2018, 2040), Ok(14));
-        assert_eq!(month_index("2020", 2018, 2040), Ok(24));
-        assert!(month_index("2017-12", 2018, 2040).is_err());
-        assert!(month_index("2019-13", 2018, 2040).is_err());
+        assert_eq!(month_index("2018-01", 2018), Ok(0));
+        assert_eq!(month_index("2019-03", 2018), Ok(14));
+        assert_eq!(month_index("2020", 2018), Ok(24));
+        assert!(month_index("2017-12", 2018).is_err());
+        assert!(month_index("2019-13", 2018).is_err());
+        assert!(month_index("soon", 2018).is_err());
     }
 
     #[test]

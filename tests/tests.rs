@@ -1,1 +1,8 @@
+//! One integration-test binary, so polars links once.
 
+mod util;
+
+mod cli;
+mod engine;
+mod pooling;
+mod projection;

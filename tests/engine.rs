@@ -1,0 +1,109 @@
+//! The engine end to end on the shipped data and on synthetic data from known truths.
+
+use omvang::inputs::read_inputs;
+use omvang::pooling::uptake_study;
+use omvang::scenario;
+use omvang::simulate::{self, Metric, Model};
+use omvang::synthetic::{generate, Truth};
+
+use crate::util::root;
+
+fn baseline(overrides: &[&str]) -> Model {
+    let overrides: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
+    let s = scenario::load(&root().join("scenarios/baseline.toml"), &overrides).unwrap();
+    let inputs = read_inputs(&s).unwrap();
+    Model::build(s, &inputs).unwrap()
+}
+
+fn base_year_quantiles(model: &Model, metric: Metric) -> [f64; 6] {
+    let results = simulate::run(model, 0, &|| {}).unwrap();
+    let mut v: Vec<f64> = results.iter().map(|r| r.value(metric, 0)).collect();
+    simulate::quantiles(&mut v)
+}
+
+/// Chains generated from known true parameters: the 90% interval of national clients in care
+/// contains the truth in at least 8 of 10 data sets, and the pooled uptake is within 2 standard
+/// errors of the true uptake.
+#[test]
+fn recovery_of_known_parameters_from_synthetic_chains() {
+    let model = baseline(&["run.iterations=400", "run.horizon=2018"]);
+    let truth = Truth::default();
+    let at_home_ref = model.epidemiology(&model.central).at_home_ref[0];
+    let true_clients = truth.uptake * at_home_ref;
+    let true_logit = (truth.uptake / (1.0 - truth.uptake)).ln();
+    let s = scenario::load(
+        &root().join("scenarios/baseline.toml"),
+        &["run.iterations=400".into(), "run.horizon=2018".into()],
+    )
+    .unwrap();
+    let mut inputs = read_inputs(&s).unwrap();
+    let (mut covered, mut within_2se) = (0, 0);
+    let mut report = Vec::new();
+    for seed in 1..=10 {
+        inputs.chains = generate(&truth, model.at_home_per_65plus, seed);
+        let m = Model::build(s.clone(), &inputs).unwrap();
+        let q = base_year_quantiles(&m, Metric::ClientsInCare);
+        let u = &m.pooled.uptake;
+        let inside = q[1] <= true_clients && true_clients <= q[5];
+        let close = (u.mean - true_logit).abs() <= 2.0 * u.se;
+        covered += inside as usize;
+        within_2se += close as usize;
+        report.push(format!(
+            "seed {seed}: 90% [{:.0}, {:.0}] truth {true_clients:.0}; logit uptake {:.3} ± {:.3} truth {true_logit:.3}",
+            q[1], q[5], u.mean, u.se
+        ));
+        // The hazards are recovered too (their truth is the median chain's).
+        let hd = m.pooled.hazard_institution.mean.exp();
+        assert!((hd / truth.hazard_institution - 1.0).abs() < 0.25, "seed {seed}: {hd}");
+    }
+    let report = report.join("\n");
+    assert!(covered >= 8, "covered {covered}/10\n{report}");
+    assert!(within_2se >= 9, "within 2 se {within_2se}/10\n{report}");
+    println!("{report}");
+}
+
+/// People with dementia in 2018 against published national estimates: Alzheimer Europe
+/// Yearbook 2019 (256,532 in 2018) and Alzheimer Nederland (263,000 in 2017, 290,000 in 2021,
+/// so about 270,000 in 2018 by linear interpolation).
+#[test]
+fn people_with_dementia_2018_matches_published_estimates() {
+    let model = baseline(&["run.iterations=500", "run.horizon=2018"]);
+    let q = base_year_quantiles(&model, Metric::PeopleWithDementia);
+    let median = q[3];
+    for (published, source) in [
+        (256_532.0, "Alzheimer Europe 2018"),
+        (263_000.0 + (290_000.0 - 263_000.0) / 4.0, "Alzheimer Nederland 2018 (interpolated)"),
+    ] {
+        let rel = median / published - 1.0;
+        assert!(rel.abs() <= 0.10, "{source}: {published} vs {median:.0} ({:+.1}%)", rel * 100.0);
+    }
+}
+
+/// The shipped illustrative chains are labelled as such and pass their checks.
+#[test]
+fn shipped_chains_are_illustrative_and_consistent() {
+    let model = baseline(&["run.iterations=10", "run.horizon=2018"]);
+    assert!(model.chains.len() >= 5);
+    for c in &model.chains {
+        assert!(c.chain.starts_with("illustrative_"));
+        assert!(c.periods >= 8);
+        assert_eq!(c.flow_imbalance, 0.0);
+        // Little's law in the data photo: stock ≈ inflow × duration within 15%.
+        let stock = c.inflow / c.years * c.mean_duration_years;
+        assert!((stock / c.mean_clients - 1.0).abs() < 0.15, "{}: {stock} vs {}", c.chain, c.mean_clients);
+        let s = uptake_study(c);
+        assert!(s.v > 0.0 && s.y.is_finite());
+    }
+}
+
+/// Same seed → identical results; another seed → different results.
+#[test]
+fn results_repeat_for_a_seed() {
+    let a = baseline(&["run.iterations=50", "run.horizon=2020"]);
+    let b = baseline(&["run.iterations=50", "run.horizon=2020", "run.seed=99"]);
+    let ra = simulate::summarise(&a, &simulate::run(&a, 1, &|| {}).unwrap());
+    let ra2 = simulate::summarise(&a, &simulate::run(&a, 2, &|| {}).unwrap());
+    let rb = simulate::summarise(&b, &simulate::run(&b, 2, &|| {}).unwrap());
+    assert_eq!(ra, ra2);
+    assert_ne!(ra, rb);
+}

@@ -1,0 +1,246 @@
+//! The monthly queue model against conservation, analytic results and common random numbers.
+
+use omvang::projection::{project, Epidemiology, InitialState, ProjectionInput, Rates, Trajectory};
+use omvang::scenario::{CapacityPolicy, FtePolicyKind, Intensity, Referral};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+fn flat_epidemiology(months: usize, at_home: f64, growth_per_month: f64) -> Epidemiology {
+    let h: Vec<f64> = (0..=months)
+        .map(|m| at_home * (1.0 + growth_per_month).powi(m as i32))
+        .collect();
+    Epidemiology {
+        people_with_dementia: h.iter().map(|x| x / 0.7).collect(),
+        at_home: h.clone(),
+        at_home_ref: h.clone(),
+        need: h.iter().map(|x| x * 0.55).collect(),
+    }
+}
+
+fn policy(kind: FtePolicyKind, boost: f64) -> CapacityPolicy {
+    CapacityPolicy {
+        policy: kind,
+        boost_fte: boost,
+        boost_start: 0,
+        boost_months: 0,
+        lag_months: 3,
+        max_recruitment_per_year: 100.0,
+    }
+}
+
+fn intensity() -> Intensity {
+    Intensity {
+        base_share_intensive: 0.0,
+        weight_light: 1.0,
+        weight_intensive: 1.0,
+        hours_weight_light: 1.0,
+        hours_weight_intensive: 1.0,
+    }
+}
+
+struct Case {
+    epi: Epidemiology,
+    rates: Rates,
+    initial: InitialState,
+    caseload: f64,
+    growth: f64,
+    zorgstandaard: f64,
+    share_intensive: f64,
+    capacity: CapacityPolicy,
+    referral: Referral,
+    intensity: Intensity,
+}
+
+impl Case {
+    fn run(&self, months: usize, seed: u64) -> Trajectory {
+        let input = ProjectionInput {
+            epidemiology: &self.epi,
+            rates: self.rates,
+            initial: self.initial,
+            caseload: self.caseload,
+            hours_per_client_month: 2.5,
+            tariff_per_hour: 80.0,
+            cost_index_per_year: 0.0,
+            fte_growth_per_year: self.growth,
+            zorgstandaard_fraction: self.zorgstandaard,
+            share_intensive: self.share_intensive,
+            capacity: &self.capacity,
+            referral: &self.referral,
+            intensity: &self.intensity,
+            wait_norm_weeks: 6.0,
+        };
+        project(&input, months, &mut ChaCha8Rng::seed_from_u64(seed))
+    }
+}
+
+fn base_case(months: usize) -> Case {
+    Case {
+        epi: flat_epidemiology(months, 200_000.0, 0.0),
+        rates: Rates {
+            inflow_rate: 0.1,
+            hazard_death: 0.12,
+            hazard_institution: 0.17,
+            hazard_other: 0.05,
+        },
+        initial: InitialState {
+            clients: 60_000,
+            waiting: 1_500,
+            waiting_over_norm_share: 0.4,
+        },
+        caseload: 52.0,
+        growth: 0.0,
+        zorgstandaard: 0.0,
+        share_intensive: 0.0,
+        capacity: policy(FtePolicyKind::Fixed, 0.0),
+        referral: Referral {
+            ramp_start: 12,
+            ramp_years: 3.0,
+        },
+        intensity: intensity(),
+    }
+}
+
+/// Everyone who arrived is in care, waiting, exited or lost, in every month of every iteration,
+/// over random parameters, policies and seeds.
+#[test]
+fn mass_is_conserved_every_month() {
+    let mut rng = ChaCha8Rng::seed_from_u64(2024);
+    for case_no in 0..300 {
+        let months = rng.random_range(1..120);
+        let mut c = base_case(months);
+        c.epi = flat_epidemiology(months, rng.random_range(1_000.0..300_000.0), rng.random_range(-0.002..0.01));
+        c.rates = Rates {
+            inflow_rate: rng.random_range(0.0..0.3),
+            hazard_death: rng.random_range(0.0..0.5),
+            hazard_institution: rng.random_range(0.0..0.5),
+            hazard_other: rng.random_range(0.0..0.3),
+        };
+        c.initial = InitialState {
+            clients: rng.random_range(0..50_000),
+            waiting: rng.random_range(0..5_000),
+            waiting_over_norm_share: rng.random_range(0.0..1.0),
+        };
+        c.caseload = rng.random_range(20.0..80.0);
+        c.growth = rng.random_range(-0.05..0.1);
+        c.zorgstandaard = rng.random_range(0.0..1.5);
+        c.share_intensive = rng.random_range(0.0..1.0);
+        c.intensity.weight_light = rng.random_range(0.5..1.0);
+        c.intensity.weight_intensive = rng.random_range(1.0..2.5);
+        let kinds = [FtePolicyKind::Fixed, FtePolicyKind::Growth, FtePolicyKind::FollowDemand];
+        c.capacity = CapacityPolicy {
+            policy: kinds[case_no % 3],
+            boost_fte: rng.random_range(0.0..200.0),
+            boost_start: rng.random_range(0..months),
+            boost_months: rng.random_range(0..24),
+            lag_months: rng.random_range(0..12),
+            max_recruitment_per_year: rng.random_range(0.0..300.0),
+        };
+        let t = c.run(months, case_no as u64);
+        let mut arrived = (c.initial.clients + c.initial.waiting) as f64;
+        let mut gone = 0.0;
+        for m in 0..months {
+            arrived += t.arrivals[m];
+            gone += t.exits_death[m] + t.exits_institution[m] + t.exits_other[m] + t.lost_death[m] + t.lost_institution[m];
+            let present = t.clients_in_care[m + 1] + t.waiting_list[m + 1];
+            assert_eq!(arrived, present + gone, "case {case_no}, month {m}");
+            assert!(t.clients_in_care[m + 1] >= 0.0 && t.waiting_list[m + 1] >= 0.0);
+            // Admissions never exceed capacity plus what stayed... and never exceed the queue.
+            assert!(t.share_waiting_over_norm[m + 1] >= 0.0 && t.share_waiting_over_norm[m + 1] <= 1.0);
+        }
+    }
+}
+
+/// Capacity unconstrained and fixed rates: the in-care stock converges to arrivals × mean
+/// duration (Little's law), and nobody is lost while waiting because nobody waits.
+#[test]
+fn littles_law_when_capacity_is_unconstrained() {
+    let months = 600;
+    let mut c = base_case(months);
+    c.initial = InitialState { clients: 0, waiting: 0, waiting_over_norm_share: 0.0 };
+    c.caseload = 50.0;
+    c.capacity = policy(FtePolicyKind::Fixed, 1.0e6);
+    let mu = c.rates.hazard_death + c.rates.hazard_institution + c.rates.hazard_other;
+    let lambda_per_month = c.rates.inflow_rate * 200_000.0 / 12.0;
+    // Monthly discrete time: stock after a month's exits and admissions, S = λ / (1 − e^(−μ/12)).
+    let p = 1.0 - (-mu / 12.0f64).exp();
+    let expected_discrete = lambda_per_month / p;
+    let continuous = c.rates.inflow_rate * 200_000.0 / mu;
+    let mut means = Vec::new();
+    for seed in 0..5 {
+        let t = c.run(months, seed);
+        let tail = &t.clients_in_care[361..];
+        means.push(tail.iter().sum::<f64>() / tail.len() as f64);
+        assert!(t.lost_death.iter().chain(&t.lost_institution).all(|&x| x == 0.0));
+        assert!(t.waiting_list.iter().all(|&q| q == 0.0));
+    }
+    let mean = means.iter().sum::<f64>() / means.len() as f64;
+    // Monte Carlo error of the mean of ~1,200 autocorrelated months is well below 0.5%.
+    assert!((mean / expected_discrete - 1.0).abs() < 0.005, "{mean} vs {expected_discrete}");
+    // The discrete-time stock lies within a month's arrivals of the continuous λ/μ.
+    assert!((expected_discrete - continuous).abs() < lambda_per_month, "{expected_discrete} vs {continuous}");
+}
+
+/// With capacity below demand and no losses while waiting (only "other" exits), the waiting
+/// list grows each month by arrivals minus the places that open: λ − K(1 − e^(−μ/12)).
+#[test]
+fn waiting_list_grows_at_the_analytic_rate_when_demand_exceeds_capacity() {
+    let months = 240;
+    let mut c = base_case(months);
+    c.rates = Rates { inflow_rate: 0.1, hazard_death: 0.0, hazard_institution: 0.0, hazard_other: 0.34 };
+    c.initial = InitialState { clients: 40_000, waiting: 0, waiting_over_norm_share: 0.0 };
+    c.caseload = 50.0; // capacity 40,000 (FTE = 800)
+    let lambda = 0.1 * 200_000.0 / 12.0;
+    let p = 1.0 - (-0.34f64 / 12.0).exp();
+    let slope = lambda - 40_000.0 * p;
+    assert!(slope > 500.0);
+    let mut slopes = Vec::new();
+    for seed in 0..5 {
+        let t = c.run(months, seed);
+        assert!(t.clients_in_care[1..].iter().all(|&s| s == 40_000.0));
+        slopes.push((t.waiting_list[months] - t.waiting_list[12]) / (months - 12) as f64);
+        assert!(t.lost_death.iter().all(|&x| x == 0.0));
+    }
+    let mean = slopes.iter().sum::<f64>() / slopes.len() as f64;
+    assert!((mean / slope - 1.0).abs() < 0.01, "{mean} vs {slope}");
+}
+
+/// More FTE never gives a longer waiting list, month by month, for the same seed.
+#[test]
+fn more_fte_never_lengthens_the_waiting_list() {
+    let months = 180;
+    for seed in 0..20 {
+        let mut c = base_case(months);
+        c.epi = flat_epidemiology(months, 200_000.0, 0.002);
+        let mut previous: Option<Trajectory> = None;
+        let mut first: Option<Trajectory> = None;
+        for boost in [0.0, 10.0, 25.0, 50.0, 100.0, 250.0] {
+            c.capacity = policy(FtePolicyKind::Growth, boost);
+            c.growth = 0.01;
+            let t = c.run(months, seed);
+            if let Some(p) = &previous {
+                for m in 0..=months {
+                    assert!(
+                        t.waiting_list[m] <= p.waiting_list[m],
+                        "seed {seed}, boost {boost}, month {m}: {} > {}",
+                        t.waiting_list[m],
+                        p.waiting_list[m]
+                    );
+                }
+            }
+            if first.is_none() {
+                first = Some(t.clone());
+            }
+            previous = Some(t);
+        }
+        // The boosts make a difference at all.
+        assert!(previous.unwrap().waiting_list[months] < first.unwrap().waiting_list[months]);
+    }
+}
+
+/// The initial waiting list keeps its share over the norm.
+#[test]
+fn initial_waiting_list_over_norm_share_is_kept() {
+    let c = base_case(1);
+    let t = c.run(1, 1);
+    assert!((t.share_waiting_over_norm[0] - 0.4).abs() < 1e-3);
+}
