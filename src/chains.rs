@@ -160,7 +160,9 @@ pub enum ChainsError {
         start: Date,
         end: Date,
     },
-    #[error("{file}: chain {chain} has no clients in any period, so none of its rates exist; remove it")]
+    #[error(
+        "{file}: chain {chain} has no clients in any period, so none of its rates exist; remove it"
+    )]
     NoClients { file: PathBuf, chain: String },
     #[error("no chain records: the data photo is empty")]
     Empty,
@@ -288,7 +290,14 @@ pub fn derive_rates(
 mod tests {
     use super::*;
 
-    fn record(chain: &str, start: &str, end: &str, cs: f64, inflow: f64, out: [f64; 3]) -> ChainRecord {
+    fn record(
+        chain: &str,
+        start: &str,
+        end: &str,
+        cs: f64,
+        inflow: f64,
+        out: [f64; 3],
+    ) -> ChainRecord {
         ChainRecord {
             source: "t.csv".into(),
             line: 2,
@@ -319,8 +328,22 @@ mod tests {
     #[test]
     fn rates_follow_their_definitions() {
         let recs = vec![
-            record("a", "2017-01-01", "2017-06-30", 100.0, 20.0, [5.0, 4.0, 1.0]),
-            record("a", "2017-07-01", "2017-12-31", 110.0, 10.0, [6.0, 3.0, 1.0]),
+            record(
+                "a",
+                "2017-01-01",
+                "2017-06-30",
+                100.0,
+                20.0,
+                [5.0, 4.0, 1.0],
+            ),
+            record(
+                "a",
+                "2017-07-01",
+                "2017-12-31",
+                110.0,
+                10.0,
+                [6.0, 3.0, 1.0],
+            ),
         ];
         let rates = derive_rates(&recs, 0.05, 0.05).unwrap();
         let a = &rates[0];
@@ -338,9 +361,19 @@ mod tests {
 
     #[test]
     fn imbalance_beyond_tolerance_names_file_line_and_chain() {
-        let mut r = record("north", "2017-01-01", "2017-03-31", 100.0, 10.0, [1.0, 1.0, 1.0]);
+        let mut r = record(
+            "north",
+            "2017-01-01",
+            "2017-03-31",
+            100.0,
+            10.0,
+            [1.0, 1.0, 1.0],
+        );
         r.clients_end += 20.0;
         let err = derive_rates(&[r], 0.05, 0.05).unwrap_err().to_string();
-        assert!(err.starts_with("t.csv: line 2: chain north: flows do not add up"), "{err}");
+        assert!(
+            err.starts_with("t.csv: line 2: chain north: flows do not add up"),
+            "{err}"
+        );
     }
 }

@@ -17,14 +17,37 @@ pub struct Dist {
 #[derive(Debug, Clone, PartialEq)]
 enum Kind {
     Fixed(f64),
-    Uniform { min: f64, max: f64 },
-    Triangular { min: f64, mode: f64, max: f64 },
-    Normal { mean: f64, sd: f64 },
+    Uniform {
+        min: f64,
+        max: f64,
+    },
+    Triangular {
+        min: f64,
+        mode: f64,
+        max: f64,
+    },
+    Normal {
+        mean: f64,
+        sd: f64,
+    },
     /// On the log scale: `ln X ~ N(mu, sigma)`.
-    LogNormal { mu: f64, sigma: f64 },
-    Beta { alpha: f64, beta: f64 },
-    Gamma { shape: f64, scale: f64 },
-    Pert { min: f64, mode: f64, max: f64 },
+    LogNormal {
+        mu: f64,
+        sigma: f64,
+    },
+    Beta {
+        alpha: f64,
+        beta: f64,
+    },
+    Gamma {
+        shape: f64,
+        scale: f64,
+    },
+    Pert {
+        min: f64,
+        mode: f64,
+        max: f64,
+    },
 }
 
 /// z of the 95th percentile of the standard normal.
@@ -268,8 +291,7 @@ impl Dist {
                     // rand_distr's PERT needs an interior mode; the beta form below is the same
                     // distribution and handles the edges.
                     let (a, b) = pert_shape(min, mode, max);
-                    min + (max - min)
-                        * rand_distr::Beta::new(a, b).expect("validated").sample(rng)
+                    min + (max - min) * rand_distr::Beta::new(a, b).expect("validated").sample(rng)
                 } else {
                     rand_distr::Pert::new(min, max)
                         .with_mode(mode)
@@ -399,7 +421,10 @@ mod tests {
         for (spec, needle) in [
             ("dist='beta'\nmean=0.7\nsd=0.5", "sd <"),
             ("dist='beta'\nmean=1.2\nsd=0.1", "0 < mean < 1"),
-            ("dist='triangular'\nmin=5\nmode=1\nmax=4", "min <= mode <= max"),
+            (
+                "dist='triangular'\nmin=5\nmode=1\nmax=4",
+                "min <= mode <= max",
+            ),
             ("dist='uniform'\nmin=5\nmax=5", "min < max"),
             ("dist='normal'\nmean=1\nsd=-1", "sd > 0"),
             ("dist='gamma'\nmean=0\nsd=1", "mean > 0"),

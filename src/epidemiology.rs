@@ -23,19 +23,13 @@ pub struct Population {
 impl Population {
     /// Add one count. Counts for the same cell add up.
     pub fn add(&mut self, year: i32, sex: Sex, age: usize, count: f64) {
-        let entry = self
-            .years
-            .entry(year)
-            .or_insert([[0.0; OLDEST_AGE + 1]; 2]);
+        let entry = self.years.entry(year).or_insert([[0.0; OLDEST_AGE + 1]; 2]);
         entry[sex as usize][age.min(OLDEST_AGE)] += count;
     }
 
     /// First and last year with figures.
     pub fn year_range(&self) -> Option<(i32, i32)> {
-        Some((
-            *self.years.keys().next()?,
-            *self.years.keys().next_back()?,
-        ))
+        Some((*self.years.keys().next()?, *self.years.keys().next_back()?))
     }
 
     /// Whether every year from `first` to `last` has figures.
@@ -95,8 +89,8 @@ impl Prevalence {
                     band.age_min, max
                 ));
             }
-            for age in band.age_min..=max {
-                let cell = &mut by_age[band.sex as usize][age];
+            let row = &mut by_age[band.sex as usize];
+            for (age, cell) in row.iter_mut().enumerate().take(max + 1).skip(band.age_min) {
                 if !cell.is_nan() {
                     return Err(format!(
                         "bands overlap at age {age} for {:?}; each age may be in one band per sex",
@@ -230,8 +224,18 @@ mod tests {
             pop.add(year, Sex::Female, 40, 9999.0);
         }
         let prev = Prevalence::new(vec![
-            PrevalenceBand { age_min: 65, age_max: Some(79), sex: Sex::Male, rate: 0.1 },
-            PrevalenceBand { age_min: 80, age_max: None, sex: Sex::Female, rate: 0.2 },
+            PrevalenceBand {
+                age_min: 65,
+                age_max: Some(79),
+                sex: Sex::Male,
+                rate: 0.1,
+            },
+            PrevalenceBand {
+                age_min: 80,
+                age_max: None,
+                sex: Sex::Female,
+                rate: 0.2,
+            },
         ])
         .unwrap();
         (pop, prev)
@@ -250,8 +254,18 @@ mod tests {
     #[test]
     fn overlapping_bands_are_rejected() {
         let err = Prevalence::new(vec![
-            PrevalenceBand { age_min: 65, age_max: Some(79), sex: Sex::Male, rate: 0.1 },
-            PrevalenceBand { age_min: 75, age_max: None, sex: Sex::Male, rate: 0.2 },
+            PrevalenceBand {
+                age_min: 65,
+                age_max: Some(79),
+                sex: Sex::Male,
+                rate: 0.1,
+            },
+            PrevalenceBand {
+                age_min: 75,
+                age_max: None,
+                sex: Sex::Male,
+                rate: 0.2,
+            },
         ])
         .unwrap_err();
         assert!(err.contains("overlap at age 75"));

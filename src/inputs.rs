@@ -53,7 +53,12 @@ impl Table {
             .with_infer_schema_length(Some(0))
             .try_into_reader_with_file_path(Some(path.to_path_buf()))
             .and_then(|r| r.finish())
-            .map_err(|e| file_err(format!("cannot read as CSV: {}", first_line(&e.to_string()))))?;
+            .map_err(|e| {
+                file_err(format!(
+                    "cannot read as CSV: {}",
+                    first_line(&e.to_string())
+                ))
+            })?;
         let columns: Vec<String> = df
             .get_column_names()
             .iter()
@@ -61,9 +66,12 @@ impl Table {
             .collect();
         let mut cells = vec![Vec::with_capacity(columns.len()); df.height()];
         for col in df.columns() {
-            let s = col
-                .str()
-                .map_err(|e| file_err(format!("cannot read as text: {}", first_line(&e.to_string()))))?;
+            let s = col.str().map_err(|e| {
+                file_err(format!(
+                    "cannot read as text: {}",
+                    first_line(&e.to_string())
+                ))
+            })?;
             for (row, v) in s.iter().enumerate() {
                 cells[row].push(v.map(|v| v.trim().to_string()).filter(|v| !v.is_empty()));
             }
@@ -93,14 +101,17 @@ impl Table {
         required
             .iter()
             .map(|name| {
-                self.columns.iter().position(|c| c == name).ok_or_else(|| InputError::File {
-                    path: self.path.clone(),
-                    message: format!(
-                        "missing column `{name}`; the header must contain {} (found: {})",
-                        required.join(", "),
-                        self.columns.join(", ")
-                    ),
-                })
+                self.columns
+                    .iter()
+                    .position(|c| c == name)
+                    .ok_or_else(|| InputError::File {
+                        path: self.path.clone(),
+                        message: format!(
+                            "missing column `{name}`; the header must contain {} (found: {})",
+                            required.join(", "),
+                            self.columns.join(", ")
+                        ),
+                    })
             })
             .collect()
     }
@@ -116,7 +127,10 @@ impl Table {
     /// Text of a cell, required.
     pub fn text(&self, row: usize, col: usize) -> Result<&str, InputError> {
         self.cells[row][col].as_deref().ok_or_else(|| {
-            self.error(row, format!("`{}` is empty; give a value", self.columns[col]))
+            self.error(
+                row,
+                format!("`{}` is empty; give a value", self.columns[col]),
+            )
         })
     }
 
@@ -140,7 +154,10 @@ impl Table {
         if v < 0.0 {
             return Err(self.error(
                 row,
-                format!("`{}` is {v}, but a count cannot be negative", self.columns[col]),
+                format!(
+                    "`{}` is {v}, but a count cannot be negative",
+                    self.columns[col]
+                ),
             ));
         }
         Ok(v)
@@ -259,7 +276,10 @@ pub fn read_chains(path: &Path) -> Result<Vec<ChainRecord>, InputError> {
         }
         let population_65plus = t.count(row, c[3])?;
         if population_65plus == 0.0 {
-            return Err(t.error(row, "`population_65plus` is 0; give the region's inhabitants aged 65 and over".into()));
+            return Err(t.error(
+                row,
+                "`population_65plus` is 0; give the region's inhabitants aged 65 and over".into(),
+            ));
         }
         out.push(ChainRecord {
             source: path.to_path_buf(),
@@ -317,10 +337,11 @@ pub fn read_inputs(scenario: &Scenario) -> Result<Inputs, InputError> {
     let mut chains: Vec<ChainRecord> = Vec::new();
     for path in &scenario.data.chains {
         let records = read_chains(path)?;
-        if let Some(clash) = records
-            .iter()
-            .find(|r| chains.iter().any(|c| c.chain == r.chain && c.source != r.source))
-        {
+        if let Some(clash) = records.iter().find(|r| {
+            chains
+                .iter()
+                .any(|c| c.chain == r.chain && c.source != r.source)
+        }) {
             return Err(InputError::Line {
                 path: path.clone(),
                 line: clash.line,

@@ -32,10 +32,14 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Run one or more scenarios: pooled chain rates, Monte Carlo extrapolation and projection.
-    #[command(after_help = "Examples:\n  omvang run scenarios/baseline.toml\n  omvang run scenarios/baseline.toml --set run.iterations=500 --set parameters.caseload=50\n  omvang run scenarios/baseline.toml --chains my_chains.csv --out results\n\nWrites <out>/<scenario name>/: summary.csv, monthly.csv, chains.csv, pooling.csv, draws.parquet, manifest.json.")]
+    #[command(
+        after_help = "Examples:\n  omvang run scenarios/baseline.toml\n  omvang run scenarios/baseline.toml --set run.iterations=500 --set parameters.caseload=50\n  omvang run scenarios/baseline.toml --chains my_chains.csv --out results\n\nWrites <out>/<scenario name>/: summary.csv, monthly.csv, chains.csv, pooling.csv, draws.parquet, manifest.json."
+    )]
     Run(RunArgs),
     /// Show the data photo: per-chain derived rates and the pooled estimates.
-    #[command(after_help = "Example:\n  omvang chains data/chains/illustrative_chains.csv --out chains.csv")]
+    #[command(
+        after_help = "Example:\n  omvang chains data/chains/illustrative_chains.csv --out chains.csv"
+    )]
     Chains {
         /// Chain CSV files (columns as in DESIGN.md §2).
         #[arg(required = true)]
@@ -48,7 +52,9 @@ enum Command {
         out: Option<PathBuf>,
     },
     /// Generate an illustrative (synthetic) chain data photo from stated true parameters.
-    #[command(after_help = "Example:\n  omvang generate-chains --seed 2018 --out data/chains/illustrative_chains.csv")]
+    #[command(
+        after_help = "Example:\n  omvang generate-chains --seed 2018 --out data/chains/illustrative_chains.csv"
+    )]
     GenerateChains {
         /// Scenario whose population, prevalence and central values convert regions to people at home.
         #[arg(long, default_value = "scenarios/baseline.toml")]
@@ -140,7 +146,8 @@ fn run(cli: Cli) -> Result<()> {
             if let Some(out) = out {
                 let mut df = outputs::chains_frame(&model)?;
                 let bytes = outputs::csv_bytes(&mut df)?;
-                std::fs::write(&out, bytes).with_context(|| format!("{}: cannot write", out.display()))?;
+                std::fs::write(&out, bytes)
+                    .with_context(|| format!("{}: cannot write", out.display()))?;
             }
             Ok(())
         }
@@ -190,7 +197,8 @@ fn run(cli: Cli) -> Result<()> {
                     r.fte
                 ));
             }
-            std::fs::write(&out, text).with_context(|| format!("{}: cannot write", out.display()))?;
+            std::fs::write(&out, text)
+                .with_context(|| format!("{}: cannot write", out.display()))?;
             eprintln!(
                 "wrote {} records of {} illustrative chains to {} (seed {seed})",
                 records.len(),
@@ -403,7 +411,12 @@ fn print_key_figures(model: &Model, summary: &[simulate::SummaryRow], dir: &Path
     ] {
         show(m, s.run.base_year);
     }
-    for m in [Metric::ClientsInCare, Metric::WaitingList, Metric::FteNeeded, Metric::FteGap] {
+    for m in [
+        Metric::ClientsInCare,
+        Metric::WaitingList,
+        Metric::FteNeeded,
+        Metric::FteGap,
+    ] {
         show(m, s.run.horizon);
     }
 }

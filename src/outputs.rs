@@ -39,7 +39,10 @@ pub fn summary_frame(scenario: &str, rows: &[SummaryRow], period: &str) -> Polar
     let stat = |i: usize| rows.iter().map(|r| r.stats[i]).collect::<Vec<f64>>();
     let mut columns = vec![
         Column::new("scenario".into(), vec![scenario; rows.len()]),
-        Column::new("metric".into(), rows.iter().map(|r| r.metric).collect::<Vec<_>>()),
+        Column::new(
+            "metric".into(),
+            rows.iter().map(|r| r.metric).collect::<Vec<_>>(),
+        ),
     ];
     if period == "year" {
         columns.push(Column::new(
@@ -54,7 +57,10 @@ pub fn summary_frame(scenario: &str, rows: &[SummaryRow], period: &str) -> Polar
             rows.iter().map(|r| r.period.as_str()).collect::<Vec<_>>(),
         ));
     }
-    for (i, name) in ["mean", "p05", "p25", "p50", "p75", "p95"].iter().enumerate() {
+    for (i, name) in ["mean", "p05", "p25", "p50", "p75", "p95"]
+        .iter()
+        .enumerate()
+    {
         columns.push(Column::new((*name).into(), stat(i)));
     }
     DataFrame::new_infer_height(columns)
@@ -75,11 +81,19 @@ pub fn chains_frame(model: &Model) -> PolarsResult<DataFrame> {
     };
     let sum = |f: &dyn Fn(&crate::chains::ChainRates) -> f64| Some(c.iter().map(f).sum::<f64>());
     let nat = |pooled: &Pooled, f: fn(f64) -> f64| {
-        [Some(f(pooled.mean)), Some(f(pooled.pi_low)), Some(f(pooled.pi_high))]
+        [
+            Some(f(pooled.mean)),
+            Some(f(pooled.pi_low)),
+            Some(f(pooled.pi_high)),
+        ]
     };
     // Long durations go with low hazards, so the interval's bounds swap.
     let duration = |bound: fn(&Pooled) -> f64| {
-        Some(1.0 / (bound(&p.hazard_death).exp() + bound(&p.hazard_institution).exp() + bound(&p.hazard_other).exp()))
+        Some(
+            1.0 / (bound(&p.hazard_death).exp()
+                + bound(&p.hazard_institution).exp()
+                + bound(&p.hazard_other).exp()),
+        )
     };
     let periods: Vec<Option<u32>> = c
         .iter()
@@ -89,28 +103,107 @@ pub fn chains_frame(model: &Model) -> PolarsResult<DataFrame> {
     DataFrame::new_infer_height(vec![
         Column::new("chain".into(), chain),
         Column::new("periods".into(), periods),
-        Column::new("mean_clients".into(), per(&|c| c.mean_clients, [sum(&|c| c.mean_clients), None, None])),
-        Column::new("at_home".into(), per(&|c| c.at_home, [sum(&|c| c.at_home), None, None])),
-        Column::new("uptake".into(), per(&|c| c.uptake, nat(&p.uptake, inv_logit))),
-        Column::new("person_years".into(), per(&|c| c.person_years, [sum(&|c| c.person_years), None, None])),
-        Column::new("inflow_rate".into(), per(&|c| c.inflow_rate, nat(&p.inflow_rate, f64::exp))),
-        Column::new("hazard_death".into(), per(&|c| c.hazard_death, nat(&p.hazard_death, f64::exp))),
-        Column::new("hazard_institution".into(), per(&|c| c.hazard_institution, nat(&p.hazard_institution, f64::exp))),
-        Column::new("hazard_other".into(), per(&|c| c.hazard_other, nat(&p.hazard_other, f64::exp))),
-        Column::new("mean_duration_years".into(), per(&|c| c.mean_duration_years, [duration(|q| q.mean), duration(|q| q.pi_high), duration(|q| q.pi_low)])),
-        Column::new("caseload".into(), per(&|c| c.caseload, [Some(p.caseload), None, None])),
-        Column::new("waiting_share".into(), per(&|c| c.waiting_share, [Some(p.waiting_share), None, None])),
-        Column::new("flow_imbalance".into(), per(&|c| c.flow_imbalance, [sum(&|c| c.flow_imbalance), None, None])),
-        Column::new("population_65plus".into(), per(&|c| c.population_65plus, [sum(&|c| c.population_65plus), None, None])),
-        Column::new("inflow".into(), per(&|c| c.inflow, [sum(&|c| c.inflow), None, None])),
-        Column::new("outflow_death".into(), per(&|c| c.outflow_death, [sum(&|c| c.outflow_death), None, None])),
-        Column::new("outflow_institution".into(), per(&|c| c.outflow_institution, [sum(&|c| c.outflow_institution), None, None])),
-        Column::new("outflow_other".into(), per(&|c| c.outflow_other, [sum(&|c| c.outflow_other), None, None])),
+        Column::new(
+            "mean_clients".into(),
+            per(&|c| c.mean_clients, [sum(&|c| c.mean_clients), None, None]),
+        ),
+        Column::new(
+            "at_home".into(),
+            per(&|c| c.at_home, [sum(&|c| c.at_home), None, None]),
+        ),
+        Column::new(
+            "uptake".into(),
+            per(&|c| c.uptake, nat(&p.uptake, inv_logit)),
+        ),
+        Column::new(
+            "person_years".into(),
+            per(&|c| c.person_years, [sum(&|c| c.person_years), None, None]),
+        ),
+        Column::new(
+            "inflow_rate".into(),
+            per(&|c| c.inflow_rate, nat(&p.inflow_rate, f64::exp)),
+        ),
+        Column::new(
+            "hazard_death".into(),
+            per(&|c| c.hazard_death, nat(&p.hazard_death, f64::exp)),
+        ),
+        Column::new(
+            "hazard_institution".into(),
+            per(
+                &|c| c.hazard_institution,
+                nat(&p.hazard_institution, f64::exp),
+            ),
+        ),
+        Column::new(
+            "hazard_other".into(),
+            per(&|c| c.hazard_other, nat(&p.hazard_other, f64::exp)),
+        ),
+        Column::new(
+            "mean_duration_years".into(),
+            per(
+                &|c| c.mean_duration_years,
+                [
+                    duration(|q| q.mean),
+                    duration(|q| q.pi_high),
+                    duration(|q| q.pi_low),
+                ],
+            ),
+        ),
+        Column::new(
+            "caseload".into(),
+            per(&|c| c.caseload, [Some(p.caseload), None, None]),
+        ),
+        Column::new(
+            "waiting_share".into(),
+            per(&|c| c.waiting_share, [Some(p.waiting_share), None, None]),
+        ),
+        Column::new(
+            "flow_imbalance".into(),
+            per(
+                &|c| c.flow_imbalance,
+                [sum(&|c| c.flow_imbalance), None, None],
+            ),
+        ),
+        Column::new(
+            "population_65plus".into(),
+            per(
+                &|c| c.population_65plus,
+                [sum(&|c| c.population_65plus), None, None],
+            ),
+        ),
+        Column::new(
+            "inflow".into(),
+            per(&|c| c.inflow, [sum(&|c| c.inflow), None, None]),
+        ),
+        Column::new(
+            "outflow_death".into(),
+            per(
+                &|c| c.outflow_death,
+                [sum(&|c| c.outflow_death), None, None],
+            ),
+        ),
+        Column::new(
+            "outflow_institution".into(),
+            per(
+                &|c| c.outflow_institution,
+                [sum(&|c| c.outflow_institution), None, None],
+            ),
+        ),
+        Column::new(
+            "outflow_other".into(),
+            per(
+                &|c| c.outflow_other,
+                [sum(&|c| c.outflow_other), None, None],
+            ),
+        ),
     ])
 }
 
+/// A pooled rate: name, analysis scale, estimate and the back-transform to the natural scale.
+pub type PooledRow<'a> = (&'static str, &'static str, &'a Pooled, fn(f64) -> f64);
+
 /// The pooled rates with their meta-analysis statistics, one row per rate.
-pub fn pooled_rows(model: &Model) -> Vec<(&'static str, &'static str, &Pooled, fn(f64) -> f64)> {
+pub fn pooled_rows(model: &Model) -> Vec<PooledRow<'_>> {
     let p = &model.pooled;
     vec![
         ("uptake", "logit", &p.uptake, inv_logit as fn(f64) -> f64),
@@ -125,13 +218,19 @@ pub fn pooled_rows(model: &Model) -> Vec<(&'static str, &'static str, &Pooled, f
 /// interval, and the pooled value and interval on the natural scale.
 pub fn pooling_frame(model: &Model) -> PolarsResult<DataFrame> {
     let rows = pooled_rows(model);
-    let col = |f: &dyn Fn(&Pooled, fn(f64) -> f64) -> f64| {
-        rows.iter().map(|(_, _, p, t)| f(p, *t)).collect::<Vec<f64>>()
+    type Stat<'s> = &'s dyn Fn(&Pooled, fn(f64) -> f64) -> f64;
+    let col = |f: Stat| {
+        rows.iter()
+            .map(|(_, _, p, t)| f(p, *t))
+            .collect::<Vec<f64>>()
     };
     DataFrame::new_infer_height(vec![
         Column::new("rate".into(), rows.iter().map(|r| r.0).collect::<Vec<_>>()),
         Column::new("scale".into(), rows.iter().map(|r| r.1).collect::<Vec<_>>()),
-        Column::new("k".into(), rows.iter().map(|r| r.2.k as u32).collect::<Vec<_>>()),
+        Column::new(
+            "k".into(),
+            rows.iter().map(|r| r.2.k as u32).collect::<Vec<_>>(),
+        ),
         Column::new("mean".into(), col(&|p, _| p.mean)),
         Column::new("se".into(), col(&|p, _| p.se)),
         Column::new("tau2".into(), col(&|p, _| p.tau2)),
@@ -140,8 +239,14 @@ pub fn pooling_frame(model: &Model) -> PolarsResult<DataFrame> {
         Column::new("pi_low".into(), col(&|p, _| p.pi_low)),
         Column::new("pi_high".into(), col(&|p, _| p.pi_high)),
         Column::new("pooled".into(), col(&|p, t| t(p.mean))),
-        Column::new("ci_low".into(), col(&|p, t| t(p.mean - 1.959_963_984_540_054 * p.se))),
-        Column::new("ci_high".into(), col(&|p, t| t(p.mean + 1.959_963_984_540_054 * p.se))),
+        Column::new(
+            "ci_low".into(),
+            col(&|p, t| t(p.mean - 1.959_963_984_540_054 * p.se)),
+        ),
+        Column::new(
+            "ci_high".into(),
+            col(&|p, t| t(p.mean + 1.959_963_984_540_054 * p.se)),
+        ),
         Column::new("pi_low_natural".into(), col(&|p, t| t(p.pi_low))),
         Column::new("pi_high_natural".into(), col(&|p, t| t(p.pi_high))),
     ])
@@ -157,23 +262,32 @@ pub fn draws_frame(model: &Model, results: &[IterationResult]) -> PolarsResult<D
     for (i, name) in Parameters::NAMES.iter().enumerate() {
         columns.push(Column::new(
             (*name).into(),
-            results.iter().map(|r| r.parameters.values()[i]).collect::<Vec<f64>>(),
+            results
+                .iter()
+                .map(|r| r.parameters.values()[i])
+                .collect::<Vec<f64>>(),
         ));
     }
     for (i, name) in PooledDraw::NAMES.iter().enumerate() {
         columns.push(Column::new(
             format!("pooled_{name}").into(),
-            results.iter().map(|r| r.pooled.values()[i]).collect::<Vec<f64>>(),
+            results
+                .iter()
+                .map(|r| r.pooled.values()[i])
+                .collect::<Vec<f64>>(),
         ));
     }
     for (y, year) in model.years().iter().enumerate() {
         for &metric in Metric::ALL {
-            if (y > 0 && !Metric::KEY.contains(&metric)) || (metric.base_year_only() && y > 0) {
+            if y > 0 && (!Metric::KEY.contains(&metric) || metric.base_year_only()) {
                 continue;
             }
             columns.push(Column::new(
                 format!("{}_{year}", metric.as_str()).into(),
-                results.iter().map(|r| r.value(metric, y)).collect::<Vec<f64>>(),
+                results
+                    .iter()
+                    .map(|r| r.value(metric, y))
+                    .collect::<Vec<f64>>(),
             ));
         }
     }
@@ -298,8 +412,19 @@ pub fn write_run(out: &Path, name: &str, artifacts: &[Artifact]) -> Result<PathB
 /// The data photo as a readable text table (for `omvang chains`).
 pub fn chains_text(model: &Model) -> String {
     let header = [
-        "chain", "periods", "clients", "at_home", "uptake", "inflow/yr", "death/yr", "inst/yr",
-        "other/yr", "duration", "caseload", "waiting", "imbalance",
+        "chain",
+        "periods",
+        "clients",
+        "at_home",
+        "uptake",
+        "inflow/yr",
+        "death/yr",
+        "inst/yr",
+        "other/yr",
+        "duration",
+        "caseload",
+        "waiting",
+        "imbalance",
     ];
     let mut rows: Vec<Vec<String>> = model
         .chains
@@ -343,7 +468,13 @@ pub fn chains_text(model: &Model) -> String {
         String::new(),
     ]);
     let widths: Vec<usize> = (0..header.len())
-        .map(|i| rows.iter().map(|r| r[i].len()).chain([header[i].len()]).max().unwrap_or(0))
+        .map(|i| {
+            rows.iter()
+                .map(|r| r[i].len())
+                .chain([header[i].len()])
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     let line = |cells: Vec<String>| {
         cells

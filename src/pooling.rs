@@ -247,6 +247,11 @@ mod tests {
         ];
         let dl = pool(&s, PoolingMethod::Dl);
         let reml = pool(&s, PoolingMethod::Reml);
-        assert!((dl.tau2 - reml.tau2).abs() < 1e-10, "{} vs {}", dl.tau2, reml.tau2);
+        assert!(
+            (dl.tau2 - reml.tau2).abs() < 1e-10,
+            "{} vs {}",
+            dl.tau2,
+            reml.tau2
+        );
     }
 }

@@ -135,7 +135,13 @@ pub fn poisson_inv(lambda: f64, u: f64) -> u64 {
 }
 
 /// Walk from the mode to the smallest k with CDF(k) >= u, using pmf ratios `(up, down)`.
-fn invert(mode: u64, pmf_mode: f64, cdf_mode: f64, u: f64, ratios: impl Fn(u64) -> (Option<f64>, Option<f64>)) -> u64 {
+fn invert(
+    mode: u64,
+    pmf_mode: f64,
+    cdf_mode: f64,
+    u: f64,
+    ratios: impl Fn(u64) -> (Option<f64>, Option<f64>),
+) -> u64 {
     let (mut k, mut pmf, mut cdf) = (mode, pmf_mode, cdf_mode);
     if u <= cdf {
         // Step down while CDF(k-1) = CDF(k) - pmf(k) still covers u.
@@ -207,7 +213,11 @@ pub fn project<R: Rng + ?Sized>(input: &ProjectionInput, months: usize, rng: &mu
     let rates = input.rates;
     let mu = rates.total_exit();
     let p_exit = 1.0 - (-mu / 12.0).exp();
-    let share_death = if mu > 0.0 { rates.hazard_death / mu } else { 0.0 };
+    let share_death = if mu > 0.0 {
+        rates.hazard_death / mu
+    } else {
+        0.0
+    };
     let other_given_not_death = if rates.hazard_institution + rates.hazard_other > 0.0 {
         rates.hazard_other / (rates.hazard_institution + rates.hazard_other)
     } else {
@@ -241,7 +251,8 @@ pub fn project<R: Rng + ?Sized>(input: &ProjectionInput, months: usize, rng: &mu
     let mut clients = input.initial.clients;
     // Waiting cohorts as (arrival month, count), oldest first; month −1 is "just before start".
     let mut cohorts: std::collections::VecDeque<(i64, u64)> = std::collections::VecDeque::new();
-    let over = (input.initial.waiting as f64 * input.initial.waiting_over_norm_share).round() as u64;
+    let over =
+        (input.initial.waiting as f64 * input.initial.waiting_over_norm_share).round() as u64;
     if over > 0 {
         // Lag 2 months and more: certainly over a norm below two months.
         let lag = (norm_months.ceil() as i64).max(2);
@@ -250,7 +261,8 @@ pub fn project<R: Rng + ?Sized>(input: &ProjectionInput, months: usize, rng: &mu
     if input.initial.waiting > over {
         cohorts.push_back((-1, input.initial.waiting - over));
     }
-    let waiting_of = |c: &std::collections::VecDeque<(i64, u64)>| c.iter().map(|x| x.1).sum::<u64>();
+    let waiting_of =
+        |c: &std::collections::VecDeque<(i64, u64)>| c.iter().map(|x| x.1).sum::<u64>();
     let over_share = |c: &std::collections::VecDeque<(i64, u64)>, now: i64| {
         let total = c.iter().map(|x| x.1).sum::<u64>();
         if total == 0 {
@@ -348,9 +360,8 @@ pub fn project<R: Rng + ?Sized>(input: &ProjectionInput, months: usize, rng: &mu
 
         let years = (m as f64 + 0.5) / 12.0;
         let index = (1.0 + input.cost_index_per_year).powf(years);
-        t.cost_eur.push(
-            (clients_before + clients) as f64 / 2.0 * hours * input.tariff_per_hour * index,
-        );
+        t.cost_eur
+            .push((clients_before + clients) as f64 / 2.0 * hours * input.tariff_per_hour * index);
         t.arrivals.push(arrivals as f64);
         t.admissions.push(admitted as f64);
         t.exits_death.push(deaths as f64);
@@ -366,7 +377,8 @@ pub fn project<R: Rng + ?Sized>(input: &ProjectionInput, months: usize, rng: &mu
         t.fte_available.push(fte);
         t.fte_needed
             .push((clients + waiting) as f64 * weight / input.caseload);
-        t.share_waiting_over_norm.push(over_share(&cohorts, m as i64));
+        t.share_waiting_over_norm
+            .push(over_share(&cohorts, m as i64));
     }
     t
 }

@@ -364,10 +364,7 @@ pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError
     let merged_name = if overrides.is_empty() && files.len() == 1 {
         path.to_path_buf()
     } else {
-        PathBuf::from(format!(
-            "{} (after extends and --set)",
-            path.display()
-        ))
+        PathBuf::from(format!("{} (after extends and --set)", path.display()))
     };
     let file: ScenarioFile = table
         .clone()
@@ -390,7 +387,13 @@ fn one_line(s: &str) -> String {
     let message = lines
         .iter()
         .rev()
-        .find(|l| !l.starts_with('|') && !l.starts_with("TOML parse error") && !l.chars().all(|c| c.is_ascii_digit() || c == ' ' || c == '|' || c == '^'))
+        .find(|l| {
+            !l.starts_with('|')
+                && !l.starts_with("TOML parse error")
+                && !l
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == ' ' || c == '|' || c == '^')
+        })
         .copied()
         .unwrap_or(s.trim());
     match location {
@@ -401,7 +404,10 @@ fn one_line(s: &str) -> String {
 
 fn load_table(path: &Path, files: &mut Vec<PathBuf>) -> Result<toml::Table, ScenarioError> {
     if files.iter().any(|f| f == path) {
-        return Err(invalid(path, "`extends` forms a cycle; remove one of the links"));
+        return Err(invalid(
+            path,
+            "`extends` forms a cycle; remove one of the links",
+        ));
     }
     files.push(path.to_path_buf());
     let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
@@ -524,7 +530,10 @@ fn resolve(
     let data = file.data.unwrap_or_default();
     let need = |v: Option<String>, key: &str| {
         v.map(PathBuf::from).ok_or_else(|| {
-            invalid(path, format!("data.{key} is missing; name the file in [data]"))
+            invalid(
+                path,
+                format!("data.{key} is missing; name the file in [data]"),
+            )
         })
     };
     let data = DataFiles {
@@ -533,7 +542,12 @@ fn resolve(
         chains: data
             .chains
             .filter(|c| !c.is_empty())
-            .ok_or_else(|| invalid(path, "data.chains is missing or empty; list at least one chain CSV"))?
+            .ok_or_else(|| {
+                invalid(
+                    path,
+                    "data.chains is missing or empty; list at least one chain CSV",
+                )
+            })?
             .into_iter()
             .map(PathBuf::from)
             .collect(),
@@ -541,13 +555,13 @@ fn resolve(
     };
     let pooling = file.pooling.unwrap_or_default();
     let max_flow_imbalance = pooling.max_flow_imbalance.unwrap_or(0.05);
-    if !(max_flow_imbalance >= 0.0) {
+    if max_flow_imbalance.is_nan() || max_flow_imbalance < 0.0 {
         return Err(invalid(path, "pooling.max_flow_imbalance must be >= 0"));
     }
     let parameters = Parameters::from_file(file.parameters.unwrap_or_default(), path)?;
     let projection = file.projection.unwrap_or_default();
     let wait_norm_weeks = projection.wait_norm_weeks.unwrap_or(6.0);
-    if !(wait_norm_weeks > 0.0) {
+    if wait_norm_weeks.is_nan() || wait_norm_weeks <= 0.0 {
         return Err(invalid(path, "projection.wait_norm_weeks must be > 0"));
     }
     let initial_state = projection.initial_state.unwrap_or_default();
@@ -560,8 +574,7 @@ fn resolve(
     let month = |s: Option<String>, key: &str, default: usize| -> Result<usize, ScenarioError> {
         match s {
             None => Ok(default),
-            Some(s) => month_index(&s, base_year)
-                .map_err(|m| invalid(path, format!("{key}: {m}"))),
+            Some(s) => month_index(&s, base_year).map_err(|m| invalid(path, format!("{key}: {m}"))),
         }
     };
     let cap = file.capacity.unwrap_or_default();
@@ -576,15 +589,18 @@ fn resolve(
     if !(capacity.boost_fte.is_finite() && capacity.boost_fte >= 0.0) {
         return Err(invalid(path, "capacity.boost_fte must be >= 0"));
     }
-    if !(capacity.max_recruitment_per_year >= 0.0) {
-        return Err(invalid(path, "capacity.max_recruitment_per_year must be >= 0"));
+    if capacity.max_recruitment_per_year.is_nan() || capacity.max_recruitment_per_year < 0.0 {
+        return Err(invalid(
+            path,
+            "capacity.max_recruitment_per_year must be >= 0",
+        ));
     }
     let referral = file.referral.unwrap_or_default();
     let referral = Referral {
         ramp_start: month(referral.ramp_start, "referral.ramp_start", 12)?,
         ramp_years: referral.ramp_years.unwrap_or(5.0),
     };
-    if !(referral.ramp_years >= 0.0) {
+    if referral.ramp_years.is_nan() || referral.ramp_years < 0.0 {
         return Err(invalid(path, "referral.ramp_years must be >= 0"));
     }
     let i = file.intensity.unwrap_or_default();
@@ -596,7 +612,10 @@ fn resolve(
         hours_weight_intensive: i.hours_weight_intensive.unwrap_or(1.0),
     };
     if !(0.0..=1.0).contains(&intensity.base_share_intensive) {
-        return Err(invalid(path, "intensity.base_share_intensive must lie in [0, 1]"));
+        return Err(invalid(
+            path,
+            "intensity.base_share_intensive must lie in [0, 1]",
+        ));
     }
     for (key, w) in [
         ("weight_light", intensity.weight_light),
@@ -667,8 +686,10 @@ mod tests {
             "[parameters]\ncaseload = { dist = 'triangular', min = 40, mode = 50, max = 60 }\n[run]\nseed = 1\niterations = 5",
         )
         .unwrap();
-        let child: toml::Table =
-            toml::from_str("[parameters]\ncaseload = { dist = 'normal', mean = 50, sd = 2 }\n[run]\nseed = 2").unwrap();
+        let child: toml::Table = toml::from_str(
+            "[parameters]\ncaseload = { dist = 'normal', mean = 50, sd = 2 }\n[run]\nseed = 2",
+        )
+        .unwrap();
         merge(&mut base, child, false);
         let c = &base["parameters"]["caseload"];
         assert!(c.get("min").is_none());
@@ -681,7 +702,11 @@ mod tests {
         let mut t = toml::Table::new();
         apply_override(&mut t, "run.iterations=500").unwrap();
         apply_override(&mut t, "pooling.method=reml").unwrap();
-        apply_override(&mut t, "parameters.caseload={ dist = 'normal', mean = 50, sd = 2 }").unwrap();
+        apply_override(
+            &mut t,
+            "parameters.caseload={ dist = 'normal', mean = 50, sd = 2 }",
+        )
+        .unwrap();
         assert_eq!(t["run"]["iterations"].as_integer(), Some(500));
         assert_eq!(t["pooling"]["method"].as_str(), Some("reml"));
         assert!(t["parameters"]["caseload"].is_table());

@@ -10,7 +10,9 @@ use rayon::prelude::*;
 use crate::chains::{derive_rates, ChainRates, ChainRecord, ChainsError, Date};
 use crate::epidemiology::{trend_factor, DementiaSeries, Population, Prevalence};
 use crate::pooling::{inv_logit, pool_rates, Pooled, PooledRates};
-use crate::projection::{self, Epidemiology, InitialState, ProjectionInput, Rates, WEEKS_PER_MONTH};
+use crate::projection::{
+    self, Epidemiology, InitialState, ProjectionInput, Rates, WEEKS_PER_MONTH,
+};
 use crate::scenario::{self, ParameterDraw, Scenario};
 
 /// A published national figure (`data/national/actuals.csv`).
@@ -91,7 +93,11 @@ impl Model {
         let at_home_per_65plus = series.crude_65plus(run.base_year)
             * central.prevalence_multiplier
             * central.share_at_home;
-        let chains = derive_rates(&inputs.chains, at_home_per_65plus, scenario.max_flow_imbalance)?;
+        let chains = derive_rates(
+            &inputs.chains,
+            at_home_per_65plus,
+            scenario.max_flow_imbalance,
+        )?;
         for c in &chains {
             if c.mean_clients >= c.at_home {
                 return Err(data_err(
@@ -105,7 +111,10 @@ impl Model {
             if !c.caseload.is_finite() {
                 return Err(data_err(
                     &inputs.chains[0].source,
-                    format!("chain {}: fte is 0 in every period; give its case-manager FTE", c.chain),
+                    format!(
+                        "chain {}: fte is 0 in every period; give its case-manager FTE",
+                        c.chain
+                    ),
                 ));
             }
         }
@@ -143,7 +152,11 @@ impl Model {
                 Some(InitialState {
                     clients: clients.round() as u64,
                     waiting: waiting.round() as u64,
-                    waiting_over_norm_share: if waiting > 0.0 { (over / waiting).min(1.0) } else { 0.0 },
+                    waiting_over_norm_share: if waiting > 0.0 {
+                        (over / waiting).min(1.0)
+                    } else {
+                        0.0
+                    },
                 })
             }
         };
@@ -176,7 +189,8 @@ impl Model {
         };
         for j in 0..=months {
             let years = j as f64 / 12.0;
-            let cases = self.series.at(base + years) * trend_factor(p.prevalence_trend_per_decade, years);
+            let cases =
+                self.series.at(base + years) * trend_factor(p.prevalence_trend_per_decade, years);
             let d = cases * p.prevalence_multiplier;
             let h = d * p.share_at_home;
             e.people_with_dementia.push(d);
@@ -417,7 +431,10 @@ pub fn iterate(model: &Model, i: u64) -> IterationResult {
         set(Metric::AtHome, epi.at_home[j]);
         set(Metric::Need, epi.need[j]);
         set(Metric::ClientsInCare, t.clients_in_care[j]);
-        set(Metric::ClientsExtrapolated, if y == 0 { extrapolated } else { f64::NAN });
+        set(
+            Metric::ClientsExtrapolated,
+            if y == 0 { extrapolated } else { f64::NAN },
+        );
         set(Metric::Coverage, t.clients_in_care[j] / epi.at_home[j]);
         set(Metric::WaitingList, t.waiting_list[j]);
         set(Metric::Arrivals, sum(&t.arrivals));
@@ -446,7 +463,10 @@ pub fn iterate(model: &Model, i: u64) -> IterationResult {
             epi.need[j] * weight / params.caseload,
         );
         set(Metric::CostEur, hours);
-        set(Metric::CostEurZorgstandaard, epi.need[j] * cost_per_client_year);
+        set(
+            Metric::CostEurZorgstandaard,
+            epi.need[j] * cost_per_client_year,
+        );
         yearly.push(row);
     }
     let monthly = (0..months)
@@ -484,7 +504,9 @@ pub fn run(
     threads: usize,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Vec<IterationResult>, rayon::ThreadPoolBuildError> {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()?;
     let n = model.scenario.run.iterations as u64;
     Ok(pool.install(|| {
         (0..n)
@@ -549,7 +571,10 @@ pub fn summarise_monthly(model: &Model, results: &[IterationResult]) -> Vec<Summ
     let mut rows = Vec::new();
     for &metric in MonthlyMetric::ALL {
         for m in 0..months {
-            let mut v: Vec<f64> = results.iter().map(|r| r.monthly[m][metric as usize]).collect();
+            let mut v: Vec<f64> = results
+                .iter()
+                .map(|r| r.monthly[m][metric as usize])
+                .collect();
             rows.push(SummaryRow {
                 metric: metric.as_str(),
                 period: format!("{}-{:02}", base + (m / 12) as i32, m % 12 + 1),

@@ -105,7 +105,8 @@ pub fn generate(truth: &Truth, at_home_per_65plus: f64, seed: u64) -> Vec<ChainR
         let mu = hd + hi_ + ho;
         // Steady state: inflow balances exits at the chain's uptake.
         let inflow_rate = uptake * mu;
-        let caseload = truth.caseload.0 + (truth.caseload.1 - truth.caseload.0) * rng.random::<f64>();
+        let caseload =
+            truth.caseload.0 + (truth.caseload.1 - truth.caseload.0) * rng.random::<f64>();
         let waiting_share = truth.waiting_share.0
             + (truth.waiting_share.1 - truth.waiting_share.0) * rng.random::<f64>();
         let mut clients = (uptake * at_home).round() as u64;

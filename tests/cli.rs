@@ -22,7 +22,14 @@ fn same_seed_gives_identical_tables_whatever_the_thread_count() {
         ]);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         let dir = out.join("baseline");
-        for f in ["summary.csv", "monthly.csv", "chains.csv", "pooling.csv", "draws.parquet", "manifest.json"] {
+        for f in [
+            "summary.csv",
+            "monthly.csv",
+            "chains.csv",
+            "pooling.csv",
+            "draws.parquet",
+            "manifest.json",
+        ] {
             assert!(dir.join(f).is_file(), "{f} missing");
         }
         outputs.push((
@@ -30,7 +37,10 @@ fn same_seed_gives_identical_tables_whatever_the_thread_count() {
             std::fs::read(dir.join("monthly.csv")).unwrap(),
         ));
     }
-    assert!(outputs[0] == outputs[1], "tables differ between 1 and 2 threads");
+    assert!(
+        outputs[0] == outputs[1],
+        "tables differ between 1 and 2 threads"
+    );
     let summary = String::from_utf8(outputs[0].0.clone()).unwrap();
     assert!(summary.starts_with("scenario,metric,year,mean,p05,p25,p50,p75,p95\n"));
 }
@@ -40,7 +50,12 @@ fn same_seed_gives_identical_tables_whatever_the_thread_count() {
 fn chains_csv_has_the_contract_columns() {
     let w = WorkDir::new("chains");
     let out = w.path.join("c.csv");
-    let o = omvang(&["chains", "data/chains/illustrative_chains.csv", "--out", path_str(&out)]);
+    let o = omvang(&[
+        "chains",
+        "data/chains/illustrative_chains.csv",
+        "--out",
+        path_str(&out),
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = std::fs::read_to_string(out).unwrap();
     let header = text.lines().next().unwrap();
@@ -72,10 +87,22 @@ fn expect_bad_input(name: &str, chains_csv: Option<&str>, extra_toml: &str, need
         ),
     );
     let out = w.path.join("out");
-    let o = omvang(&["run", path_str(&scenario), "--iterations", "20", "--quiet", "--out", path_str(&out)]);
+    let o = omvang(&[
+        "run",
+        path_str(&scenario),
+        "--iterations",
+        "20",
+        "--quiet",
+        "--out",
+        path_str(&out),
+    ]);
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{name}: {stderr}");
-    assert_eq!(stderr.trim_end().lines().count(), 1, "{name}: not one line: {stderr}");
+    assert_eq!(
+        stderr.trim_end().lines().count(),
+        1,
+        "{name}: not one line: {stderr}"
+    );
     assert!(stderr.starts_with("error: "), "{name}: {stderr}");
     assert!(!stderr.contains("panicked"), "{name}: {stderr}");
     for n in needles {
@@ -87,25 +114,51 @@ fn expect_bad_input(name: &str, chains_csv: Option<&str>, extra_toml: &str, need
 #[test]
 fn missing_column_is_named() {
     let header = HEADER.replace(",inflow,", ",instroom,");
-    expect_bad_input("missing-column", Some(&format!("{header}\n{ROW}\n")), "", &["chains.csv", "missing column `inflow`"]);
+    expect_bad_input(
+        "missing-column",
+        Some(&format!("{header}\n{ROW}\n")),
+        "",
+        &["chains.csv", "missing column `inflow`"],
+    );
 }
 
 #[test]
 fn negative_count_is_named_with_its_line() {
     let row = ROW.replace(",30,40,20,", ",-30,40,20,");
-    expect_bad_input("negative", Some(&format!("{HEADER}\n{ROW}\n{row}\n")), "", &["chains.csv: line 3", "outflow_death", "negative"]);
+    expect_bad_input(
+        "negative",
+        Some(&format!("{HEADER}\n{ROW}\n{row}\n")),
+        "",
+        &["chains.csv: line 3", "outflow_death", "negative"],
+    );
 }
 
 #[test]
 fn non_numeric_count_is_named_with_its_line() {
     let row = ROW.replace(",100,", ",honderd,");
-    expect_bad_input("non-numeric", Some(&format!("{HEADER}\n{row}\n")), "", &["chains.csv: line 2", "`inflow` is \"honderd\", not a number"]);
+    expect_bad_input(
+        "non-numeric",
+        Some(&format!("{HEADER}\n{row}\n")),
+        "",
+        &[
+            "chains.csv: line 2",
+            "`inflow` is \"honderd\", not a number",
+        ],
+    );
 }
 
 #[test]
 fn period_end_before_start_is_named() {
     let row = ROW.replace("2017-01-01,2017-03-31", "2017-03-31,2017-01-01");
-    expect_bad_input("dates", Some(&format!("{HEADER}\n{row}\n")), "", &["chains.csv: line 2", "period_end 2017-01-01 is before period_start 2017-03-31"]);
+    expect_bad_input(
+        "dates",
+        Some(&format!("{HEADER}\n{row}\n")),
+        "",
+        &[
+            "chains.csv: line 2",
+            "period_end 2017-01-01 is before period_start 2017-03-31",
+        ],
+    );
 }
 
 #[test]
@@ -130,18 +183,36 @@ fn impossible_distribution_is_named_with_file_and_line() {
 
 #[test]
 fn missing_file_is_named() {
-    expect_bad_input("missing-file", None, "", &["does_not_exist.csv", "file not found"]);
+    expect_bad_input(
+        "missing-file",
+        None,
+        "",
+        &["does_not_exist.csv", "file not found"],
+    );
 }
 
 #[test]
 fn unbalanced_flows_are_rejected() {
     let row = ROW.replace(",1010,", ",1300,");
-    expect_bad_input("imbalance", Some(&format!("{HEADER}\n{row}\n")), "", &["chains.csv: line 2", "chain x: flows do not add up"]);
+    expect_bad_input(
+        "imbalance",
+        Some(&format!("{HEADER}\n{row}\n")),
+        "",
+        &["chains.csv: line 2", "chain x: flows do not add up"],
+    );
 }
 
 #[test]
 fn bad_override_is_named() {
-    let o = omvang(&["run", "scenarios/baseline.toml", "--set", "run.iterations=many", "--quiet", "--out", "/nonexistent/never"]);
+    let o = omvang(&[
+        "run",
+        "scenarios/baseline.toml",
+        "--set",
+        "run.iterations=many",
+        "--quiet",
+        "--out",
+        "/nonexistent/never",
+    ]);
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("iterations"), "{stderr}");

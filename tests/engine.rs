@@ -54,7 +54,10 @@ fn recovery_of_known_parameters_from_synthetic_chains() {
         ));
         // The hazards are recovered too (their truth is the median chain's).
         let hd = m.pooled.hazard_institution.mean.exp();
-        assert!((hd / truth.hazard_institution - 1.0).abs() < 0.25, "seed {seed}: {hd}");
+        assert!(
+            (hd / truth.hazard_institution - 1.0).abs() < 0.25,
+            "seed {seed}: {hd}"
+        );
     }
     let report = report.join("\n");
     assert!(covered >= 8, "covered {covered}/10\n{report}");
@@ -72,10 +75,17 @@ fn people_with_dementia_2018_matches_published_estimates() {
     let median = q[3];
     for (published, source) in [
         (256_532.0, "Alzheimer Europe 2018"),
-        (263_000.0 + (290_000.0 - 263_000.0) / 4.0, "Alzheimer Nederland 2018 (interpolated)"),
+        (
+            263_000.0 + (290_000.0 - 263_000.0) / 4.0,
+            "Alzheimer Nederland 2018 (interpolated)",
+        ),
     ] {
         let rel = median / published - 1.0;
-        assert!(rel.abs() <= 0.10, "{source}: {published} vs {median:.0} ({:+.1}%)", rel * 100.0);
+        assert!(
+            rel.abs() <= 0.10,
+            "{source}: {published} vs {median:.0} ({:+.1}%)",
+            rel * 100.0
+        );
     }
 }
 
@@ -90,7 +100,12 @@ fn shipped_chains_are_illustrative_and_consistent() {
         assert_eq!(c.flow_imbalance, 0.0);
         // Little's law in the data photo: stock ≈ inflow × duration within 15%.
         let stock = c.inflow / c.years * c.mean_duration_years;
-        assert!((stock / c.mean_clients - 1.0).abs() < 0.15, "{}: {stock} vs {}", c.chain, c.mean_clients);
+        assert!(
+            (stock / c.mean_clients - 1.0).abs() < 0.15,
+            "{}: {stock} vs {}",
+            c.chain,
+            c.mean_clients
+        );
         let s = uptake_study(c);
         assert!(s.v > 0.0 && s.y.is_finite());
     }

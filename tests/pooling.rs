@@ -20,7 +20,11 @@ fn dersimonian_laird_matches_hand_computation() {
     assert!((p.q - 26.0 / 7.0).abs() < tol, "Q {}", p.q);
     assert!((p.tau2 - 3.0 / 7.0).abs() < tol, "tau2 {}", p.tau2);
     assert!((p.mean - 6118.0 / 8029.0).abs() < tol, "mean {}", p.mean);
-    assert!((p.se - (2470.0f64 / 8029.0).sqrt()).abs() < tol, "se {}", p.se);
+    assert!(
+        (p.se - (2470.0f64 / 8029.0).sqrt()).abs() < tol,
+        "se {}",
+        p.se
+    );
     assert!((p.i2 - 6.0 / 13.0).abs() < tol, "I2 {}", p.i2);
     let half = 12.706_204_736_174_698 * (3.0f64 / 7.0 + 2470.0 / 8029.0).sqrt();
     assert!((p.pi_low - (6118.0 / 8029.0 - half)).abs() < 1e-8);

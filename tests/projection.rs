@@ -108,7 +108,11 @@ fn mass_is_conserved_every_month() {
     for case_no in 0..300 {
         let months = rng.random_range(1..120);
         let mut c = base_case(months);
-        c.epi = flat_epidemiology(months, rng.random_range(1_000.0..300_000.0), rng.random_range(-0.002..0.01));
+        c.epi = flat_epidemiology(
+            months,
+            rng.random_range(1_000.0..300_000.0),
+            rng.random_range(-0.002..0.01),
+        );
         c.rates = Rates {
             inflow_rate: rng.random_range(0.0..0.3),
             hazard_death: rng.random_range(0.0..0.5),
@@ -126,7 +130,11 @@ fn mass_is_conserved_every_month() {
         c.share_intensive = rng.random_range(0.0..1.0);
         c.intensity.weight_light = rng.random_range(0.5..1.0);
         c.intensity.weight_intensive = rng.random_range(1.0..2.5);
-        let kinds = [FtePolicyKind::Fixed, FtePolicyKind::Growth, FtePolicyKind::FollowDemand];
+        let kinds = [
+            FtePolicyKind::Fixed,
+            FtePolicyKind::Growth,
+            FtePolicyKind::FollowDemand,
+        ];
         c.capacity = CapacityPolicy {
             policy: kinds[case_no % 3],
             boost_fte: rng.random_range(0.0..200.0),
@@ -140,12 +148,18 @@ fn mass_is_conserved_every_month() {
         let mut gone = 0.0;
         for m in 0..months {
             arrived += t.arrivals[m];
-            gone += t.exits_death[m] + t.exits_institution[m] + t.exits_other[m] + t.lost_death[m] + t.lost_institution[m];
+            gone += t.exits_death[m]
+                + t.exits_institution[m]
+                + t.exits_other[m]
+                + t.lost_death[m]
+                + t.lost_institution[m];
             let present = t.clients_in_care[m + 1] + t.waiting_list[m + 1];
             assert_eq!(arrived, present + gone, "case {case_no}, month {m}");
             assert!(t.clients_in_care[m + 1] >= 0.0 && t.waiting_list[m + 1] >= 0.0);
             // Admissions never exceed capacity plus what stayed... and never exceed the queue.
-            assert!(t.share_waiting_over_norm[m + 1] >= 0.0 && t.share_waiting_over_norm[m + 1] <= 1.0);
+            assert!(
+                t.share_waiting_over_norm[m + 1] >= 0.0 && t.share_waiting_over_norm[m + 1] <= 1.0
+            );
         }
     }
 }
@@ -156,7 +170,11 @@ fn mass_is_conserved_every_month() {
 fn littles_law_when_capacity_is_unconstrained() {
     let months = 600;
     let mut c = base_case(months);
-    c.initial = InitialState { clients: 0, waiting: 0, waiting_over_norm_share: 0.0 };
+    c.initial = InitialState {
+        clients: 0,
+        waiting: 0,
+        waiting_over_norm_share: 0.0,
+    };
     c.caseload = 50.0;
     c.capacity = policy(FtePolicyKind::Fixed, 1.0e6);
     let mu = c.rates.hazard_death + c.rates.hazard_institution + c.rates.hazard_other;
@@ -170,14 +188,24 @@ fn littles_law_when_capacity_is_unconstrained() {
         let t = c.run(months, seed);
         let tail = &t.clients_in_care[361..];
         means.push(tail.iter().sum::<f64>() / tail.len() as f64);
-        assert!(t.lost_death.iter().chain(&t.lost_institution).all(|&x| x == 0.0));
+        assert!(t
+            .lost_death
+            .iter()
+            .chain(&t.lost_institution)
+            .all(|&x| x == 0.0));
         assert!(t.waiting_list.iter().all(|&q| q == 0.0));
     }
     let mean = means.iter().sum::<f64>() / means.len() as f64;
     // Monte Carlo error of the mean of ~1,200 autocorrelated months is well below 0.5%.
-    assert!((mean / expected_discrete - 1.0).abs() < 0.005, "{mean} vs {expected_discrete}");
+    assert!(
+        (mean / expected_discrete - 1.0).abs() < 0.005,
+        "{mean} vs {expected_discrete}"
+    );
     // The discrete-time stock lies within a month's arrivals of the continuous λ/μ.
-    assert!((expected_discrete - continuous).abs() < lambda_per_month, "{expected_discrete} vs {continuous}");
+    assert!(
+        (expected_discrete - continuous).abs() < lambda_per_month,
+        "{expected_discrete} vs {continuous}"
+    );
 }
 
 /// With capacity below demand and no losses while waiting (only "other" exits), the waiting
@@ -186,8 +214,17 @@ fn littles_law_when_capacity_is_unconstrained() {
 fn waiting_list_grows_at_the_analytic_rate_when_demand_exceeds_capacity() {
     let months = 240;
     let mut c = base_case(months);
-    c.rates = Rates { inflow_rate: 0.1, hazard_death: 0.0, hazard_institution: 0.0, hazard_other: 0.34 };
-    c.initial = InitialState { clients: 40_000, waiting: 0, waiting_over_norm_share: 0.0 };
+    c.rates = Rates {
+        inflow_rate: 0.1,
+        hazard_death: 0.0,
+        hazard_institution: 0.0,
+        hazard_other: 0.34,
+    };
+    c.initial = InitialState {
+        clients: 40_000,
+        waiting: 0,
+        waiting_over_norm_share: 0.0,
+    };
     c.caseload = 50.0; // capacity 40,000 (FTE = 800)
     let lambda = 0.1 * 200_000.0 / 12.0;
     let p = 1.0 - (-0.34f64 / 12.0).exp();
