@@ -215,6 +215,15 @@ pub fn trend_factor(trend_per_decade: f64, years: f64) -> f64 {
 mod tests {
     use super::*;
 
+    fn band(age_min: usize, age_max: Option<usize>, sex: Sex, rate: f64) -> PrevalenceBand {
+        PrevalenceBand {
+            age_min,
+            age_max,
+            sex,
+            rate,
+        }
+    }
+
     fn toy() -> (Population, Prevalence) {
         let mut pop = Population::default();
         for year in [2018, 2019] {
@@ -224,18 +233,8 @@ mod tests {
             pop.add(year, Sex::Female, 40, 9999.0);
         }
         let prev = Prevalence::new(vec![
-            PrevalenceBand {
-                age_min: 65,
-                age_max: Some(79),
-                sex: Sex::Male,
-                rate: 0.1,
-            },
-            PrevalenceBand {
-                age_min: 80,
-                age_max: None,
-                sex: Sex::Female,
-                rate: 0.2,
-            },
+            band(65, Some(79), Sex::Male, 0.1),
+            band(80, None, Sex::Female, 0.2),
         ])
         .unwrap();
         (pop, prev)
@@ -254,18 +253,8 @@ mod tests {
     #[test]
     fn overlapping_bands_are_rejected() {
         let err = Prevalence::new(vec![
-            PrevalenceBand {
-                age_min: 65,
-                age_max: Some(79),
-                sex: Sex::Male,
-                rate: 0.1,
-            },
-            PrevalenceBand {
-                age_min: 75,
-                age_max: None,
-                sex: Sex::Male,
-                rate: 0.2,
-            },
+            band(65, Some(79), Sex::Male, 0.1),
+            band(75, None, Sex::Male, 0.2),
         ])
         .unwrap_err();
         assert!(err.contains("overlap at age 75"));

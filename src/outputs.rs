@@ -80,6 +80,10 @@ pub fn chains_frame(model: &Model) -> PolarsResult<DataFrame> {
             .collect::<Vec<Option<f64>>>()
     };
     let sum = |f: &dyn Fn(&crate::chains::ChainRates) -> f64| Some(c.iter().map(f).sum::<f64>());
+    // A count or size: per chain, then its total on the pooled row.
+    let summed = |name: &str, f: &dyn Fn(&crate::chains::ChainRates) -> f64| {
+        Column::new(name.into(), per(f, [sum(f), None, None]))
+    };
     let nat = |pooled: &Pooled, f: fn(f64) -> f64| {
         [
             Some(f(pooled.mean)),
@@ -103,22 +107,13 @@ pub fn chains_frame(model: &Model) -> PolarsResult<DataFrame> {
     DataFrame::new_infer_height(vec![
         Column::new("chain".into(), chain),
         Column::new("periods".into(), periods),
-        Column::new(
-            "mean_clients".into(),
-            per(&|c| c.mean_clients, [sum(&|c| c.mean_clients), None, None]),
-        ),
-        Column::new(
-            "at_home".into(),
-            per(&|c| c.at_home, [sum(&|c| c.at_home), None, None]),
-        ),
+        summed("mean_clients", &|c| c.mean_clients),
+        summed("at_home", &|c| c.at_home),
         Column::new(
             "uptake".into(),
             per(&|c| c.uptake, nat(&p.uptake, inv_logit)),
         ),
-        Column::new(
-            "person_years".into(),
-            per(&|c| c.person_years, [sum(&|c| c.person_years), None, None]),
-        ),
+        summed("person_years", &|c| c.person_years),
         Column::new(
             "inflow_rate".into(),
             per(&|c| c.inflow_rate, nat(&p.inflow_rate, f64::exp)),
@@ -157,45 +152,12 @@ pub fn chains_frame(model: &Model) -> PolarsResult<DataFrame> {
             "waiting_share".into(),
             per(&|c| c.waiting_share, [Some(p.waiting_share), None, None]),
         ),
-        Column::new(
-            "flow_imbalance".into(),
-            per(
-                &|c| c.flow_imbalance,
-                [sum(&|c| c.flow_imbalance), None, None],
-            ),
-        ),
-        Column::new(
-            "population_65plus".into(),
-            per(
-                &|c| c.population_65plus,
-                [sum(&|c| c.population_65plus), None, None],
-            ),
-        ),
-        Column::new(
-            "inflow".into(),
-            per(&|c| c.inflow, [sum(&|c| c.inflow), None, None]),
-        ),
-        Column::new(
-            "outflow_death".into(),
-            per(
-                &|c| c.outflow_death,
-                [sum(&|c| c.outflow_death), None, None],
-            ),
-        ),
-        Column::new(
-            "outflow_institution".into(),
-            per(
-                &|c| c.outflow_institution,
-                [sum(&|c| c.outflow_institution), None, None],
-            ),
-        ),
-        Column::new(
-            "outflow_other".into(),
-            per(
-                &|c| c.outflow_other,
-                [sum(&|c| c.outflow_other), None, None],
-            ),
-        ),
+        summed("flow_imbalance", &|c| c.flow_imbalance),
+        summed("population_65plus", &|c| c.population_65plus),
+        summed("inflow", &|c| c.inflow),
+        summed("outflow_death", &|c| c.outflow_death),
+        summed("outflow_institution", &|c| c.outflow_institution),
+        summed("outflow_other", &|c| c.outflow_other),
     ])
 }
 
