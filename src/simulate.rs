@@ -55,6 +55,9 @@ pub struct Model {
     pub chains: Vec<ChainRates>,
     pub pooled: PooledRates,
     pub initial_actuals: Option<InitialState>,
+    /// Share of the initial waiting list over the norm: from the base year's actuals where they
+    /// give it, else 0 (all waiting recently).
+    pub initial_over_norm_share: f64,
     /// Remarks for the user (e.g. one chain only).
     pub notes: Vec<String>,
 }
@@ -131,32 +134,31 @@ impl Model {
                 chains.len()
             ));
         }
+        let actual = |metric: &str| {
+            inputs
+                .actuals
+                .iter()
+                .find(|a| a.metric == metric && a.date.year == run.base_year)
+                .map(|a| a.value)
+        };
+        let initial_over_norm_share = match (actual("waiting_over_norm"), actual("waiting_list")) {
+            (Some(over), Some(waiting)) if waiting > 0.0 => (over / waiting).clamp(0.0, 1.0),
+            _ => 0.0,
+        };
         let initial_actuals = match scenario.initial_state {
             scenario::InitialState::Extrapolated => None,
             scenario::InitialState::Actuals => {
                 let file = scenario.data.actuals.clone().unwrap_or_default();
-                let find = |metric: &str| {
-                    inputs
-                        .actuals
-                        .iter()
-                        .find(|a| a.metric == metric && a.date.year == run.base_year)
-                        .map(|a| a.value)
-                };
-                let clients = find("clients_in_care").ok_or_else(|| {
+                let clients = actual("clients_in_care").ok_or_else(|| {
                     data_err(&file, format!("projection.initial_state = \"actuals\" needs a clients_in_care row dated in {}", run.base_year))
                 })?;
-                let waiting = find("waiting_list").ok_or_else(|| {
+                let waiting = actual("waiting_list").ok_or_else(|| {
                     data_err(&file, format!("projection.initial_state = \"actuals\" needs a waiting_list row dated in {}", run.base_year))
                 })?;
-                let over = find("waiting_over_norm").unwrap_or(0.0);
                 Some(InitialState {
                     clients: clients.round() as u64,
                     waiting: waiting.round() as u64,
-                    waiting_over_norm_share: if waiting > 0.0 {
-                        (over / waiting).min(1.0)
-                    } else {
-                        0.0
-                    },
+                    waiting_over_norm_share: initial_over_norm_share,
                 })
             }
         };
@@ -168,6 +170,7 @@ impl Model {
             chains,
             pooled,
             initial_actuals,
+            initial_over_norm_share,
             notes,
         })
     }
@@ -376,7 +379,7 @@ pub fn iterate(model: &Model, i: u64) -> IterationResult {
     let initial = model.initial_actuals.unwrap_or(InitialState {
         clients: extrapolated.round() as u64,
         waiting: (extrapolated * pooled.waiting_share).round() as u64,
-        waiting_over_norm_share: 0.0,
+        waiting_over_norm_share: model.initial_over_norm_share,
     });
     let input = ProjectionInput {
         epidemiology: &epi,
