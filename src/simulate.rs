@@ -413,14 +413,14 @@ pub fn iterate(model: &Model, i: u64) -> IterationResult {
         let sum = |v: &[f64]| v[flows.clone()].iter().sum::<f64>();
         let admitted = sum(&t.admissions);
         let weight = t.slot_weight[12 * y];
-        let hours = t.cost_eur[flows.clone()].iter().sum::<f64>();
+        let cost = sum(&t.cost_eur);
         let cost_per_client_year = {
             // Cost of one client-year at this year's hours, tariff and index.
             let clients_months: f64 = (12 * y..12 * y + 12)
                 .map(|m| (t.clients_in_care[m] + t.clients_in_care[m + 1]) / 2.0)
                 .sum();
             if clients_months > 0.0 {
-                hours / clients_months * 12.0
+                cost / clients_months * 12.0
             } else {
                 params.hours_per_client_month
                     * 12.0
@@ -465,7 +465,7 @@ pub fn iterate(model: &Model, i: u64) -> IterationResult {
             Metric::FteNeededZorgstandaard,
             epi.need[j] * weight / params.caseload,
         );
-        set(Metric::CostEur, hours);
+        set(Metric::CostEur, cost);
         set(
             Metric::CostEurZorgstandaard,
             epi.need[j] * cost_per_client_year,
