@@ -2,12 +2,15 @@
 //! CSV with polars, validated field by field so every error names its file, line and column.
 //! This is an edge of the library: the engine never reads files itself.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
 use crate::chains::{ChainRecord, Date};
 use crate::epidemiology::{Population, Prevalence, PrevalenceBand, Sex, OLDEST_AGE};
+use crate::outputs::Manifest;
+use crate::report::{ChainRow, PoolingRow, RunData, Stats};
 use crate::scenario::Scenario;
 use crate::simulate::{Actual, Inputs};
 
@@ -39,20 +42,33 @@ impl Table {
     /// # Errors
     /// A missing file, or a file polars cannot parse as CSV.
     pub fn read(path: &Path) -> Result<Table, InputError> {
+        if !path.is_file() {
+            return Err(InputError::File {
+                path: path.to_path_buf(),
+                message: "file not found; check the path (scenario data paths are relative to the scenario file)".into(),
+            });
+        }
+        let bytes = std::fs::read(path).map_err(|e| InputError::File {
+            path: path.to_path_buf(),
+            message: format!("cannot read: {e}"),
+        })?;
+        Table::parse(path, bytes)
+    }
+
+    /// Parse CSV bytes with a header, every column as text; `path` names them in errors.
+    ///
+    /// # Errors
+    /// Bytes polars cannot parse as CSV.
+    pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<Table, InputError> {
         let file_err = |message: String| InputError::File {
             path: path.to_path_buf(),
             message,
         };
-        if !path.is_file() {
-            return Err(file_err(
-                "file not found; check the path (scenario data paths are relative to the scenario file)".into(),
-            ));
-        }
         let df = CsvReadOptions::default()
             .with_has_header(true)
             .with_infer_schema_length(Some(0))
-            .try_into_reader_with_file_path(Some(path.to_path_buf()))
-            .and_then(|r| r.finish())
+            .into_reader_with_file_handle(std::io::Cursor::new(bytes))
+            .finish()
             .map_err(|e| {
                 file_err(format!(
                     "cannot read as CSV: {}",
@@ -372,4 +388,143 @@ pub fn input_files(scenario: &Scenario) -> Vec<PathBuf> {
     files.extend(d.chains.iter().cloned());
     files.extend(d.actuals.iter().cloned());
     files
+}
+
+/// Read a finished run folder (`summary.csv`, `monthly.csv`, `chains.csv`, `pooling.csv`,
+/// `draws.parquet`, `actuals.csv`, `manifest.json`) for the report.
+///
+/// # Errors
+/// A missing or unreadable file, naming it.
+pub fn read_run(dir: &Path) -> Result<RunData, InputError> {
+    if !dir.is_dir() {
+        return Err(InputError::File {
+            path: dir.to_path_buf(),
+            message: "not a folder; give a run folder written by `omvang run`, e.g. output/baseline".into(),
+        });
+    }
+    parse_run(dir, &|name| std::fs::read(dir.join(name)).ok())
+}
+
+/// Parse a run's files, fetched by name through `file` (from disk or from memory).
+///
+/// # Errors
+/// A missing or malformed file, naming it.
+pub fn parse_run(dir: &Path, file: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<RunData, InputError> {
+    let fetch = |name: &str| {
+        file(name).ok_or_else(|| InputError::File {
+            path: dir.join(name),
+            message: "missing; is this a complete run folder? Run `omvang run` again to make one".into(),
+        })
+    };
+    let table = |name: &str| Table::parse(&dir.join(name), fetch(name)?);
+    let bad = |name: &str, message: String| InputError::File {
+        path: dir.join(name),
+        message,
+    };
+
+    let manifest: Manifest = serde_json::from_slice(&fetch("manifest.json")?)
+        .map_err(|e| bad("manifest.json", format!("not a run manifest: {e}")))?;
+
+    let stats_of = |t: &Table, row: usize, c: &[usize]| -> Result<Stats, InputError> {
+        let mut s = [0.0; 6];
+        for (i, &col) in c.iter().enumerate() {
+            s[i] = t.number(row, col)?;
+        }
+        Ok(s)
+    };
+    const STATS: [&str; 6] = ["mean", "p05", "p25", "p50", "p75", "p95"];
+
+    let t = table("summary.csv")?;
+    let c = t.require(&["metric", "year"])?;
+    let s = t.require(&STATS)?;
+    let mut yearly = BTreeMap::new();
+    for row in 0..t.rows() {
+        let year = t.number(row, c[1])? as i32;
+        yearly.insert((t.text(row, c[0])?.to_string(), year), stats_of(&t, row, &s)?);
+    }
+
+    let t = table("monthly.csv")?;
+    let c = t.require(&["metric", "month"])?;
+    let s = t.require(&STATS)?;
+    let mut monthly: BTreeMap<String, Vec<(i32, u32, Stats)>> = BTreeMap::new();
+    for row in 0..t.rows() {
+        let month = t.text(row, c[1])?;
+        let (y, m) = month
+            .split_once('-')
+            .and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m.parse::<u32>().ok()?)))
+            .ok_or_else(|| t.error(row, format!("`month` is \"{month}\"; expected YYYY-MM")))?;
+        monthly
+            .entry(t.text(row, c[0])?.to_string())
+            .or_default()
+            .push((y, m, stats_of(&t, row, &s)?));
+    }
+
+    let numeric_rows = |t: &Table, key: &str| -> Result<Vec<(String, BTreeMap<String, f64>)>, InputError> {
+        let k = t.require(&[key])?[0];
+        (0..t.rows())
+            .map(|row| {
+                let mut values = BTreeMap::new();
+                for (col, name) in t.columns.iter().enumerate() {
+                    if col != k && t.cells[row][col].is_some() {
+                        if let Ok(v) = t.number(row, col) {
+                            values.insert(name.clone(), v);
+                        }
+                    }
+                }
+                Ok((t.text(row, k)?.to_string(), values))
+            })
+            .collect()
+    };
+    let chains = numeric_rows(&table("chains.csv")?, "chain")?
+        .into_iter()
+        .map(|(chain, values)| ChainRow { chain, values })
+        .collect();
+    let pooling = numeric_rows(&table("pooling.csv")?, "rate")?
+        .into_iter()
+        .map(|(rate, values)| PoolingRow { rate, values })
+        .collect();
+
+    let t = table("actuals.csv")?;
+    let c = t.require(&["metric", "date", "value", "source"])?;
+    let actuals = (0..t.rows())
+        .map(|row| {
+            Ok(Actual {
+                metric: t.text(row, c[0])?.to_string(),
+                date: t.date(row, c[1])?,
+                value: t.number(row, c[2])?,
+                source: t.text(row, c[3])?.to_string(),
+            })
+        })
+        .collect::<Result<Vec<_>, InputError>>()?;
+
+    let df = ParquetReader::new(std::io::Cursor::new(fetch("draws.parquet")?))
+        .finish()
+        .map_err(|e| bad("draws.parquet", format!("cannot read: {}", first_line(&e.to_string()))))?;
+    let mut draws = BTreeMap::new();
+    for col in df.columns() {
+        let values = col
+            .cast(&DataType::Float64)
+            .and_then(|c| {
+                Ok(c.f64()?
+                    .iter()
+                    .map(|v| v.unwrap_or(f64::NAN))
+                    .collect::<Vec<f64>>())
+            })
+            .map_err(|e| bad("draws.parquet", format!("column `{}`: {e}", col.name())))?;
+        draws.insert(col.name().to_string(), values);
+    }
+
+    Ok(RunData {
+        name: dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| manifest.scenario.clone()),
+        manifest,
+        yearly,
+        monthly,
+        chains,
+        pooling,
+        draws,
+        actuals,
+    })
 }

@@ -8,9 +8,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Instant, SystemTime};
 
 use anyhow::{Context, Result};
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
-use omvang::outputs::{self, Artifact, HashedFile, Manifest};
+use omvang::outputs::{self, Artifact, ComparisonManifest, HashedFile, Manifest};
+use omvang::report::{self, Lang, RunData};
 use omvang::simulate::{self, Metric, Model};
 use omvang::{inputs, scenario, synthetic};
 
@@ -22,7 +23,7 @@ use omvang::{inputs, scenario, synthetic};
     long_about = "omvang extrapolates the data photo (inflow and outflow) of regional dementia chains to the \
 national scale with a random-effects model and a Monte Carlo simulation, and projects case-management \
 volume, need under the Zorgstandaard Dementie, waiting lists, FTE and costs month by month.",
-    after_help = "Examples:\n  omvang run scenarios/baseline.toml\n  omvang run scenarios/*.toml --iterations 500 --out output\n  omvang chains data/chains/illustrative_chains.csv\n  omvang generate-chains --seed 2018 --out data/chains/illustrative_chains.csv"
+    after_help = "Examples:\n  omvang run scenarios/baseline.toml\n  omvang run scenarios/*.toml --iterations 500 --out output\n  omvang compare scenarios/baseline.toml scenarios/capaciteit-bevroren.toml\n  omvang report output/baseline --lang en\n  omvang chains data/chains/illustrative_chains.csv\n  omvang generate-chains --seed 2018 --out data/chains/illustrative_chains.csv"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -33,9 +34,32 @@ struct Cli {
 enum Command {
     /// Run one or more scenarios: pooled chain rates, Monte Carlo extrapolation and projection.
     #[command(
-        after_help = "Examples:\n  omvang run scenarios/baseline.toml\n  omvang run scenarios/baseline.toml --set run.iterations=500 --set parameters.caseload=50\n  omvang run scenarios/baseline.toml --chains my_chains.csv --out results\n\nWrites <out>/<scenario name>/: summary.csv, monthly.csv, chains.csv, pooling.csv, draws.parquet, manifest.json."
+        after_help = "Examples:\n  omvang run scenarios/baseline.toml\n  omvang run scenarios/baseline.toml --set run.iterations=500 --set parameters.caseload=50\n  omvang run scenarios/baseline.toml --chains my_chains.csv --out results --lang en\n\nWrites <out>/<scenario name>/: summary.csv, monthly.csv, chains.csv, pooling.csv, draws.parquet,\nactuals.csv, manifest.json, and (unless --no-report) report.md, report.html and charts/*.png|svg."
     )]
     Run(RunArgs),
+    /// Run several scenarios with the same seed and iterations and write one comparison report.
+    #[command(
+        after_help = "Examples:\n  omvang compare scenarios/baseline.toml scenarios/capaciteit-bevroren.toml scenarios/wachtlijst-aanpak.toml\n  omvang compare scenarios/*.toml --iterations 500 --out output --lang en\n\nThe first scenario is the reference: differences are \"scenario minus reference\", paired per\niteration. Writes <out>/<scenario name>/ for every scenario (as `run` does) and\n<out>/<name>/ (default: comparison) with comparison.json, report.md, report.html and charts/."
+    )]
+    Compare {
+        #[command(flatten)]
+        run: RunArgs,
+        /// Folder name of the comparison inside --out.
+        #[arg(long, default_value = "comparison")]
+        name: String,
+    },
+    /// Rebuild the charts and report of a finished run (or comparison) from its files, without
+    /// simulating again.
+    #[command(
+        after_help = "Examples:\n  omvang report output/baseline\n  omvang report output/baseline --lang en\n  omvang report output/comparison"
+    )]
+    Report {
+        /// A folder written by `omvang run` or `omvang compare`.
+        dir: PathBuf,
+        /// Language of the report and chart labels.
+        #[arg(long, value_enum, default_value_t = LangArg::Nl)]
+        lang: LangArg,
+    },
     /// Show the data photo: per-chain derived rates and the pooled estimates.
     #[command(
         after_help = "Example:\n  omvang chains data/chains/illustrative_chains.csv --out chains.csv"
@@ -106,6 +130,29 @@ struct RunArgs {
     /// No progress bar and no summary on stdout.
     #[arg(long)]
     quiet: bool,
+    /// Language of the report and chart labels.
+    #[arg(long, value_enum, default_value_t = LangArg::Nl)]
+    lang: LangArg,
+    /// Write only the tables, no charts or report.
+    #[arg(long)]
+    no_report: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum LangArg {
+    /// Dutch
+    Nl,
+    /// English
+    En,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Lang {
+        match l {
+            LangArg::Nl => Lang::Nl,
+            LangArg::En => Lang::En,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -131,7 +178,9 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Run(args) => run_scenarios(args),
+        Command::Run(args) => run_scenarios(args, None),
+        Command::Compare { run, name } => run_scenarios(run, Some(name)),
+        Command::Report { dir, lang } => rebuild_report(&dir, lang.into()),
         Command::Chains {
             files,
             scenario,
@@ -246,7 +295,10 @@ fn load_model(path: &Path, overrides: &[String]) -> Result<Model> {
     Ok(Model::build(s, &inputs)?)
 }
 
-fn run_scenarios(args: RunArgs) -> Result<()> {
+/// `run` and `compare`: validate every scenario first, simulate each, write its folder (tables,
+/// charts and report together, atomically), then for `compare` the comparison folder.
+fn run_scenarios(args: RunArgs, comparison: Option<String>) -> Result<()> {
+    let lang = Lang::from(args.lang);
     let mut overrides = Vec::new();
     if let Some(n) = args.iterations {
         overrides.push(format!("run.iterations={n}"));
@@ -264,6 +316,39 @@ fn run_scenarios(args: RunArgs) -> Result<()> {
     for path in &args.scenarios {
         models.push((path, load_model(path, &overrides)?));
     }
+    if let Some(name) = &comparison {
+        if models.len() < 2 {
+            anyhow::bail!("compare needs at least two scenario files (the first is the reference); to run one scenario use `omvang run`");
+        }
+        // Pairing needs the same random streams: every scenario takes the reference's seed and
+        // iteration count unless they were given on the command line.
+        let (seed, iterations) = {
+            let r = &models[0].1.scenario.run;
+            (r.seed, r.iterations)
+        };
+        let (base, horizon) = (
+            models[0].1.scenario.run.base_year,
+            models[0].1.scenario.run.horizon,
+        );
+        for (path, m) in &mut models {
+            let run = &mut m.scenario.run;
+            if run.base_year != base || run.horizon != horizon {
+                return Err(omvang::report::CompareError::Mismatch {
+                    scenario: format!("{} ({})", m.scenario.name, path.display()),
+                    reference: args.scenarios[0].display().to_string(),
+                    what: "the base year or horizon",
+                }
+                .into());
+            }
+            run.seed = seed;
+            run.iterations = iterations;
+        }
+        if models.iter().any(|(_, m)| &m.scenario.name == name) {
+            anyhow::bail!(
+                "a scenario is named \"{name}\", like the comparison folder; choose another folder with --name"
+            );
+        }
+    }
     let mut names = std::collections::BTreeSet::new();
     for (path, m) in &models {
         if !names.insert(m.scenario.name.clone()) {
@@ -276,6 +361,7 @@ fn run_scenarios(args: RunArgs) -> Result<()> {
     }
     outputs::check_writable(&args.out)?;
 
+    let mut runs = Vec::new();
     for (path, model) in &models {
         let started_at = SystemTime::now();
         let clock = Instant::now();
@@ -337,6 +423,10 @@ fn run_scenarios(args: RunArgs) -> Result<()> {
                 name: "draws.parquet".into(),
                 bytes: outputs::parquet_bytes(&mut outputs::draws_frame(model, &results)?)?,
             },
+            Artifact {
+                name: "actuals.csv".into(),
+                bytes: outputs::csv_bytes(&mut outputs::actuals_frame(&model.actuals)?)?,
+            },
         ];
         let hashed = |p: &Path| -> Result<HashedFile> {
             Ok(HashedFile {
@@ -344,24 +434,31 @@ fn run_scenarios(args: RunArgs) -> Result<()> {
                 sha256: outputs::sha256_file(p)?,
             })
         };
+        let s = &model.scenario;
         let manifest = Manifest {
             omvang_version: env!("CARGO_PKG_VERSION").into(),
             scenario: name.clone(),
+            description: s.description.clone(),
             scenario_file: hashed(path)?,
-            extends: model.scenario.files[1..]
+            extends: s.files[1..]
                 .iter()
                 .map(|p| hashed(p))
                 .collect::<Result<_>>()?,
             overrides: overrides.clone(),
-            inputs: inputs::input_files(&model.scenario)
+            inputs: inputs::input_files(s)
                 .iter()
                 .map(|p| hashed(p))
                 .collect::<Result<_>>()?,
-            seed: model.scenario.run.seed,
+            seed: s.run.seed,
             iterations: n,
             threads: pool_threads,
-            base_year: model.scenario.run.base_year,
-            horizon: model.scenario.run.horizon,
+            base_year: s.run.base_year,
+            horizon: s.run.horizon,
+            pooling_method: match s.pooling_method {
+                scenario::PoolingMethod::Dl => "dl".into(),
+                scenario::PoolingMethod::Reml => "reml".into(),
+            },
+            wait_norm_weeks: s.wait_norm_weeks,
             started_at: rfc3339(started_at),
             run_seconds: clock.elapsed().as_secs_f64(),
             notes: model.notes.clone(),
@@ -370,11 +467,86 @@ fn run_scenarios(args: RunArgs) -> Result<()> {
             name: "manifest.json".into(),
             bytes: serde_json::to_vec_pretty(&manifest)?,
         });
+        // The report reads the run back exactly as `omvang report` reads it from disk.
+        let run = inputs::parse_run(&args.out.join(name), &|file| {
+            artifacts
+                .iter()
+                .find(|a| a.name == file)
+                .map(|a| a.bytes.clone())
+        })?;
+        if !args.no_report {
+            let report = report::run_report(&run, lang)?;
+            artifacts.extend(
+                report
+                    .files()
+                    .into_iter()
+                    .map(|(name, bytes)| Artifact { name, bytes }),
+            );
+        }
         let dir = outputs::write_run(&args.out, name, &artifacts)?;
         if !args.quiet {
             print_key_figures(model, &summary, &dir, clock.elapsed().as_secs_f64());
         }
+        runs.push(run);
     }
+
+    if let Some(name) = comparison {
+        let report = report::comparison_report(&runs, lang)?;
+        let manifest = ComparisonManifest {
+            omvang_version: env!("CARGO_PKG_VERSION").into(),
+            reference: runs[0].name.clone(),
+            scenarios: runs.iter().map(|r| r.name.clone()).collect(),
+            seed: runs[0].manifest.seed,
+            iterations: runs[0].manifest.iterations,
+        };
+        let mut artifacts = vec![Artifact {
+            name: "comparison.json".into(),
+            bytes: serde_json::to_vec_pretty(&manifest)?,
+        }];
+        artifacts.extend(
+            report
+                .files()
+                .into_iter()
+                .map(|(name, bytes)| Artifact { name, bytes }),
+        );
+        let dir = outputs::write_run(&args.out, &name, &artifacts)?;
+        if !args.quiet {
+            println!("comparison of {} -> {}", manifest.scenarios.join(", "), dir.display());
+        }
+    }
+    Ok(())
+}
+
+/// `report`: read a run (or a comparison and its sibling runs) back and write its charts and
+/// report again.
+fn rebuild_report(dir: &Path, lang: Lang) -> Result<()> {
+    let comparison = dir.join("comparison.json");
+    let report = if comparison.is_file() {
+        let manifest: ComparisonManifest = serde_json::from_slice(
+            &std::fs::read(&comparison)
+                .with_context(|| format!("{}: cannot read", comparison.display()))?,
+        )
+        .map_err(|e| inputs::InputError::File {
+            path: comparison.clone(),
+            message: format!("not a comparison manifest: {e}"),
+        })?;
+        let parent = dir.parent().unwrap_or(Path::new("."));
+        let runs = manifest
+            .scenarios
+            .iter()
+            .map(|s| inputs::read_run(&parent.join(s)))
+            .collect::<Result<Vec<RunData>, _>>()?;
+        report::comparison_report(&runs, lang)?
+    } else {
+        report::run_report(&inputs::read_run(dir)?, lang)?
+    };
+    let files = report.files();
+    outputs::replace_report(dir, &files)?;
+    println!(
+        "wrote report.md, report.html and {} charts to {}",
+        report.charts.len(),
+        dir.display()
+    );
     Ok(())
 }
 

@@ -7,12 +7,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::pooling::{inv_logit, Pooled};
 use crate::scenario::Parameters;
-use crate::simulate::{IterationResult, Metric, Model, PooledDraw, SummaryRow};
+use crate::simulate::{Actual, IterationResult, Metric, Model, PooledDraw, SummaryRow};
 
 /// Why outputs could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -256,6 +256,43 @@ pub fn draws_frame(model: &Model, results: &[IterationResult]) -> PolarsResult<D
     DataFrame::new_infer_height(columns)
 }
 
+/// `actuals.csv`: the published national figures the run compared itself with, so that the
+/// report can be rebuilt from the run folder alone.
+pub fn actuals_frame(actuals: &[Actual]) -> PolarsResult<DataFrame> {
+    DataFrame::new_infer_height(vec![
+        Column::new(
+            "metric".into(),
+            actuals.iter().map(|a| a.metric.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "date".into(),
+            actuals
+                .iter()
+                .map(|a| a.date.to_string())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "value".into(),
+            actuals.iter().map(|a| a.value).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "source".into(),
+            actuals.iter().map(|a| a.source.as_str()).collect::<Vec<_>>(),
+        ),
+    ])
+}
+
+/// `comparison.json`: which runs (sibling folders) a comparison report is made of; the first is
+/// the reference the others are compared with.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ComparisonManifest {
+    pub omvang_version: String,
+    pub reference: String,
+    pub scenarios: Vec<String>,
+    pub seed: u64,
+    pub iterations: usize,
+}
+
 /// SHA-256 of a file as hex.
 ///
 /// # Errors
@@ -274,17 +311,19 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// An input file and its hash.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct HashedFile {
     pub path: String,
     pub sha256: String,
 }
 
 /// `manifest.json`: how the run was made.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Manifest {
     pub omvang_version: String,
     pub scenario: String,
+    #[serde(default)]
+    pub description: String,
     pub scenario_file: HashedFile,
     /// Files the scenario extends, nearest first.
     pub extends: Vec<HashedFile>,
@@ -295,6 +334,11 @@ pub struct Manifest {
     pub threads: usize,
     pub base_year: i32,
     pub horizon: i32,
+    /// `dl` or `reml`.
+    #[serde(default)]
+    pub pooling_method: String,
+    #[serde(default)]
+    pub wait_norm_weeks: f64,
     pub started_at: String,
     pub run_seconds: f64,
     pub notes: Vec<String>,
@@ -369,6 +413,41 @@ pub fn write_run(out: &Path, name: &str, artifacts: &[Artifact]) -> Result<PathB
         let _ = fs::remove_dir_all(&tmp);
     }
     result.map(|_| target)
+}
+
+/// Replace the report files (`report.md`, `report.html`, `charts/`) of an existing run folder:
+/// all are written into a temporary folder first, so a failure leaves the old report intact.
+///
+/// # Errors
+/// I/O errors; the temporary folder is removed on failure.
+pub fn replace_report(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), OutputError> {
+    let tmp = dir.join(format!(".report.tmp-{}", std::process::id()));
+    let result = (|| {
+        if tmp.exists() {
+            fs::remove_dir_all(&tmp).map_err(io_err(&tmp))?;
+        }
+        for (name, bytes) in files {
+            let path = tmp.join(name);
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent).map_err(io_err(parent))?;
+            }
+            fs::write(&path, bytes).map_err(io_err(&path))?;
+        }
+        let charts = dir.join("charts");
+        if charts.exists() {
+            fs::remove_dir_all(&charts).map_err(io_err(&charts))?;
+        }
+        for entry in fs::read_dir(&tmp).map_err(io_err(&tmp))? {
+            let entry = entry.map_err(io_err(&tmp))?;
+            let target = dir.join(entry.file_name());
+            fs::rename(entry.path(), &target).map_err(io_err(&target))?;
+        }
+        fs::remove_dir(&tmp).map_err(io_err(&tmp))
+    })();
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&tmp);
+    }
+    result
 }
 
 /// The data photo as a readable text table (for `omvang chains`).

@@ -58,6 +58,8 @@ pub struct Model {
     /// Share of the initial waiting list over the norm: from the base year's actuals where they
     /// give it, else 0 (all waiting recently).
     pub initial_over_norm_share: f64,
+    /// Published national figures, for the report's comparisons.
+    pub actuals: Vec<Actual>,
     /// Remarks for the user (e.g. one chain only).
     pub notes: Vec<String>,
 }
@@ -171,6 +173,7 @@ impl Model {
             pooled,
             initial_actuals,
             initial_over_norm_share,
+            actuals: inputs.actuals.clone(),
             notes,
         })
     }
@@ -293,6 +296,7 @@ metrics! {
     AtHome = "at_home",
     Need = "need",
     ClientsInCare = "clients_in_care",
+    NeedGap = "need_gap",
     ClientsExtrapolated = "clients_extrapolated",
     Coverage = "coverage",
     WaitingList = "waiting_list",
@@ -330,6 +334,7 @@ impl Metric {
         Metric::PeopleWithDementia,
         Metric::Need,
         Metric::ClientsInCare,
+        Metric::NeedGap,
         Metric::WaitingList,
         Metric::LostWhileWaiting,
         Metric::FteAvailable,
@@ -434,6 +439,7 @@ pub fn iterate(model: &Model, i: u64) -> IterationResult {
         set(Metric::AtHome, epi.at_home[j]);
         set(Metric::Need, epi.need[j]);
         set(Metric::ClientsInCare, t.clients_in_care[j]);
+        set(Metric::NeedGap, epi.need[j] - t.clients_in_care[j]);
         set(
             Metric::ClientsExtrapolated,
             if y == 0 { extrapolated } else { f64::NAN },
