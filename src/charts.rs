@@ -12,8 +12,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{register_font, FontStyle};
 
 use crate::report::{
-    driver_label, number, paired_difference, sensitivity, Lang, RunData, Stats, P05, P25, P50,
-    P75, P95,
+    driver_label, number, paired_difference, sensitivity, Lang, RunData, Stats, P05, P25, P50, P75,
+    P95,
 };
 
 /// Pixel size of every chart (PNG) and the SVG's view size: at A4 text width the tick labels
@@ -205,17 +205,67 @@ struct Fan {
     legend: SeriesLabelPosition,
 }
 
+impl Fan {
+    /// The corner of the plot the bands cover least, for the legend.
+    fn legend_corner(
+        &self,
+        (x0, x1): (f64, f64),
+        (y0, y1): (f64, f64),
+        lo: usize,
+        hi: usize,
+    ) -> SeriesLabelPosition {
+        let (w, h) = (0.4 * (x1 - x0), 0.35 * (y1 - y0));
+        let corners = [
+            (SeriesLabelPosition::UpperLeft, x0, x0 + w, y1 - h, y1),
+            (SeriesLabelPosition::UpperRight, x1 - w, x1, y1 - h, y1),
+            (SeriesLabelPosition::LowerRight, x1 - w, x1, y0, y0 + h),
+            (SeriesLabelPosition::LowerLeft, x0, x0 + w, y0, y0 + h),
+        ];
+        let covered = |&(_, a, b, c, d): &(SeriesLabelPosition, f64, f64, f64, f64)| {
+            self.series
+                .iter()
+                .flat_map(|s| &s.points)
+                .filter(|(x, q)| *x >= a && *x <= b && q[hi] >= c && q[lo] <= d)
+                .count()
+                + self
+                    .markers
+                    .iter()
+                    .filter(|(x, y)| *x >= a && *x <= b && *y >= c && *y <= d)
+                    .count()
+                    * 50
+        };
+        let mut best = 0;
+        for i in 1..corners.len() {
+            if covered(&corners[i]) < covered(&corners[best]) {
+                best = i;
+            }
+        }
+        if covered(&corners[best]) < covered(&corners[0]) {
+            corners[best].0.clone()
+        } else {
+            self.legend.clone()
+        }
+    }
+}
+
 impl Plot for Fan {
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult {
         let lang = self.lang;
         let (lo, hi) = if self.outer { (P05, P95) } else { (P25, P75) };
-        let xs = self.series.iter().flat_map(|s| s.points.iter().map(|p| p.0));
+        let xs = self
+            .series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.0));
         let x0 = xs.clone().fold(f64::INFINITY, f64::min);
         let x1 = xs.fold(f64::NEG_INFINITY, f64::max);
         let ys = self
             .series
             .iter()
-            .flat_map(|s| s.points.iter().flat_map(move |p| [p.1[lo], p.1[hi], p.1[P50]]))
+            .flat_map(|s| {
+                s.points
+                    .iter()
+                    .flat_map(move |p| [p.1[lo], p.1[hi], p.1[P50]])
+            })
             .chain(self.markers.iter().map(|m| m.1))
             .filter(|v| v.is_finite());
         let ymin = ys.clone().fold(0.0, f64::min);
@@ -252,6 +302,7 @@ impl Plot for Fan {
             .draw()
             .map_err(e)?;
         let single = self.series.len() == 1;
+        let legend = self.legend_corner((x0, x1), (y0, y1), lo, hi);
         for s in &self.series {
             let band = |a: usize, b: usize| -> Vec<(f64, f64)> {
                 s.points
@@ -260,7 +311,7 @@ impl Plot for Fan {
                     .chain(s.points.iter().rev().map(|(x, q)| (*x, q[a])))
                     .collect()
             };
-            let (outer_alpha, inner_alpha) = if single { (0.16, 0.32) } else { (0.12, 0.22) };
+            let (outer_alpha, inner_alpha) = if single { (0.16, 0.32) } else { (0.10, 0.10) };
             if self.outer {
                 chart
                     .draw_series(std::iter::once(Polygon::new(
@@ -275,6 +326,17 @@ impl Plot for Fan {
                     s.colour.mix(inner_alpha).filled(),
                 )))
                 .map_err(e)?;
+            if !single {
+                // Overlapping bands stay readable by their edges.
+                for q in [P25, P75] {
+                    chart
+                        .draw_series(LineSeries::new(
+                            s.points.iter().map(|(x, v)| (*x, v[q])),
+                            s.colour.mix(0.7).stroke_width(1),
+                        ))
+                        .map_err(e)?;
+                }
+            }
         }
         if self.zero_line {
             chart
@@ -284,12 +346,15 @@ impl Plot for Fan {
                 ))
                 .map_err(e)?;
         }
-        for s in &self.series {
+        for (i, s) in self.series.iter().enumerate() {
             let colour = s.colour;
+            // The reference is drawn widest and first, so a scenario that coincides with it
+            // shows as a line inside a wider one instead of hiding it.
+            let width = if !single && i == 0 { 9 } else { 4 };
             chart
                 .draw_series(LineSeries::new(
                     s.points.iter().map(|(x, q)| (*x, q[P50])),
-                    colour.stroke_width(4),
+                    colour.stroke_width(width),
                 ))
                 .map_err(e)?
                 .label(if single {
@@ -297,10 +362,15 @@ impl Plot for Fan {
                 } else {
                     s.label.clone()
                 })
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 40, y)], colour.stroke_width(4)));
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 40, y)], colour.stroke_width(width))
+                });
         }
         let swatch = if single { self.series[0].colour } else { MUTED };
-        let mut bands = vec![(lang.pick("50%-interval", "50% interval"), 0.32)];
+        let mut bands = vec![(
+            lang.pick("50%-interval", "50% interval"),
+            if single { 0.32 } else { 0.25 },
+        )];
         if self.outer {
             bands.push((lang.pick("90%-interval", "90% interval"), 0.16));
         }
@@ -326,7 +396,7 @@ impl Plot for Fan {
         }
         chart
             .configure_series_labels()
-            .position(self.legend.clone())
+            .position(legend)
             .margin(16)
             .legend_area_size(52)
             .label_font(text_style(24, &INK))
@@ -353,12 +423,22 @@ struct Histogram {
 impl Plot for Histogram {
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult {
         let lang = self.lang;
-        let mut v: Vec<f64> = self.values.iter().copied().filter(|x| x.is_finite()).collect();
+        let mut v: Vec<f64> = self
+            .values
+            .iter()
+            .copied()
+            .filter(|x| x.is_finite())
+            .collect();
         if v.is_empty() {
             return Err("no values".into());
         }
         let q = crate::simulate::quantiles(&mut v);
-        let (mut lo, mut hi) = (v[0], v[v.len() - 1]);
+        // The middle 99%: a few extreme iterations would otherwise squeeze the bulk.
+        let at = |p: f64| v[((v.len() - 1) as f64 * p).round() as usize];
+        let (first, last) = (at(0.005), at(0.995));
+        v.retain(|x| (first..=last).contains(x));
+        let n = (v.len() as f64) / 0.99;
+        let (mut lo, mut hi) = (first, last);
         if let Some((m, _)) = &self.marker {
             lo = lo.min(*m);
             hi = hi.max(*m);
@@ -371,7 +451,6 @@ impl Plot for Histogram {
             let i = (((x - v[0]) / width) as usize).min(self.bins - 1);
             counts[i] += 1;
         }
-        let n = v.len() as f64;
         let top = counts.iter().copied().max().unwrap_or(1) as f64 / n * 100.0 * 1.15;
         let mut chart = ChartBuilder::on(area)
             .margin_left(24)
@@ -409,12 +488,14 @@ impl Plot for Histogram {
                 r
             }))
             .map_err(e)?
-            .label(lang.pick("Iteraties", "Iterations"))
-            .legend(|(x, y)| Rectangle::new([(x, y - 10), (x + 40, y + 10)], SKY.mix(0.75).filled()));
+            .label(lang.pick("Iteraties (middelste 99%)", "Iterations (middle 99%)"))
+            .legend(|(x, y)| {
+                Rectangle::new([(x, y - 10), (x + 40, y + 10)], SKY.mix(0.75).filled())
+            });
         let median_label = format!(
             "{} {}",
             lang.pick("Mediaan", "Median"),
-            number(q[P50], 0, lang)
+            crate::report::count(q[P50], lang)
         );
         chart
             .draw_series(LineSeries::new(
@@ -475,7 +556,8 @@ impl Plot for Tornado {
             .margin_bottom(8)
             .x_label_area_size(78)
             .y_label_area_size(470)
-            .build_cartesian_2d(-1.0..1.0, (0..n).into_segmented())
+            // Integer ranges are inclusive in plotters: 0..n-1 gives n segments.
+            .build_cartesian_2d(-1.0..1.0, (0..n - 1).into_segmented())
             .map_err(e)?;
         chart
             .configure_mesh()
@@ -500,7 +582,7 @@ impl Plot for Tornado {
                 let r = self.bars[n - 1 - i].1;
                 let colour = if r >= 0.0 { BLUE } else { VERMILLION };
                 let mut bar = Rectangle::new(
-                    [(0.0, SegmentValue::Exact(i)), (r, SegmentValue::Exact(i + 1))],
+                    [(0.0, SegmentValue::Exact(i)), (r, segment_end(i, n))],
                     colour.filled(),
                 );
                 bar.set_margin(7, 7, 0, 0);
@@ -529,11 +611,20 @@ impl Plot for Tornado {
             .map_err(e)?;
         chart
             .draw_series(LineSeries::new(
-                vec![(0.0, SegmentValue::Exact(0)), (0.0, SegmentValue::Exact(n))],
+                vec![(0.0, SegmentValue::Exact(0)), (0.0, SegmentValue::Last)],
                 INK.stroke_width(2),
             ))
             .map_err(e)?;
         Ok(())
+    }
+}
+
+/// The upper edge of segment `i` of `n`.
+fn segment_end(i: usize, n: usize) -> SegmentValue<usize> {
+    if i + 1 >= n {
+        SegmentValue::Last
+    } else {
+        SegmentValue::Exact(i + 1)
     }
 }
 
@@ -554,13 +645,18 @@ impl Plot for Funnel {
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult {
         let lang = self.lang;
         let p0 = self.pooled;
-        let n_min = self.points.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
+        let n_min = self
+            .points
+            .iter()
+            .map(|p| p.1)
+            .fold(f64::INFINITY, f64::min);
         let n_max = self.points.iter().map(|p| p.1).fold(0.0, f64::max);
         if !(n_min.is_finite() && n_max > 0.0) {
             return Err("no chains".into());
         }
         let (x0, x1) = ((n_min * 0.5).max(1.0), n_max * 1.25);
-        let limit = |n: f64, z: f64| (p0 + z * (p0 * (1.0 - p0) / n).sqrt()).clamp(0.0, 1.0) * 100.0;
+        let limit =
+            |n: f64, z: f64| (p0 + z * (p0 * (1.0 - p0) / n).sqrt()).clamp(0.0, 1.0) * 100.0;
         let grid: Vec<f64> = (0..=200)
             .map(|i| x0 + (x1 - x0) * i as f64 / 200.0)
             .collect();
@@ -571,8 +667,12 @@ impl Plot for Funnel {
             .chain([limit(x0, -3.09), limit(x0, 3.09)]);
         let ymin = ys.clone().fold(f64::INFINITY, f64::min);
         let ymax = ys.fold(f64::NEG_INFINITY, f64::max);
-        let pad = (ymax - ymin) * 0.08;
-        let (y0, y1) = ((ymin - pad).max(0.0), (ymax + pad).min(100.0));
+        // Headroom above the highest point keeps the legend (upper right) off the chains.
+        let span = ymax - ymin;
+        let (y0, y1) = (
+            (ymin - 0.08 * span).max(0.0),
+            (ymax + 0.4 * span).min(100.0),
+        );
         let mut chart = ChartBuilder::on(area)
             .margin_left(24)
             .margin_right(48)
@@ -659,15 +759,26 @@ fn source_line(runs: &[&RunData], lang: Lang) -> String {
         lang.pick("Bron", "Source"),
         r.manifest.omvang_version,
         lang.pick(
-            if runs.len() > 1 { "scenario's" } else { "scenario" },
-            if runs.len() > 1 { "scenarios" } else { "scenario" }
+            if runs.len() > 1 {
+                "scenario's"
+            } else {
+                "scenario"
+            },
+            if runs.len() > 1 {
+                "scenarios"
+            } else {
+                "scenario"
+            }
         ),
         names.join(", "),
         number(r.manifest.iterations as f64, 0, lang),
         lang.pick("iteraties", "iterations"),
         r.manifest.seed,
         if illustrative {
-            lang.pick("ILLUSTRATIEVE (synthetische) ketendata", "ILLUSTRATIVE (synthetic) chain data")
+            lang.pick(
+                "ILLUSTRATIEVE (synthetische) ketendata",
+                "ILLUSTRATIVE (synthetic) chain data",
+            )
         } else {
             lang.pick("datafoto van de ketens", "chains' data photo")
         }
@@ -706,7 +817,9 @@ fn actual_points(run: &RunData, metric: &str) -> Vec<(f64, f64)> {
         .filter(|a| a.metric == metric)
         .map(|a| {
             (
-                a.date.year as f64 + (a.date.month as f64 - 1.0) / 12.0 + (a.date.day as f64 - 1.0) / 365.0,
+                a.date.year as f64
+                    + (a.date.month as f64 - 1.0) / 12.0
+                    + (a.date.day as f64 - 1.0) / 365.0,
                 a.value,
             )
         })
@@ -783,12 +896,16 @@ pub fn run_charts(run: &RunData, lang: Lang) -> Result<Vec<Chart>, ChartError> {
 
     let fte = vec![
         FanSeries {
-            label: lang.pick("FTE beschikbaar (mediaan)", "FTE available (median)").into(),
+            label: lang
+                .pick("FTE beschikbaar (mediaan)", "FTE available (median)")
+                .into(),
             colour: BLUE,
             points: monthly_points(run, "fte_available", 1.0),
         },
         FanSeries {
-            label: lang.pick("FTE nodig (mediaan)", "FTE needed (median)").into(),
+            label: lang
+                .pick("FTE nodig (mediaan)", "FTE needed (median)")
+                .into(),
             colour: VERMILLION,
             points: monthly_points(run, "fte_needed", 1.0),
         },
@@ -797,8 +914,8 @@ pub fn run_charts(run: &RunData, lang: Lang) -> Result<Vec<Chart>, ChartError> {
         "fan_fte",
         lang.pick("Casemanagers: beschikbaar en nodig", "Case managers: available and needed"),
         lang.pick(
-            "Beschikbare FTE casemanager tegenover de FTE die nodig zijn voor alle cliënten en wachtenden; waar de rode band boven de blauwe ligt, groeit de wachtlijst.",
-            "Case-manager FTE available against the FTE needed for all clients and people waiting; where the red band lies above the blue one, the waiting list grows.",
+            "Beschikbare FTE casemanager tegenover de FTE die nodig zijn voor alle cliënten en wachtenden; waar de oranje band boven de blauwe ligt, groeit de wachtlijst.",
+            "Case-manager FTE available against the FTE needed for all clients and people waiting; where the orange band lies above the blue one, the waiting list grows.",
         ),
         &source,
         &fan(
@@ -825,8 +942,18 @@ pub fn run_charts(run: &RunData, lang: Lang) -> Result<Vec<Chart>, ChartError> {
     )?);
 
     for (metric, name, what_nl, what_en) in [
-        ("fte_needed", "tornado_fte_needed", "FTE nodig", "FTE needed"),
-        ("waiting_list", "tornado_waiting_list", "wachtlijst", "waiting list"),
+        (
+            "fte_needed",
+            "tornado_fte_needed",
+            "het aantal benodigde FTE",
+            "FTE needed",
+        ),
+        (
+            "waiting_list",
+            "tornado_waiting_list",
+            "de wachtlijst",
+            "waiting list",
+        ),
     ] {
         let bars: Vec<(String, f64)> = sensitivity(run, &format!("{metric}_{h}"))
             .into_iter()
@@ -837,12 +964,12 @@ pub fn run_charts(run: &RunData, lang: Lang) -> Result<Vec<Chart>, ChartError> {
             continue;
         }
         let title = match lang {
-            Lang::Nl => format!("Wat bepaalt de {what_nl} in {h}?"),
+            Lang::Nl => format!("Wat bepaalt {what_nl} in {h}?"),
             Lang::En => format!("What drives the {what_en} in {h}?"),
         };
         let caption = match lang {
-            Lang::Nl => format!("Rangcorrelatie van elke onzekere invoer met de {what_nl} in {h} over alle iteraties: hoe langer de balk, hoe meer die invoer de uitkomst bepaalt (blauw: meer invoer geeft meer, rood: minder)."),
-            Lang::En => format!("Rank correlation of each uncertain input with the {what_en} in {h} over all iterations: the longer the bar, the more that input drives the outcome (blue: more input gives more, red: less)."),
+            Lang::Nl => format!("Rangcorrelatie van elke onzekere invoer met {what_nl} in {h} over alle iteraties: hoe langer de balk, hoe meer die invoer de uitkomst bepaalt (blauw: een hogere waarde geeft meer, oranje: minder)."),
+            Lang::En => format!("Rank correlation of each uncertain input with the {what_en} in {h} over all iterations: the longer the bar, the more that input drives the outcome (blue: a higher value gives more, orange: less)."),
         };
         charts.push(render(
             name,
@@ -852,7 +979,10 @@ pub fn run_charts(run: &RunData, lang: Lang) -> Result<Vec<Chart>, ChartError> {
             &Tornado {
                 lang,
                 x_desc: lang
-                    .pick("Spearmans rangcorrelatie (ρ)", "Spearman's rank correlation (ρ)")
+                    .pick(
+                        "Spearmans rangcorrelatie (ρ)",
+                        "Spearman's rank correlation (ρ)",
+                    )
                     .into(),
                 bars,
             },
@@ -878,7 +1008,9 @@ pub fn run_charts(run: &RunData, lang: Lang) -> Result<Vec<Chart>, ChartError> {
                     x_desc: lang
                         .pick("Thuiswonenden met dementie in de regio (schatting)", "People with dementia at home in the region (estimate)")
                         .into(),
-                    y_desc: lang.pick("Bereik", "Uptake").into(),
+                    y_desc: lang
+                        .pick("Bereik (% van de thuiswonenden met dementie)", "Uptake (% of people with dementia at home)")
+                        .into(),
                     points,
                     pooled,
                     labels: [
@@ -898,7 +1030,7 @@ pub fn run_charts(run: &RunData, lang: Lang) -> Result<Vec<Chart>, ChartError> {
                 format!(
                     "{} {} ({})",
                     lang.pick("Landelijke telling", "National count"),
-                    number(a.value, 0, lang),
+                    crate::report::count(a.value, lang),
                     a.date.year
                 ),
             )
@@ -910,8 +1042,8 @@ pub fn run_charts(run: &RunData, lang: Lang) -> Result<Vec<Chart>, ChartError> {
                 Lang::En => format!("Clients in case management on 1 January {b}: distribution"),
             },
             lang.pick(
-                "De verdeling van het geëxtrapoleerde landelijke aantal cliënten over de iteraties, met de mediaan (blauw) en de landelijke telling (rood).",
-                "The distribution of the extrapolated national number of clients over the iterations, with the median (blue) and the national count (red).",
+                "De verdeling van het geëxtrapoleerde landelijke aantal cliënten over de iteraties, met de mediaan (blauw) en de landelijke telling (oranje).",
+                "The distribution of the extrapolated national number of clients over the iterations, with the median (blue) and the national count (orange).",
             ),
             &source,
             &Histogram {
@@ -1030,7 +1162,9 @@ pub fn comparison_charts(runs: &[RunData], lang: Lang) -> Result<Vec<Chart>, Cha
             &Fan {
                 lang,
                 x_desc: year.clone(),
-                y_desc: lang.pick("Verschil in wachtenden", "Difference in people waiting").into(),
+                y_desc: lang
+                    .pick("Verschil in wachtenden", "Difference in people waiting")
+                    .into(),
                 series: vec![FanSeries {
                     label: String::new(),
                     colour: PALETTE[i % PALETTE.len()],

@@ -390,6 +390,9 @@ pub fn input_files(scenario: &Scenario) -> Vec<PathBuf> {
     files
 }
 
+/// Rows of a table keyed by one text column, with every numeric cell by column name.
+type KeyedRows = Vec<(String, BTreeMap<String, f64>)>;
+
 /// Read a finished run folder (`summary.csv`, `monthly.csv`, `chains.csv`, `pooling.csv`,
 /// `draws.parquet`, `actuals.csv`, `manifest.json`) for the report.
 ///
@@ -399,7 +402,9 @@ pub fn read_run(dir: &Path) -> Result<RunData, InputError> {
     if !dir.is_dir() {
         return Err(InputError::File {
             path: dir.to_path_buf(),
-            message: "not a folder; give a run folder written by `omvang run`, e.g. output/baseline".into(),
+            message:
+                "not a folder; give a run folder written by `omvang run`, e.g. output/baseline"
+                    .into(),
         });
     }
     parse_run(dir, &|name| std::fs::read(dir.join(name)).ok())
@@ -409,11 +414,15 @@ pub fn read_run(dir: &Path) -> Result<RunData, InputError> {
 ///
 /// # Errors
 /// A missing or malformed file, naming it.
-pub fn parse_run(dir: &Path, file: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<RunData, InputError> {
+pub fn parse_run(
+    dir: &Path,
+    file: &dyn Fn(&str) -> Option<Vec<u8>>,
+) -> Result<RunData, InputError> {
     let fetch = |name: &str| {
         file(name).ok_or_else(|| InputError::File {
             path: dir.join(name),
-            message: "missing; is this a complete run folder? Run `omvang run` again to make one".into(),
+            message: "missing; is this a complete run folder? Run `omvang run` again to make one"
+                .into(),
         })
     };
     let table = |name: &str| Table::parse(&dir.join(name), fetch(name)?);
@@ -440,7 +449,10 @@ pub fn parse_run(dir: &Path, file: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<R
     let mut yearly = BTreeMap::new();
     for row in 0..t.rows() {
         let year = t.number(row, c[1])? as i32;
-        yearly.insert((t.text(row, c[0])?.to_string(), year), stats_of(&t, row, &s)?);
+        yearly.insert(
+            (t.text(row, c[0])?.to_string(), year),
+            stats_of(&t, row, &s)?,
+        );
     }
 
     let t = table("monthly.csv")?;
@@ -459,7 +471,7 @@ pub fn parse_run(dir: &Path, file: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<R
             .push((y, m, stats_of(&t, row, &s)?));
     }
 
-    let numeric_rows = |t: &Table, key: &str| -> Result<Vec<(String, BTreeMap<String, f64>)>, InputError> {
+    let numeric_rows = |t: &Table, key: &str| -> Result<KeyedRows, InputError> {
         let k = t.require(&[key])?[0];
         (0..t.rows())
             .map(|row| {
@@ -499,7 +511,12 @@ pub fn parse_run(dir: &Path, file: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<R
 
     let df = ParquetReader::new(std::io::Cursor::new(fetch("draws.parquet")?))
         .finish()
-        .map_err(|e| bad("draws.parquet", format!("cannot read: {}", first_line(&e.to_string()))))?;
+        .map_err(|e| {
+            bad(
+                "draws.parquet",
+                format!("cannot read: {}", first_line(&e.to_string())),
+            )
+        })?;
     let mut draws = BTreeMap::new();
     for col in df.columns() {
         let values = col

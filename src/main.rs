@@ -318,7 +318,7 @@ fn run_scenarios(args: RunArgs, comparison: Option<String>) -> Result<()> {
     }
     if let Some(name) = &comparison {
         if models.len() < 2 {
-            anyhow::bail!("compare needs at least two scenario files (the first is the reference); to run one scenario use `omvang run`");
+            return Err(omvang::report::CompareError::TooFew.into());
         }
         // Pairing needs the same random streams: every scenario takes the reference's seed and
         // iteration count unless they were given on the command line.
@@ -511,7 +511,11 @@ fn run_scenarios(args: RunArgs, comparison: Option<String>) -> Result<()> {
         );
         let dir = outputs::write_run(&args.out, &name, &artifacts)?;
         if !args.quiet {
-            println!("comparison of {} -> {}", manifest.scenarios.join(", "), dir.display());
+            println!(
+                "comparison of {} -> {}",
+                manifest.scenarios.join(", "),
+                dir.display()
+            );
         }
     }
     Ok(())

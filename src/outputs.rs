@@ -262,7 +262,10 @@ pub fn actuals_frame(actuals: &[Actual]) -> PolarsResult<DataFrame> {
     DataFrame::new_infer_height(vec![
         Column::new(
             "metric".into(),
-            actuals.iter().map(|a| a.metric.as_str()).collect::<Vec<_>>(),
+            actuals
+                .iter()
+                .map(|a| a.metric.as_str())
+                .collect::<Vec<_>>(),
         ),
         Column::new(
             "date".into(),
@@ -277,7 +280,10 @@ pub fn actuals_frame(actuals: &[Actual]) -> PolarsResult<DataFrame> {
         ),
         Column::new(
             "source".into(),
-            actuals.iter().map(|a| a.source.as_str()).collect::<Vec<_>>(),
+            actuals
+                .iter()
+                .map(|a| a.source.as_str())
+                .collect::<Vec<_>>(),
         ),
     ])
 }

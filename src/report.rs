@@ -323,7 +323,10 @@ pub const DRIVERS: [&str; 18] = [
 pub fn driver_label(name: &str, lang: Lang) -> &'static str {
     let (nl, en) = match name {
         "prevalence_multiplier" => ("Prevalentie (factor)", "Prevalence (multiplier)"),
-        "prevalence_trend_per_decade" => ("Trend prevalentie per decennium", "Prevalence trend per decade"),
+        "prevalence_trend_per_decade" => (
+            "Trend prevalentie per decennium",
+            "Prevalence trend per decade",
+        ),
         "share_at_home" => ("Aandeel thuiswonend", "Share living at home"),
         "diagnosed_share" => ("Aandeel met diagnose", "Share diagnosed"),
         "need_share" => ("Aandeel met behoefte", "Share in need"),
@@ -332,14 +335,20 @@ pub fn driver_label(name: &str, lang: Lang) -> &'static str {
         "tariff_per_hour" => ("Tarief per uur", "Tariff per hour"),
         "cost_index_per_year" => ("Kostenindex per jaar", "Cost index per year"),
         "fte_growth_per_year" => ("Groei FTE per jaar", "FTE growth per year"),
-        "zorgstandaard_fraction" => ("Verwijzing richting Zorgstandaard", "Referral towards Zorgstandaard"),
+        "zorgstandaard_fraction" => (
+            "Verwijzing richting Zorgstandaard",
+            "Referral towards Zorgstandaard",
+        ),
         "share_intensive" => ("Aandeel intensief", "Share intensive"),
         "pooled_uptake" => ("Bereik ketens (gepoold)", "Chain uptake (pooled)"),
         "pooled_inflow_rate" => ("Instroom (gepoold)", "Inflow rate (pooled)"),
         "pooled_hazard_death" => ("Uitstroom: overlijden", "Exit: death"),
         "pooled_hazard_institution" => ("Uitstroom: instelling", "Exit: institution"),
         "pooled_hazard_other" => ("Uitstroom: overig", "Exit: other"),
-        "pooled_waiting_share" => ("Wachtenden per cliënt bij start", "Waiting per client at start"),
+        "pooled_waiting_share" => (
+            "Wachtenden per cliënt bij start",
+            "Waiting per client at start",
+        ),
         _ => ("?", "?"),
     };
     lang.pick(nl, en)
@@ -580,7 +589,7 @@ fn base64_encode(bytes: &[u8]) -> String {
 
 /// The title of a scenario for readers: its name and, if any, its description's first sentence.
 fn scenario_line(run: &RunData) -> String {
-    let d = run.manifest.description.trim();
+    let d = run.manifest.description.trim().trim_end_matches('.');
     if d.is_empty() {
         format!("**{}**", run.name)
     } else {
@@ -631,7 +640,10 @@ pub fn key_message(run: &RunData, lang: Lang) -> Vec<String> {
             .map(|a| {
                 format!(
                     "{} {} ({})",
-                    lang.pick("; de landelijke telling van dat jaar is", "; the national count that year is"),
+                    lang.pick(
+                        "; de landelijke telling van dat jaar is",
+                        "; the national count that year is"
+                    ),
                     c(a.value),
                     short_source(&a.source)
                 )
@@ -698,7 +710,13 @@ pub fn key_message(run: &RunData, lang: Lang) -> Vec<String> {
         let middle = run
             .middle_year()
             .and_then(|y| Some((y, get("waiting_list", y)?)))
-            .map(|(y, s)| format!("{} {y}, ", with_interval(&s, &c, lang)))
+            .map(|(y, s)| {
+                format!(
+                    "{} {} {y}, ",
+                    with_interval(&s, &c, lang),
+                    lang.pick("in", "in")
+                )
+            })
             .unwrap_or_default();
         let lost = get("lost_while_waiting", h)
             .map(|s| match lang {
@@ -745,10 +763,12 @@ fn outlook_table(run: &RunData, lang: Lang) -> Block {
         lang.pick("1 januari", "1 January").to_string(),
         lang.pick("Cliënten", "Clients").to_string(),
         lang.pick("Wachtlijst", "Waiting list").to_string(),
-        lang.pick("Behoefte (Zorgstandaard)", "Need (Zorgstandaard)").to_string(),
+        lang.pick("Behoefte (Zorgstandaard)", "Need (Zorgstandaard)")
+            .to_string(),
         lang.pick("FTE beschikbaar", "FTE available").to_string(),
         lang.pick("FTE nodig", "FTE needed").to_string(),
-        lang.pick("Kosten in het jaar", "Cost in the year").to_string(),
+        lang.pick("Kosten in het jaar", "Cost in the year")
+            .to_string(),
     ];
     let med = |m: &str, y: i32| run.stats(m, y).map(|s| s[P50]);
     let rows = run
@@ -792,7 +812,8 @@ pub fn chain_table(run: &RunData, lang: Lang) -> Block {
     .map(|s| s.to_string())
     .collect();
     let cnt = |r: &ChainRow, k: &str| r.get(k).map_or("–".into(), |v| count_exact(v, lang));
-    let dec = |r: &ChainRow, k: &str, d: usize| r.get(k).map_or("–".into(), |v| number(v, d, lang));
+    let dec =
+        |r: &ChainRow, k: &str, d: usize| r.get(k).map_or("–".into(), |v| number(v, d, lang));
     let pct = |r: &ChainRow, k: &str| r.get(k).map_or("–".into(), |v| percent(v, lang));
     let mut rows: Vec<Vec<String>> = run
         .chain_rows()
@@ -816,7 +837,8 @@ pub fn chain_table(run: &RunData, lang: Lang) -> Block {
         .collect();
     if let Some(p) = run.pooled_row("pooled") {
         rows.push(vec![
-            lang.pick("**Gepoold / totaal**", "**Pooled / total**").to_string(),
+            lang.pick("**Gepoold / totaal**", "**Pooled / total**")
+                .to_string(),
             dec(p, "periods", 0),
             cnt(p, "population_65plus"),
             cnt(p, "at_home"),
@@ -885,7 +907,10 @@ fn sensitivity_table(run: &RunData, lang: Lang) -> Option<Block> {
         "#".to_string(),
         lang.pick("Onzekere invoer", "Uncertain input").to_string(),
         format!("{} {h}", lang.pick("ρ met FTE nodig", "ρ with FTE needed")),
-        format!("{} {h}", lang.pick("ρ met wachtlijst", "ρ with waiting list")),
+        format!(
+            "{} {h}",
+            lang.pick("ρ met wachtlijst", "ρ with waiting list")
+        ),
     ];
     let rows = fte
         .iter()
@@ -962,14 +987,26 @@ fn sources_bullets(runs: &[&RunData], lang: Lang) -> Vec<String> {
         )
         .to_string(),
     ];
-    let mut seen = std::collections::BTreeSet::new();
+    // One line per publication: notes after a colon go, and a line that merely extends
+    // another (e.g. with a coverage remark) gives way to it.
+    let mut published: Vec<String> = Vec::new();
     for run in runs {
         for a in &run.actuals {
-            if seen.insert(a.source.clone()) {
-                out.push(a.source.clone());
+            let s = a
+                .source
+                .split(':')
+                .next()
+                .unwrap_or(&a.source)
+                .trim()
+                .to_string();
+            if !published.contains(&s) {
+                published.push(s);
             }
         }
     }
+    let all = published.clone();
+    published.retain(|s| !all.iter().any(|o| o != s && s.starts_with(o.as_str())));
+    out.extend(published);
     out.push(if runs.iter().any(|r| r.illustrative()) {
         lang.pick(
             "Ketendata: illustratief (synthetisch), gegenereerd met `omvang generate-chains`; de ware parameters staan in src/synthetic.rs.",
@@ -1061,7 +1098,10 @@ fn reproducibility_bullets(run: &RunData, lang: Lang) -> Vec<String> {
                 "results do not depend on the thread count"
             )
         ),
-        format!("{}: `{command}`", lang.pick("Opnieuw maken", "To reproduce")),
+        format!(
+            "{}: `{command}`",
+            lang.pick("Opnieuw maken", "To reproduce")
+        ),
     ];
     for f in m.extends.iter().chain(&m.inputs) {
         out.push(format!("`{}`: SHA-256 `{}`", f.path, f.sha256));
@@ -1087,7 +1127,9 @@ pub fn run_report(run: &RunData, lang: Lang) -> Result<Report, ChartError> {
     if run.illustrative() {
         blocks.push(illustrative_notice(lang));
     }
-    blocks.push(Block::Heading(lang.pick("Kernboodschap", "Key message").into()));
+    blocks.push(Block::Heading(
+        lang.pick("Kernboodschap", "Key message").into(),
+    ));
     blocks.push(Block::Bullets(key_message(run, lang)));
     blocks.push(Block::Paragraph(
         lang.pick(
@@ -1097,22 +1139,27 @@ pub fn run_report(run: &RunData, lang: Lang) -> Result<Report, ChartError> {
         .into(),
     ));
     blocks.push(Block::Heading(
-        lang.pick("Vooruitblik (medianen)", "Outlook (medians)").into(),
+        lang.pick("Vooruitblik (medianen)", "Outlook (medians)")
+            .into(),
     ));
     blocks.push(outlook_table(run, lang));
     blocks.push(Block::Heading(lang.pick("Grafieken", "Charts").into()));
     blocks.extend((0..charts.len()).map(Block::Figure));
     blocks.push(Block::Heading(
-        lang.pick("Datafoto van de ketens", "The chains' data photo").into(),
+        lang.pick("Datafoto van de ketens", "The chains' data photo")
+            .into(),
     ));
     blocks.push(chain_table(run, lang));
     blocks.extend(pooling_paragraph(run, lang));
     blocks.push(Block::Heading(
-        lang.pick("Methode en aannames", "Method and assumptions").into(),
+        lang.pick("Methode en aannames", "Method and assumptions")
+            .into(),
     ));
     blocks.push(Block::Bullets(method_bullets(run, lang)));
     if let Some(t) = sensitivity_table(run, lang) {
-        blocks.push(Block::Heading(lang.pick("Gevoeligheid", "Sensitivity").into()));
+        blocks.push(Block::Heading(
+            lang.pick("Gevoeligheid", "Sensitivity").into(),
+        ));
         blocks.push(Block::Paragraph(
             lang.pick(
                 "Welke onzekere invoer de uitkomst het meest bepaalt: Spearmans rangcorrelatie (ρ) tussen de getrokken waarde en de uitkomst over alle iteraties. Invoer die in dit scenario vastligt, staat er niet in.",
@@ -1124,7 +1171,9 @@ pub fn run_report(run: &RunData, lang: Lang) -> Result<Report, ChartError> {
     }
     blocks.push(Block::Heading(lang.pick("Bronnen", "Sources").into()));
     blocks.push(Block::Bullets(sources_bullets(&[run], lang)));
-    blocks.push(Block::Heading(lang.pick("Beperkingen", "Limitations").into()));
+    blocks.push(Block::Heading(
+        lang.pick("Beperkingen", "Limitations").into(),
+    ));
     blocks.push(Block::Bullets(limitations_bullets(run, lang)));
     blocks.push(Block::Heading(
         lang.pick("Reproduceerbaarheid", "Reproducibility").into(),
@@ -1158,7 +1207,7 @@ pub enum CompareError {
         reference: String,
         what: &'static str,
     },
-    #[error("give at least two runs to compare")]
+    #[error("compare needs at least two scenarios (the first is the reference); to run one scenario use `omvang run`")]
     TooFew,
     #[error(transparent)]
     Chart(#[from] ChartError),
@@ -1231,11 +1280,10 @@ pub fn comparison_report(runs: &[RunData], lang: Lang) -> Result<Report, Compare
     if runs.iter().any(RunData::illustrative) {
         blocks.push(illustrative_notice(lang));
     }
-    blocks.push(Block::Heading(lang.pick("Kernboodschap", "Key message").into()));
-    let mut bullets: Vec<String> = key_message(reference, lang)
-        .into_iter()
-        .take(5)
-        .collect();
+    blocks.push(Block::Heading(
+        lang.pick("Kernboodschap", "Key message").into(),
+    ));
+    let mut bullets: Vec<String> = key_message(reference, lang).into_iter().take(5).collect();
     for run in &runs[1..] {
         let (Some(w), Some(d)) = (
             run.stats("waiting_list", h),
@@ -1249,20 +1297,20 @@ pub fn comparison_report(runs: &[RunData], lang: Lang) -> Result<Report, Compare
             .unwrap_or_default();
         bullets.push(match lang {
             Lang::Nl => format!(
-                "Scenario **{}**: wachtlijst in {h} {}, dat is {} ten opzichte van {} (gepaard verschil, mediaan; 90%-interval {} tot {}); kosten in {h} {cost}.",
+                "Scenario **{}**: wachtlijst in {h} {}; het verschil met {} is {} (gepaard per iteratie, mediaan; 90%-interval {} tot {}); kosten in {h} {cost}.",
                 run.name,
                 with_interval(&w, &c, lang),
-                signed_count(d[P50], lang),
                 reference.name,
+                signed_count(d[P50], lang),
                 signed_count(d[P05], lang),
                 signed_count(d[P95], lang)
             ),
             Lang::En => format!(
-                "Scenario **{}**: waiting list in {h} {}, that is {} against {} (paired difference, median; 90% interval {} to {}); cost in {h} {cost}.",
+                "Scenario **{}**: waiting list in {h} {}; the difference with {} is {} (paired per iteration, median; 90% interval {} to {}); cost in {h} {cost}.",
                 run.name,
                 with_interval(&w, &c, lang),
-                signed_count(d[P50], lang),
                 reference.name,
+                signed_count(d[P50], lang),
                 signed_count(d[P05], lang),
                 signed_count(d[P95], lang)
             ),
@@ -1271,8 +1319,11 @@ pub fn comparison_report(runs: &[RunData], lang: Lang) -> Result<Report, Compare
     blocks.push(Block::Bullets(bullets));
 
     blocks.push(Block::Heading(
-        lang.pick("Scenario's naast elkaar (medianen)", "Scenarios side by side (medians)")
-            .into(),
+        lang.pick(
+            "Scenario's naast elkaar (medianen)",
+            "Scenarios side by side (medians)",
+        )
+        .into(),
     ));
     let mut header = vec![lang.pick("Scenario", "Scenario").to_string()];
     if let Some(y) = mid {
@@ -1280,7 +1331,10 @@ pub fn comparison_report(runs: &[RunData], lang: Lang) -> Result<Report, Compare
     }
     header.extend([
         format!("{} {h}", lang.pick("Wachtlijst", "Waiting list")),
-        format!("{} {h}", lang.pick("Verloren tijdens wachten", "Lost while waiting")),
+        format!(
+            "{} {h}",
+            lang.pick("Verloren tijdens wachten", "Lost while waiting")
+        ),
         format!("{} {h}", lang.pick("FTE beschikbaar", "FTE available")),
         format!("{} {h}", lang.pick("FTE nodig", "FTE needed")),
         format!("{} {h}", lang.pick("Kosten", "Cost")),
@@ -1310,10 +1364,13 @@ pub fn comparison_report(runs: &[RunData], lang: Lang) -> Result<Report, Compare
     blocks.push(Block::Heading(lang.pick("Grafieken", "Charts").into()));
     blocks.extend((0..charts.len()).map(Block::Figure));
 
-    blocks.push(Block::Heading(lang.pick("De scenario's", "The scenarios").into()));
+    blocks.push(Block::Heading(
+        lang.pick("De scenario's", "The scenarios").into(),
+    ));
     blocks.push(Block::Bullets(runs.iter().map(scenario_line).collect()));
     blocks.push(Block::Heading(
-        lang.pick("Methode en aannames", "Method and assumptions").into(),
+        lang.pick("Methode en aannames", "Method and assumptions")
+            .into(),
     ));
     blocks.push(Block::Bullets(method_bullets(reference, lang)));
     blocks.push(Block::Paragraph(
@@ -1328,7 +1385,9 @@ pub fn comparison_report(runs: &[RunData], lang: Lang) -> Result<Report, Compare
         &runs.iter().collect::<Vec<_>>(),
         lang,
     )));
-    blocks.push(Block::Heading(lang.pick("Beperkingen", "Limitations").into()));
+    blocks.push(Block::Heading(
+        lang.pick("Beperkingen", "Limitations").into(),
+    ));
     blocks.push(Block::Bullets(limitations_bullets(reference, lang)));
     blocks.push(Block::Heading(
         lang.pick("Reproduceerbaarheid", "Reproducibility").into(),

@@ -2,7 +2,9 @@
 
 mod util;
 
+mod browser;
 mod cli;
 mod engine;
 mod pooling;
 mod projection;
+mod report;
