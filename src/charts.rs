@@ -726,10 +726,12 @@ impl Plot for Funnel {
         }
         chart
             .draw_series(self.points.iter().map(|(name, n, p)| {
+                // Labels away from the pooled line, which the points straddle.
+                let dy = if *p < p0 { 12 } else { -34 };
                 EmptyElement::at((*n, p * 100.0))
                     + Circle::new((0, 0), 10, GREEN.filled())
                     + Circle::new((0, 0), 10, INK.stroke_width(2))
-                    + Text::new(name.clone(), (16, -30), text_style(24, &INK))
+                    + Text::new(name.clone(), (16, dy), text_style(24, &INK))
             }))
             .map_err(e)?
             .label(self.lang.pick("Keten", "Chain"))
