@@ -541,8 +541,8 @@ h2{font-size:13.5pt;margin:7mm 0 2mm;color:#0b3c5d;border-bottom:1px solid #c8d3
 p,ul{margin:0 0 3mm}li{margin:0 0 1.2mm}\
 .notice{background:#fff4e0;border-left:4px solid #e69f00;padding:2mm 3mm}\
 .table{overflow-x:auto;margin:0 0 4mm}\
-table{border-collapse:collapse;font-size:8.5pt;width:100%;break-inside:avoid}\
-th,td{padding:1mm 1.6mm;border-bottom:1px solid #dde3e8;text-align:right;vertical-align:top}\
+table{border-collapse:collapse;font-size:8pt;width:100%;break-inside:avoid}\
+th,td{padding:1mm 1.2mm;border-bottom:1px solid #dde3e8;text-align:right;vertical-align:top}\
 th{background:#eef2f5;font-weight:bold}\
 th:first-child,td:first-child{text-align:left}\
 td code{font-size:7.5pt;word-break:break-all}\
@@ -790,70 +790,85 @@ fn outlook_table(run: &RunData, lang: Lang) -> Block {
     Block::Table(header, rows)
 }
 
-/// The data photo: one row per chain with its counts (suppressed below 10) and derived rates,
-/// then the pooled row.
-pub fn chain_table(run: &RunData, lang: Lang) -> Block {
-    let header: Vec<String> = [
+/// The data photo as two tables that fit an A4 page: per chain its counts (suppressed below 10),
+/// then its derived rates; each ends with the pooled row.
+pub fn chain_tables(run: &RunData, lang: Lang) -> [Block; 2] {
+    let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<String>>();
+    let counts_header = strings(&[
         lang.pick("Keten", "Chain"),
         lang.pick("Perioden", "Periods"),
         lang.pick("Inwoners 65+", "Residents 65+"),
         lang.pick("Thuiswonend met dementie", "At home with dementia"),
         lang.pick("Cliënten (gem.)", "Clients (mean)"),
         lang.pick("Instroom", "Inflow"),
-        lang.pick("Uitstroom overlijden", "Exit death"),
-        lang.pick("Uitstroom instelling", "Exit institution"),
-        lang.pick("Uitstroom overig", "Exit other"),
+        lang.pick("Uit: overleden", "Out: died"),
+        lang.pick("Uit: instelling", "Out: institution"),
+        lang.pick("Uit: overig", "Out: other"),
+    ]);
+    let rates_header = strings(&[
+        lang.pick("Keten", "Chain"),
         lang.pick("Bereik", "Uptake"),
-        lang.pick("Duur (jaar)", "Duration (years)"),
-        lang.pick("Caseload", "Caseload"),
+        lang.pick(
+            "Instroom per thuiswonende per jaar",
+            "Inflow per person at home per year",
+        ),
+        lang.pick("Uitstroom per cliëntjaar", "Exits per client-year"),
+        lang.pick("Duur in zorg (jaar)", "Time in care (years)"),
+        lang.pick("Caseload per FTE", "Caseload per FTE"),
         lang.pick("Wachtend per cliënt", "Waiting per client"),
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    ]);
     let cnt = |r: &ChainRow, k: &str| r.get(k).map_or("–".into(), |v| count_exact(v, lang));
     let dec =
         |r: &ChainRow, k: &str, d: usize| r.get(k).map_or("–".into(), |v| number(v, d, lang));
     let pct = |r: &ChainRow, k: &str| r.get(k).map_or("–".into(), |v| percent(v, lang));
-    let mut rows: Vec<Vec<String>> = run
+    let exits = |r: &ChainRow| match (
+        r.get("hazard_death"),
+        r.get("hazard_institution"),
+        r.get("hazard_other"),
+    ) {
+        (Some(a), Some(b), Some(c)) => number(a + b + c, 3, lang),
+        _ => "–".into(),
+    };
+    let counts_row = |name: String, r: &ChainRow| {
+        vec![
+            name,
+            dec(r, "periods", 0),
+            cnt(r, "population_65plus"),
+            cnt(r, "at_home"),
+            cnt(r, "mean_clients"),
+            cnt(r, "inflow"),
+            cnt(r, "outflow_death"),
+            cnt(r, "outflow_institution"),
+            cnt(r, "outflow_other"),
+        ]
+    };
+    let rates_row = |name: String, r: &ChainRow| {
+        vec![
+            name,
+            pct(r, "uptake"),
+            pct(r, "inflow_rate"),
+            exits(r),
+            dec(r, "mean_duration_years", 2),
+            dec(r, "caseload", 1),
+            pct(r, "waiting_share"),
+        ]
+    };
+    let mut counts: Vec<Vec<String>> = run
         .chain_rows()
-        .map(|r| {
-            vec![
-                r.chain.clone(),
-                dec(r, "periods", 0),
-                cnt(r, "population_65plus"),
-                cnt(r, "at_home"),
-                cnt(r, "mean_clients"),
-                cnt(r, "inflow"),
-                cnt(r, "outflow_death"),
-                cnt(r, "outflow_institution"),
-                cnt(r, "outflow_other"),
-                pct(r, "uptake"),
-                dec(r, "mean_duration_years", 2),
-                dec(r, "caseload", 1),
-                pct(r, "waiting_share"),
-            ]
-        })
+        .map(|r| counts_row(r.chain.clone(), r))
+        .collect();
+    let mut rates: Vec<Vec<String>> = run
+        .chain_rows()
+        .map(|r| rates_row(r.chain.clone(), r))
         .collect();
     if let Some(p) = run.pooled_row("pooled") {
-        rows.push(vec![
-            lang.pick("**Gepoold / totaal**", "**Pooled / total**")
-                .to_string(),
-            dec(p, "periods", 0),
-            cnt(p, "population_65plus"),
-            cnt(p, "at_home"),
-            cnt(p, "mean_clients"),
-            cnt(p, "inflow"),
-            cnt(p, "outflow_death"),
-            cnt(p, "outflow_institution"),
-            cnt(p, "outflow_other"),
-            pct(p, "uptake"),
-            dec(p, "mean_duration_years", 2),
-            dec(p, "caseload", 1),
-            pct(p, "waiting_share"),
-        ]);
+        counts.push(counts_row(lang.pick("**Totaal**", "**Total**").into(), p));
+        rates.push(rates_row(lang.pick("**Gepoold**", "**Pooled**").into(), p));
     }
-    Block::Table(header, rows)
+    [
+        Block::Table(counts_header, counts),
+        Block::Table(rates_header, rates),
+    ]
 }
 
 fn pooling_paragraph(run: &RunData, lang: Lang) -> Option<Block> {
@@ -1149,7 +1164,7 @@ pub fn run_report(run: &RunData, lang: Lang) -> Result<Report, ChartError> {
         lang.pick("Datafoto van de ketens", "The chains' data photo")
             .into(),
     ));
-    blocks.push(chain_table(run, lang));
+    blocks.extend(chain_tables(run, lang));
     blocks.extend(pooling_paragraph(run, lang));
     blocks.push(Block::Heading(
         lang.pick("Methode en aannames", "Method and assumptions")
