@@ -6,6 +6,7 @@
 use std::sync::Once;
 
 use plotters::coord::ranged1d::SegmentValue;
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -162,6 +163,64 @@ fn render(
     })
 }
 
+/// The plot area with room for tick labels: `y_labels` pixels on the left.
+fn chart_builder<'a, 'b, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    y_labels: u32,
+) -> ChartBuilder<'a, 'b, DB> {
+    let mut builder = ChartBuilder::on(area);
+    builder
+        .margin_left(24)
+        .margin_right(56)
+        .margin_top(16)
+        .margin_bottom(8)
+        .x_label_area_size(78)
+        .y_label_area_size(y_labels);
+    builder
+}
+
+/// Axes, tick labels and grid of a chart with numbers on both axes, in one style.
+fn draw_mesh<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    (x_desc, y_desc): (&str, &str),
+    (x_labels, y_labels): (usize, usize),
+    x_format: &dyn Fn(&f64) -> String,
+    y_format: &dyn Fn(&f64) -> String,
+) -> DrawResult {
+    chart
+        .configure_mesh()
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .x_labels(x_labels)
+        .y_labels(y_labels)
+        .x_label_formatter(x_format)
+        .y_label_formatter(y_format)
+        .label_style(text_style(26, &INK))
+        .axis_desc_style(text_style(27, &INK))
+        .light_line_style(WHITE)
+        .bold_line_style(GRID)
+        .axis_style(MUTED)
+        .draw()
+        .map_err(e)
+}
+
+/// The legend box, in one style for every chart.
+fn draw_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+) -> DrawResult {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .margin(16)
+        .legend_area_size(52)
+        .label_font(text_style(24, &INK))
+        .background_style(WHITE.mix(0.92))
+        .border_style(GRID)
+        .draw()
+        .map_err(e)
+}
+
 /// Decimals for axis ticks over a span of values.
 fn tick_decimals(span: f64) -> usize {
     if span >= 20.0 {
@@ -277,30 +336,16 @@ impl Plot for Fan {
         if !(x0.is_finite() && x1 > x0) {
             return Err("no points to draw".into());
         }
-        let mut chart = ChartBuilder::on(area)
-            .margin_left(24)
-            .margin_right(48)
-            .margin_top(16)
-            .margin_bottom(8)
-            .x_label_area_size(78)
-            .y_label_area_size(150)
+        let mut chart = chart_builder(area, 150)
             .build_cartesian_2d(x0..x1, y0..y1)
             .map_err(e)?;
-        chart
-            .configure_mesh()
-            .x_desc(self.x_desc.as_str())
-            .y_desc(self.y_desc.as_str())
-            .x_labels(12)
-            .y_labels(8)
-            .x_label_formatter(&|x| year_label(*x))
-            .y_label_formatter(&|y| number(*y, decimals, lang))
-            .label_style(text_style(26, &INK))
-            .axis_desc_style(text_style(27, &INK))
-            .light_line_style(WHITE)
-            .bold_line_style(GRID)
-            .axis_style(MUTED)
-            .draw()
-            .map_err(e)?;
+        draw_mesh(
+            &mut chart,
+            (&self.x_desc, &self.y_desc),
+            (12, 8),
+            &|x| year_label(*x),
+            &|y| number(*y, decimals, lang),
+        )?;
         let single = self.series.len() == 1;
         let legend = self.legend_corner((x0, x1), (y0, y1), lo, hi);
         for s in &self.series {
@@ -394,16 +439,7 @@ impl Plot for Fan {
                 .label(self.marker_label.as_str())
                 .legend(|(x, y)| Circle::new((x + 20, y), 8, INK.filled()));
         }
-        chart
-            .configure_series_labels()
-            .position(legend)
-            .margin(16)
-            .legend_area_size(52)
-            .label_font(text_style(24, &INK))
-            .background_style(WHITE.mix(0.92))
-            .border_style(GRID)
-            .draw()
-            .map_err(e)
+        draw_legend(&mut chart, legend)
     }
 }
 
@@ -452,31 +488,17 @@ impl Plot for Histogram {
             counts[i] += 1;
         }
         let top = counts.iter().copied().max().unwrap_or(1) as f64 / n * 100.0 * 1.15;
-        let mut chart = ChartBuilder::on(area)
-            .margin_left(24)
-            .margin_right(48)
-            .margin_top(16)
-            .margin_bottom(8)
-            .x_label_area_size(78)
-            .y_label_area_size(120)
+        let mut chart = chart_builder(area, 120)
             .build_cartesian_2d(x0..x1, 0.0..top)
             .map_err(e)?;
         let xdec = tick_decimals(x1 - x0);
-        chart
-            .configure_mesh()
-            .x_desc(self.x_desc.as_str())
-            .y_desc(self.y_desc.as_str())
-            .x_labels(8)
-            .y_labels(6)
-            .x_label_formatter(&|x| number(*x, xdec, lang))
-            .y_label_formatter(&|y| format!("{}%", number(*y, 1, lang)))
-            .label_style(text_style(26, &INK))
-            .axis_desc_style(text_style(27, &INK))
-            .light_line_style(WHITE)
-            .bold_line_style(GRID)
-            .axis_style(MUTED)
-            .draw()
-            .map_err(e)?;
+        draw_mesh(
+            &mut chart,
+            (&self.x_desc, &self.y_desc),
+            (8, 6),
+            &|x| number(*x, xdec, lang),
+            &|y| format!("{}%", number(*y, 1, lang)),
+        )?;
         chart
             .draw_series(counts.iter().enumerate().map(|(i, &c)| {
                 let a = v[0] + i as f64 * width;
@@ -517,16 +539,7 @@ impl Plot for Histogram {
                     PathElement::new(vec![(x, y), (x + 40, y)], VERMILLION.stroke_width(4))
                 });
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .margin(16)
-            .legend_area_size(52)
-            .label_font(text_style(24, &INK))
-            .background_style(WHITE.mix(0.92))
-            .border_style(GRID)
-            .draw()
-            .map_err(e)
+        draw_legend(&mut chart, SeriesLabelPosition::UpperRight)
     }
 }
 
@@ -549,13 +562,7 @@ impl Plot for Tornado {
         }
         // Strongest at the top: segment i shows bar n-1-i.
         let label = |i: usize| self.bars[n - 1 - i].0.clone();
-        let mut chart = ChartBuilder::on(area)
-            .margin_left(24)
-            .margin_right(60)
-            .margin_top(16)
-            .margin_bottom(8)
-            .x_label_area_size(78)
-            .y_label_area_size(470)
+        let mut chart = chart_builder(area, 470)
             // Integer ranges are inclusive in plotters: 0..n-1 gives n segments.
             .build_cartesian_2d(-1.0..1.0, (0..n - 1).into_segmented())
             .map_err(e)?;
@@ -670,34 +677,20 @@ impl Plot for Funnel {
         // Headroom above the highest point keeps the legend (upper right) off the chains.
         let span = ymax - ymin;
         let (y0, y1) = (
-            (ymin - 0.08 * span).max(0.0),
+            (ymin - 0.16 * span).max(0.0),
             (ymax + 0.4 * span).min(100.0),
         );
-        let mut chart = ChartBuilder::on(area)
-            .margin_left(24)
-            .margin_right(48)
-            .margin_top(16)
-            .margin_bottom(8)
-            .x_label_area_size(78)
-            .y_label_area_size(120)
+        let mut chart = chart_builder(area, 120)
             .build_cartesian_2d(x0..x1, y0..y1)
             .map_err(e)?;
         let xdec = tick_decimals(x1 - x0);
-        chart
-            .configure_mesh()
-            .x_desc(self.x_desc.as_str())
-            .y_desc(self.y_desc.as_str())
-            .x_labels(8)
-            .y_labels(8)
-            .x_label_formatter(&|x| number(*x, xdec, lang))
-            .y_label_formatter(&|y| format!("{}%", number(*y, 0, lang)))
-            .label_style(text_style(26, &INK))
-            .axis_desc_style(text_style(27, &INK))
-            .light_line_style(WHITE)
-            .bold_line_style(GRID)
-            .axis_style(MUTED)
-            .draw()
-            .map_err(e)?;
+        draw_mesh(
+            &mut chart,
+            (&self.x_desc, &self.y_desc),
+            (8, 8),
+            &|x| number(*x, xdec, lang),
+            &|y| format!("{}%", number(*y, 0, lang)),
+        )?;
         chart
             .draw_series(LineSeries::new(
                 vec![(x0, p0 * 100.0), (x1, p0 * 100.0)],
@@ -728,7 +721,16 @@ impl Plot for Funnel {
             .draw_series(self.points.iter().map(|(name, n, p)| {
                 // Labels away from the pooled line, which the points straddle.
                 let dy = if *p < p0 { 12 } else { -34 };
+                // A light box behind the label keeps it readable where it crosses a line.
+                let width = area
+                    .estimate_text_size(name, &text_style(24, &INK))
+                    .map_or(14 * name.chars().count() as i32, |(w, _)| w as i32)
+                    + 8;
                 EmptyElement::at((*n, p * 100.0))
+                    + Rectangle::new(
+                        [(12, dy - 1), (12 + width, dy + 26)],
+                        WHITE.mix(0.85).filled(),
+                    )
                     + Circle::new((0, 0), 10, GREEN.filled())
                     + Circle::new((0, 0), 10, INK.stroke_width(2))
                     + Text::new(name.clone(), (16, dy), text_style(24, &INK))
@@ -736,16 +738,7 @@ impl Plot for Funnel {
             .map_err(e)?
             .label(self.lang.pick("Keten", "Chain"))
             .legend(|(x, y)| Circle::new((x + 20, y), 10, GREEN.filled()));
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .margin(16)
-            .legend_area_size(52)
-            .label_font(text_style(24, &INK))
-            .background_style(WHITE.mix(0.92))
-            .border_style(GRID)
-            .draw()
-            .map_err(e)
+        draw_legend(&mut chart, SeriesLabelPosition::UpperRight)
     }
 }
 
@@ -1095,47 +1088,54 @@ pub fn comparison_charts(runs: &[RunData], lang: Lang) -> Result<Vec<Chart>, Cha
         zero_line: false,
         legend: SeriesLabelPosition::UpperLeft,
     };
-    let mut charts = vec![
-        render(
+    // (file, title, caption, metric, scale, monthly, y axis), each in Dutch and English.
+    let panels = [
+        (
             "compare_waiting_list",
-            lang.pick("Wachtlijst per scenario", "Waiting list per scenario"),
-            lang.pick(
+            ("Wachtlijst per scenario", "Waiting list per scenario"),
+            (
                 "De wachtlijst in elk scenario: mediaan (lijn) met 50%-interval (band).",
                 "The waiting list in each scenario: median (line) with 50% interval (band).",
             ),
-            &source,
-            &compare(
-                series("waiting_list", 1.0, true),
-                lang.pick("Wachtenden (aantal)", "People waiting (number)"),
-            ),
-        )?,
-        render(
+            ("waiting_list", 1.0, true),
+            ("Wachtenden (aantal)", "People waiting (number)"),
+        ),
+        (
             "compare_fte_needed",
-            lang.pick("Benodigde casemanagers per scenario", "Case managers needed per scenario"),
-            lang.pick(
+            ("Benodigde casemanagers per scenario", "Case managers needed per scenario"),
+            (
                 "De FTE casemanager die nodig zijn voor alle cliënten en wachtenden in elk scenario: mediaan met 50%-interval.",
                 "The case-manager FTE needed for all clients and people waiting in each scenario: median with 50% interval.",
             ),
-            &source,
-            &compare(
-                series("fte_needed", 1.0, true),
-                lang.pick("FTE casemanager", "Case-manager FTE"),
-            ),
-        )?,
-        render(
+            ("fte_needed", 1.0, true),
+            ("FTE casemanager", "Case-manager FTE"),
+        ),
+        (
             "compare_cost",
-            lang.pick("Kosten per jaar per scenario", "Cost per year per scenario"),
-            lang.pick(
+            ("Kosten per jaar per scenario", "Cost per year per scenario"),
+            (
                 "De kosten van casemanagement per kalenderjaar in elk scenario in miljoenen euro: mediaan met 50%-interval.",
                 "The cost of case management per calendar year in each scenario in millions of euros: median with 50% interval.",
             ),
-            &source,
-            &compare(
-                series("cost_eur", 1e6, false),
-                lang.pick("€ mln per jaar", "€ million per year"),
-            ),
-        )?,
+            ("cost_eur", 1e6, false),
+            ("€ mln per jaar", "€ million per year"),
+        ),
     ];
+    let mut charts = panels
+        .iter()
+        .map(|(name, title, caption, (metric, scale, monthly), y_desc)| {
+            render(
+                name,
+                lang.pick(title.0, title.1),
+                lang.pick(caption.0, caption.1),
+                &source,
+                &compare(
+                    series(metric, *scale, *monthly),
+                    lang.pick(y_desc.0, y_desc.1),
+                ),
+            )
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     for (i, run) in runs.iter().enumerate().skip(1) {
         let points: Vec<(f64, Stats)> = (run.base_year()..=run.horizon())
             .filter_map(|y| {

@@ -328,7 +328,10 @@ pub fn read_chains(path: &Path) -> Result<Vec<ChainRecord>, InputError> {
 /// # Errors
 /// Missing columns and bad cells.
 pub fn read_actuals(path: &Path) -> Result<Vec<Actual>, InputError> {
-    let t = Table::read(path)?;
+    actuals_from(&Table::read(path)?)
+}
+
+fn actuals_from(t: &Table) -> Result<Vec<Actual>, InputError> {
     let c = t.require(&["metric", "date", "value", "source"])?;
     (0..t.rows())
         .map(|row| {
@@ -496,18 +499,7 @@ pub fn parse_run(
         .map(|(rate, values)| PoolingRow { rate, values })
         .collect();
 
-    let t = table("actuals.csv")?;
-    let c = t.require(&["metric", "date", "value", "source"])?;
-    let actuals = (0..t.rows())
-        .map(|row| {
-            Ok(Actual {
-                metric: t.text(row, c[0])?.to_string(),
-                date: t.date(row, c[1])?,
-                value: t.number(row, c[2])?,
-                source: t.text(row, c[3])?.to_string(),
-            })
-        })
-        .collect::<Result<Vec<_>, InputError>>()?;
+    let actuals = actuals_from(&table("actuals.csv")?)?;
 
     let df = ParquetReader::new(std::io::Cursor::new(fetch("draws.parquet")?))
         .finish()

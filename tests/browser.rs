@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use crate::util::{omvang, path_str, root, WorkDir};
+use crate::util::{root, run_baseline, WorkDir};
 
 fn chromium() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("OMVANG_CHROMIUM") {
@@ -33,18 +33,7 @@ fn report_html_renders_in_headless_chromium_without_network() {
         return;
     };
     let w = WorkDir::new("browser");
-    let out = w.path.join("out");
-    let o = omvang(&[
-        "run",
-        "scenarios/baseline.toml",
-        "--iterations",
-        "200",
-        "--quiet",
-        "--out",
-        path_str(&out),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let report = out.join("baseline/report.html");
+    let report = run_baseline(&w, &[]).join("report.html");
     // Kept for people to look at: target/browser-first-page.png.
     let shot = root().join("target/browser-first-page.png");
     let o = Command::new("node")

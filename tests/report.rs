@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::util::{omvang, path_str, WorkDir};
+use crate::util::{omvang, path_str, run_baseline, WorkDir};
 
 /// `summary.csv` as (metric, year) → [mean, p05, p25, p50, p75, p95], parsed by hand so the
 /// test does not share code with the report.
@@ -49,23 +49,6 @@ fn quoted(x: f64, thousands: char) -> String {
     } else {
         out
     }
-}
-
-fn run_baseline(w: &WorkDir, extra: &[&str]) -> std::path::PathBuf {
-    let out = w.path.join("out");
-    let mut args = vec![
-        "run",
-        "scenarios/baseline.toml",
-        "--iterations",
-        "200",
-        "--quiet",
-        "--out",
-        path_str(&out),
-    ];
-    args.extend_from_slice(extra);
-    let o = omvang(&args);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    out.join("baseline")
 }
 
 fn key_message(md: &str, heading: &str) -> String {

@@ -52,3 +52,21 @@ pub fn omvang(args: &[&str]) -> Output {
 pub fn path_str(p: &Path) -> &str {
     p.to_str().unwrap()
 }
+
+/// Run the baseline with 200 iterations (and `extra` arguments) into `w`; its run folder.
+pub fn run_baseline(w: &WorkDir, extra: &[&str]) -> PathBuf {
+    let out = w.path.join("out");
+    let mut args = vec![
+        "run",
+        "scenarios/baseline.toml",
+        "--iterations",
+        "200",
+        "--quiet",
+        "--out",
+        path_str(&out),
+    ];
+    args.extend_from_slice(extra);
+    let o = omvang(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    out.join("baseline")
+}
