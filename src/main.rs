@@ -39,7 +39,7 @@ enum Command {
     Run(RunArgs),
     /// Run several scenarios with the same seed and iterations and write one comparison report.
     #[command(
-        after_help = "Examples:\n  omvang compare scenarios/baseline.toml scenarios/capaciteit-bevroren.toml scenarios/wachtlijst-aanpak.toml\n  omvang compare scenarios/*.toml --iterations 500 --out output --lang en\n\nThe first scenario is the reference: differences are \"scenario minus reference\", paired per\niteration. Writes <out>/<scenario name>/ for every scenario (as `run` does) and\n<out>/<name>/ (default: comparison) with comparison.json, report.md, report.html and charts/."
+        after_help = "Examples:\n  omvang compare scenarios/baseline.toml scenarios/capaciteit-bevroren.toml scenarios/wachtlijst-aanpak.toml\n  omvang compare scenarios/*.toml --iterations 500 --out output --lang en\n\nThe first scenario is the reference: differences are \"scenario minus reference\", paired per\niteration. Writes <out>/<scenario name>/ for every scenario (as `run` does) and\n<out>/<name>/ (default: comparison) with comparison.json, differences.csv (paired differences of\nthe key metrics per year), report.md, report.html and charts/."
     )]
     Compare {
         #[command(flatten)]
@@ -499,10 +499,18 @@ fn run_scenarios(args: RunArgs, comparison: Option<String>) -> Result<()> {
             seed: runs[0].manifest.seed,
             iterations: runs[0].manifest.iterations,
         };
-        let mut artifacts = vec![Artifact {
-            name: "comparison.json".into(),
-            bytes: serde_json::to_vec_pretty(&manifest)?,
-        }];
+        let mut artifacts = vec![
+            Artifact {
+                name: "comparison.json".into(),
+                bytes: serde_json::to_vec_pretty(&manifest)?,
+            },
+            Artifact {
+                name: "differences.csv".into(),
+                bytes: outputs::csv_bytes(&mut outputs::differences_frame(
+                    &report::paired_differences(&runs),
+                )?)?,
+            },
+        ];
         artifacts.extend(
             report
                 .files()

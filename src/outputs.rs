@@ -288,6 +288,33 @@ pub fn actuals_frame(actuals: &[Actual]) -> PolarsResult<DataFrame> {
     ])
 }
 
+/// `differences.csv` of a comparison: scenario, reference, metric, year, then the mean and
+/// quantiles of the paired difference (scenario − reference, per iteration).
+pub fn differences_frame(rows: &[crate::report::Difference]) -> PolarsResult<DataFrame> {
+    let text = |f: &dyn Fn(&crate::report::Difference) -> String| {
+        rows.iter().map(f).collect::<Vec<String>>()
+    };
+    let mut columns = vec![
+        Column::new("scenario".into(), text(&|r| r.scenario.clone())),
+        Column::new("reference".into(), text(&|r| r.reference.clone())),
+        Column::new("metric".into(), text(&|r| r.metric.to_string())),
+        Column::new(
+            "year".into(),
+            rows.iter().map(|r| r.year).collect::<Vec<i32>>(),
+        ),
+    ];
+    for (i, name) in ["mean", "p05", "p25", "p50", "p75", "p95"]
+        .iter()
+        .enumerate()
+    {
+        columns.push(Column::new(
+            (*name).into(),
+            rows.iter().map(|r| r.stats[i]).collect::<Vec<f64>>(),
+        ));
+    }
+    DataFrame::new_infer_height(columns)
+}
+
 /// `comparison.json`: which runs (sibling folders) a comparison report is made of; the first is
 /// the reference the others are compared with.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -377,6 +377,41 @@ pub fn paired_difference(scenario: &RunData, reference: &RunData, column: &str) 
     Some(crate::simulate::quantiles(&mut d))
 }
 
+/// One row of `differences.csv`: a key metric of a scenario minus the reference, per year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Difference {
+    pub scenario: String,
+    pub reference: String,
+    pub metric: &'static str,
+    pub year: i32,
+    pub stats: Stats,
+}
+
+/// Paired differences of every key metric in every year, each scenario against the first run.
+pub fn paired_differences(runs: &[RunData]) -> Vec<Difference> {
+    let Some((reference, rest)) = runs.split_first() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for run in rest {
+        for metric in crate::simulate::Metric::KEY {
+            for year in run.base_year()..=run.horizon() {
+                let column = format!("{}_{year}", metric.as_str());
+                if let Some(stats) = paired_difference(run, reference, &column) {
+                    out.push(Difference {
+                        scenario: run.name.clone(),
+                        reference: reference.name.clone(),
+                        metric: metric.as_str(),
+                        year,
+                        stats,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
 // ---------------------------------------------------------------------------------------------
 // The document.
 
@@ -651,11 +686,11 @@ pub fn key_message(run: &RunData, lang: Lang) -> Vec<String> {
             .unwrap_or_default();
         out.push(match lang {
             Lang::Nl => format!(
-                "Volume nu: {} mensen krijgen casemanagement dementie, geëxtrapoleerd uit de datafoto van de ketens{actual}.",
+                "Volume in {b}: {} mensen krijgen casemanagement dementie, geëxtrapoleerd uit de datafoto van de ketens{actual}.",
                 with_interval(&clients, &c, lang)
             ),
             Lang::En => format!(
-                "Volume now: {} people receive dementia case management, extrapolated from the chains' data photo{actual}.",
+                "Volume in {b}: {} people receive dementia case management, extrapolated from the chains' data photo{actual}.",
                 with_interval(&clients, &c, lang)
             ),
         });

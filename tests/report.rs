@@ -372,6 +372,14 @@ fn compare_writes_a_paired_comparison() {
         )),
         "paired median {median} not quoted in\n{md}"
     );
+    // differences.csv holds the same paired median.
+    let csv = std::fs::read_to_string(cmp.join("differences.csv")).unwrap();
+    let row = csv
+        .lines()
+        .find(|l| l.starts_with("capaciteit-bevroren,baseline,waiting_list,2040,"))
+        .expect("waiting_list 2040 in differences.csv");
+    let p50: f64 = row.split(',').nth(7).unwrap().parse().unwrap();
+    assert!((p50 - median).abs() < 1e-9, "{row} vs {median}");
     // Freezing capacity never shortens the waiting list in any iteration (common random numbers).
     assert!(
         d.iter().all(|v| *v >= 0.0),
