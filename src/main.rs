@@ -486,6 +486,9 @@ fn run_scenarios(args: RunArgs, comparison: Option<String>) -> Result<()> {
         let dir = outputs::write_run(&args.out, name, &artifacts)?;
         if !args.quiet {
             print_key_figures(model, &summary, &dir, clock.elapsed().as_secs_f64());
+            if !args.no_report {
+                println!("  report: {}", dir.join("report.html").display());
+            }
         }
         runs.push(run);
     }
