@@ -261,11 +261,10 @@ struct Fan {
     markers: Vec<(f64, f64)>,
     marker_label: String,
     zero_line: bool,
-    legend: SeriesLabelPosition,
 }
 
 impl Fan {
-    /// The corner of the plot the bands cover least, for the legend.
+    /// The corner of the plot the bands cover least, for the legend (upper left on a tie).
     fn legend_corner(
         &self,
         (x0, x1): (f64, f64),
@@ -302,7 +301,7 @@ impl Fan {
         if covered(&corners[best]) < covered(&corners[0]) {
             corners[best].0.clone()
         } else {
-            self.legend.clone()
+            SeriesLabelPosition::UpperLeft
         }
     }
 }
@@ -845,7 +844,6 @@ pub fn run_charts(run: &RunData, lang: Lang) -> Result<Vec<Chart>, ChartError> {
         markers,
         marker_label: national_label(lang),
         zero_line: false,
-        legend: SeriesLabelPosition::UpperLeft,
     };
     let mut charts = Vec::new();
 
@@ -1086,7 +1084,6 @@ pub fn comparison_charts(runs: &[RunData], lang: Lang) -> Result<Vec<Chart>, Cha
         markers: Vec::new(),
         marker_label: String::new(),
         zero_line: false,
-        legend: SeriesLabelPosition::UpperLeft,
     };
     // (file, title, caption, metric, scale, monthly, y axis), each in Dutch and English.
     let panels = [
@@ -1176,7 +1173,6 @@ pub fn comparison_charts(runs: &[RunData], lang: Lang) -> Result<Vec<Chart>, Cha
                 markers: Vec::new(),
                 marker_label: String::new(),
                 zero_line: true,
-                legend: SeriesLabelPosition::UpperLeft,
             },
         )?);
     }

@@ -1307,7 +1307,6 @@ pub fn comparison_report(runs: &[RunData], lang: Lang) -> Result<Report, Compare
     check_comparable(runs)?;
     let reference = &runs[0];
     let charts = charts::comparison_charts(runs, lang)?;
-    let b = reference.base_year();
     let h = reference.horizon();
     let mid = reference.middle_year();
     let c = |x: f64| count(x, lang);
@@ -1458,7 +1457,6 @@ pub fn comparison_report(runs: &[RunData], lang: Lang) -> Result<Report, Compare
             })
             .collect(),
     ));
-    let _ = b;
     Ok(Report {
         lang,
         title: lang
