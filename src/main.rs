@@ -322,14 +322,10 @@ fn run_scenarios(args: RunArgs, comparison: Option<String>) -> Result<()> {
         }
         // Pairing needs the same random streams: every scenario takes the reference's seed and
         // iteration count unless they were given on the command line.
-        let (seed, iterations) = {
+        let (seed, iterations, base, horizon) = {
             let r = &models[0].1.scenario.run;
-            (r.seed, r.iterations)
+            (r.seed, r.iterations, r.base_year, r.horizon)
         };
-        let (base, horizon) = (
-            models[0].1.scenario.run.base_year,
-            models[0].1.scenario.run.horizon,
-        );
         for (path, m) in &mut models {
             let run = &mut m.scenario.run;
             if run.base_year != base || run.horizon != horizon {
@@ -476,12 +472,7 @@ fn run_scenarios(args: RunArgs, comparison: Option<String>) -> Result<()> {
         })?;
         if !args.no_report {
             let report = report::run_report(&run, lang)?;
-            artifacts.extend(
-                report
-                    .files()
-                    .into_iter()
-                    .map(|(name, bytes)| Artifact { name, bytes }),
-            );
+            artifacts.extend(report.files());
         }
         let dir = outputs::write_run(&args.out, name, &artifacts)?;
         if !args.quiet {
@@ -514,12 +505,7 @@ fn run_scenarios(args: RunArgs, comparison: Option<String>) -> Result<()> {
                 )?)?,
             },
         ];
-        artifacts.extend(
-            report
-                .files()
-                .into_iter()
-                .map(|(name, bytes)| Artifact { name, bytes }),
-        );
+        artifacts.extend(report.files());
         let dir = outputs::write_run(&args.out, &name, &artifacts)?;
         if !args.quiet {
             println!(

@@ -416,6 +416,22 @@ pub fn check_writable(out: &Path) -> Result<(), OutputError> {
     fs::remove_file(&probe).map_err(io_err(&probe))
 }
 
+/// Write `artifacts` into an emptied folder `tmp` (names may contain subfolders).
+fn write_fresh(tmp: &Path, artifacts: &[Artifact]) -> Result<(), OutputError> {
+    if tmp.exists() {
+        fs::remove_dir_all(tmp).map_err(io_err(tmp))?;
+    }
+    for a in artifacts {
+        let path = tmp.join(&a.name);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(io_err(parent))?;
+        }
+        let mut f = fs::File::create(&path).map_err(io_err(&path))?;
+        f.write_all(&a.bytes).map_err(io_err(&path))?;
+    }
+    Ok(())
+}
+
 /// Write `artifacts` into `out/<name>/` atomically: everything goes into a temporary sibling,
 /// which replaces the old folder only when complete.
 ///
@@ -426,17 +442,7 @@ pub fn write_run(out: &Path, name: &str, artifacts: &[Artifact]) -> Result<PathB
     let target = out.join(name);
     let tmp = out.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| {
-        if tmp.exists() {
-            fs::remove_dir_all(&tmp).map_err(io_err(&tmp))?;
-        }
-        for a in artifacts {
-            let path = tmp.join(&a.name);
-            if let Some(parent) = path.parent() {
-                fs::create_dir_all(parent).map_err(io_err(parent))?;
-            }
-            let mut f = fs::File::create(&path).map_err(io_err(&path))?;
-            f.write_all(&a.bytes).map_err(io_err(&path))?;
-        }
+        write_fresh(&tmp, artifacts)?;
         if target.exists() {
             fs::remove_dir_all(&target).map_err(io_err(&target))?;
         }
@@ -453,19 +459,10 @@ pub fn write_run(out: &Path, name: &str, artifacts: &[Artifact]) -> Result<PathB
 ///
 /// # Errors
 /// I/O errors; the temporary folder is removed on failure.
-pub fn replace_report(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), OutputError> {
+pub fn replace_report(dir: &Path, files: &[Artifact]) -> Result<(), OutputError> {
     let tmp = dir.join(format!(".report.tmp-{}", std::process::id()));
     let result = (|| {
-        if tmp.exists() {
-            fs::remove_dir_all(&tmp).map_err(io_err(&tmp))?;
-        }
-        for (name, bytes) in files {
-            let path = tmp.join(name);
-            if let Some(parent) = path.parent() {
-                fs::create_dir_all(parent).map_err(io_err(parent))?;
-            }
-            fs::write(&path, bytes).map_err(io_err(&path))?;
-        }
+        write_fresh(&tmp, files)?;
         let charts = dir.join("charts");
         if charts.exists() {
             fs::remove_dir_all(&charts).map_err(io_err(&charts))?;

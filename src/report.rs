@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::charts::{self, Chart, ChartError};
-use crate::outputs::Manifest;
+use crate::outputs::{Artifact, Manifest};
 use crate::simulate::Actual;
 
 /// Language of the report and chart labels.
@@ -439,14 +439,18 @@ pub struct Report {
 
 impl Report {
     /// `report.md`, `report.html` and `charts/<name>.png|svg`, ready to write.
-    pub fn files(&self) -> Vec<(String, Vec<u8>)> {
+    pub fn files(&self) -> Vec<Artifact> {
+        let file = |name: String, bytes: Vec<u8>| Artifact { name, bytes };
         let mut files = vec![
-            ("report.md".to_string(), self.markdown().into_bytes()),
-            ("report.html".to_string(), self.html().into_bytes()),
+            file("report.md".into(), self.markdown().into_bytes()),
+            file("report.html".into(), self.html().into_bytes()),
         ];
         for c in &self.charts {
-            files.push((format!("charts/{}.png", c.name), c.png.clone()));
-            files.push((format!("charts/{}.svg", c.name), c.svg.clone().into_bytes()));
+            files.push(file(format!("charts/{}.png", c.name), c.png.clone()));
+            files.push(file(
+                format!("charts/{}.svg", c.name),
+                c.svg.clone().into_bytes(),
+            ));
         }
         files
     }
@@ -745,13 +749,7 @@ pub fn key_message(run: &RunData, lang: Lang) -> Vec<String> {
         let middle = run
             .middle_year()
             .and_then(|y| Some((y, get("waiting_list", y)?)))
-            .map(|(y, s)| {
-                format!(
-                    "{} {} {y}, ",
-                    with_interval(&s, &c, lang),
-                    lang.pick("in", "in")
-                )
-            })
+            .map(|(y, s)| format!("{} in {y}, ", with_interval(&s, &c, lang)))
             .unwrap_or_default();
         let lost = get("lost_while_waiting", h)
             .map(|s| match lang {
@@ -849,7 +847,7 @@ pub fn chain_tables(run: &RunData, lang: Lang) -> [Block; 2] {
         ),
         lang.pick("Uitstroom per cliëntjaar", "Exits per client-year"),
         lang.pick("Duur in zorg (jaar)", "Time in care (years)"),
-        lang.pick("Caseload per FTE", "Caseload per FTE"),
+        "Caseload per FTE",
         lang.pick("Wachtend per cliënt", "Waiting per client"),
     ]);
     let cnt = |r: &ChainRow, k: &str| r.get(k).map_or("–".into(), |v| count_exact(v, lang));
@@ -1126,15 +1124,11 @@ fn reproducibility_bullets(run: &RunData, lang: Lang) -> Vec<String> {
     }
     let mut out = vec![
         format!(
-            "omvang {}, {} `{}` (SHA-256 `{}`).",
-            m.omvang_version,
-            lang.pick("scenario", "scenario"),
-            m.scenario_file.path,
-            m.scenario_file.sha256
+            "omvang {}, scenario `{}` (SHA-256 `{}`).",
+            m.omvang_version, m.scenario_file.path, m.scenario_file.sha256
         ),
         format!(
-            "{} {}, {} {}, {} {}–{}; {} {} ({}).",
-            lang.pick("Seed", "Seed"),
+            "Seed {}, {} {}, {} {}–{}; {} {} ({}).",
             m.seed,
             lang.pick("iteraties", "iterations"),
             number(m.iterations as f64, 0, lang),
@@ -1166,12 +1160,10 @@ fn reproducibility_bullets(run: &RunData, lang: Lang) -> Vec<String> {
 pub fn run_report(run: &RunData, lang: Lang) -> Result<Report, ChartError> {
     let charts = charts::run_charts(run, lang)?;
     let mut blocks = vec![Block::Paragraph(format!(
-        "{} {}. {} {}, {} {}.",
-        lang.pick("Scenario", "Scenario"),
+        "Scenario {}. {} {}, horizon {}.",
         scenario_line(run),
         lang.pick("Basisjaar", "Base year"),
         run.base_year(),
-        lang.pick("horizon", "horizon"),
         run.horizon()
     ))];
     if run.illustrative() {
@@ -1374,7 +1366,7 @@ pub fn comparison_report(runs: &[RunData], lang: Lang) -> Result<Report, Compare
         )
         .into(),
     ));
-    let mut header = vec![lang.pick("Scenario", "Scenario").to_string()];
+    let mut header = vec!["Scenario".to_string()];
     if let Some(y) = mid {
         header.push(format!("{} {y}", lang.pick("Wachtlijst", "Waiting list")));
     }
