@@ -1,8 +1,8 @@
-//! Random-effects meta-analysis across chains: DerSimonian–Laird (DerSimonian & Laird 1986) or
-//! REML for τ², pooled mean with its standard error, I² and the prediction interval of a new
-//! chain (Higgins, Thompson & Spiegelhalter 2009).
+//! Random-effects meta-analysis across chains. DerSimonian–Laird (DerSimonian & Laird 1986) or
+//! REML give the classical summary (τ², Q, I²); the draws and the prediction interval come from
+//! a Bayesian normal–normal model on a grid over τ (Gelman et al., BDA §5.4), finite for 1 chain.
 
-use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
+use statrs::distribution::{ContinuousCDF, Normal};
 
 use crate::chains::ChainRates;
 use crate::scenario::PoolingMethod;
@@ -25,24 +25,159 @@ pub struct Pooled {
     pub q: f64,
     /// I² in [0, 1].
     pub i2: f64,
-    /// 95% prediction interval for a new chain.
+    /// 95% prediction interval for a new chain (Bayesian posterior predictive).
     pub pi_low: f64,
     pub pi_high: f64,
+    /// The posterior over the between-chain spread τ, from which the mean is drawn.
+    pub posterior: TauPosterior,
 }
 
-impl Pooled {
-    /// Degrees of freedom for drawing the pooled mean: with few chains the normal understates
-    /// the uncertainty of the mean, so draws use a t with k−1 df (as Hartung–Knapp do).
-    pub fn mean_df(&self) -> Option<f64> {
-        (self.k >= 2).then(|| (self.k - 1) as f64)
+/// Scale of the half-normal prior on the between-chain standard deviation τ (analysis scale:
+/// logit or log). 0.5 is weakly informative for log rate and log odds ratios (Röver et al.
+/// 2021, Res Synth Methods 12:448–474): it allows chains to differ by a factor e^(2·0.5) ≈ 2.7
+/// (95% of the prior mass below τ = 0.98) but rules out the unbounded spreads that a t(1)
+/// draw implies with two chains.
+pub const TAU_PRIOR_SCALE: f64 = 0.5;
+
+/// Points of the τ grid.
+const TAU_GRID: usize = 256;
+
+/// The marginal posterior of τ on a grid, with the conditional posterior of the mean given τ:
+/// μ | τ, y ~ N(m(τ), V(τ)) under a flat prior on μ.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TauPosterior {
+    /// Grid points τᵢ.
+    pub tau: Vec<f64>,
+    /// Cumulative posterior probability up to and including τᵢ (last = 1).
+    pub cumulative: Vec<f64>,
+    /// m(τᵢ) and V(τᵢ).
+    pub mean: Vec<f64>,
+    pub var: Vec<f64>,
+    /// Posterior mean of τ.
+    pub tau_mean: f64,
+    /// Whether the data say little about τ: the posterior standard deviation of τ is at least
+    /// 80% of the prior's, so the prior, not the chains, sets the spread (always so for one
+    /// chain).
+    pub prior_dominates: bool,
+}
+
+impl TauPosterior {
+    /// The posterior of τ for `studies` under a half-normal(`scale`) prior.
+    fn new(studies: &[Study], scale: f64) -> TauPosterior {
+        let tau_max = 4.0 * scale;
+        let tau: Vec<f64> = (0..TAU_GRID)
+            .map(|i| (i as f64 + 0.5) / TAU_GRID as f64 * tau_max)
+            .collect();
+        let mut log_post = Vec::with_capacity(TAU_GRID);
+        let mut mean = Vec::with_capacity(TAU_GRID);
+        let mut var = Vec::with_capacity(TAU_GRID);
+        for &t in &tau {
+            let w: Vec<f64> = studies.iter().map(|s| 1.0 / (s.v + t * t)).collect();
+            let sw: f64 = w.iter().sum();
+            let m = studies.iter().zip(&w).map(|(s, w)| w * s.y).sum::<f64>() / sw;
+            // p(τ | y) ∝ p(τ) V^½ Π (vⱼ + τ²)^−½ exp(−(yⱼ − m)² / 2(vⱼ + τ²))   (BDA eq. 5.21)
+            let log_lik = -0.5 * sw.ln()
+                + studies
+                    .iter()
+                    .zip(&w)
+                    .map(|(s, w)| 0.5 * w.ln() - 0.5 * w * (s.y - m).powi(2))
+                    .sum::<f64>();
+            log_post.push(log_lik - 0.5 * (t / scale).powi(2));
+            mean.push(m);
+            var.push(1.0 / sw);
+        }
+        let top = log_post.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let weights: Vec<f64> = log_post.iter().map(|l| (l - top).exp()).collect();
+        let total: f64 = weights.iter().sum();
+        let mut acc = 0.0;
+        let cumulative: Vec<f64> = weights
+            .iter()
+            .map(|w| {
+                acc += w / total;
+                acc
+            })
+            .collect();
+        let moment = |f: &dyn Fn(f64) -> f64| {
+            tau.iter()
+                .zip(&weights)
+                .map(|(&t, w)| f(t) * w / total)
+                .sum::<f64>()
+        };
+        let tau_mean = moment(&|t| t);
+        let tau_sd = (moment(&|t| t * t) - tau_mean * tau_mean).max(0.0).sqrt();
+        // Half-normal(s): sd = s √(1 − 2/π).
+        let prior_sd = scale * (1.0 - 2.0 / std::f64::consts::PI).sqrt();
+        TauPosterior {
+            tau,
+            cumulative,
+            mean,
+            var,
+            tau_mean,
+            prior_dominates: studies.len() == 1 || tau_sd >= 0.8 * prior_sd,
+        }
     }
+
+    /// Grid index of τ for a uniform `u`: inversion of the cumulative posterior.
+    fn index(&self, u: f64) -> usize {
+        self.cumulative
+            .partition_point(|&c| c < u)
+            .min(self.tau.len() - 1)
+    }
+
+    /// A draw of the pooled mean μ from two uniforms: `u_tau` picks τ, `u_mean` inverts the
+    /// normal μ | τ. Monotone in `u_mean`; finite for any `u` in (0, 1).
+    pub fn draw_mean(&self, u_tau: f64, u_mean: f64) -> f64 {
+        let i = self.index(u_tau);
+        self.mean[i] + self.var[i].sqrt() * standard_normal_quantile(u_mean)
+    }
+
+    /// CDF of a new chain's effect, θ_new | τ ~ N(m(τ), V(τ) + τ²), mixed over the posterior.
+    fn predictive_cdf(&self, x: f64) -> f64 {
+        let normal = Normal::standard();
+        let mut prev = 0.0;
+        let mut p = 0.0;
+        for i in 0..self.tau.len() {
+            let w = self.cumulative[i] - prev;
+            prev = self.cumulative[i];
+            let sd = (self.var[i] + self.tau[i] * self.tau[i]).sqrt();
+            p += w * normal.cdf((x - self.mean[i]) / sd);
+        }
+        p
+    }
+
+    /// Quantile `q` of a new chain's effect, by bisection on the mixture CDF.
+    fn predictive_quantile(&self, q: f64) -> f64 {
+        let spread = self
+            .tau
+            .iter()
+            .zip(&self.var)
+            .map(|(t, v)| (v + t * t).sqrt())
+            .fold(0.0, f64::max);
+        let lo_mean = self.mean.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi_mean = self.mean.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let (mut lo, mut hi) = (lo_mean - 10.0 * spread, hi_mean + 10.0 * spread);
+        for _ in 0..100 {
+            let mid = 0.5 * (lo + hi);
+            if self.predictive_cdf(mid) < q {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        0.5 * (lo + hi)
+    }
+}
+
+/// Φ⁻¹(u), clamped away from 0 and 1 so the draw stays finite.
+pub fn standard_normal_quantile(u: f64) -> f64 {
+    Normal::standard().inverse_cdf(u.clamp(1e-12, 1.0 - 1e-12))
 }
 
 /// Pool studies with a random-effects model.
 ///
-/// One study: its own estimate with its sampling uncertainty (τ² = 0, prediction interval
-/// from the normal). Two studies: the prediction interval uses the normal, as t with k−2 = 0
-/// degrees of freedom does not exist.
+/// `mean`, `se`, `tau2`, `q` and `i2` are the classical estimates of `method` (one study: its
+/// own estimate, τ² = 0). The prediction interval is the Bayesian posterior predictive under a
+/// half-normal([`TAU_PRIOR_SCALE`]) prior on τ: wider with fewer chains, and finite for any k.
 ///
 /// # Panics
 /// Never for validated input; an empty slice or a non-positive variance is a programming error.
@@ -75,14 +210,7 @@ pub fn pool(studies: &[Study], method: PoolingMethod) -> Pooled {
     let mean = studies.iter().zip(&ws).map(|(s, w)| w * s.y).sum::<f64>() / sws;
     let se = (1.0 / sws).sqrt();
     let i2 = if q > df && q > 0.0 { (q - df) / q } else { 0.0 };
-    let crit = if k >= 3 {
-        StudentsT::new(0.0, 1.0, (k - 2) as f64)
-            .expect("df > 0")
-            .inverse_cdf(0.975)
-    } else {
-        Normal::standard().inverse_cdf(0.975)
-    };
-    let half = crit * (tau2 + se * se).sqrt();
+    let posterior = TauPosterior::new(studies, TAU_PRIOR_SCALE);
     Pooled {
         k,
         mean,
@@ -90,8 +218,9 @@ pub fn pool(studies: &[Study], method: PoolingMethod) -> Pooled {
         tau2,
         q,
         i2,
-        pi_low: mean - half,
-        pi_high: mean + half,
+        pi_low: posterior.predictive_quantile(0.025),
+        pi_high: posterior.predictive_quantile(0.975),
+        posterior,
     }
 }
 
@@ -222,7 +351,20 @@ mod tests {
         assert_eq!(p.mean, 0.3);
         assert!((p.se - 0.2).abs() < 1e-12);
         assert_eq!(p.tau2, 0.0);
-        assert!(p.mean_df().is_none());
+        assert!(p.posterior.prior_dominates);
+    }
+
+    #[test]
+    fn one_study_posterior_of_tau_is_the_prior() {
+        // With one study V(τ)·Π(v+τ²)^−1 cancels: p(τ | y) = p(τ), so the mean of τ is the
+        // half-normal's, s·√(2/π), up to the grid's truncation at 4s.
+        let p = pool(&[Study { y: 0.3, v: 0.04 }], PoolingMethod::Dl);
+        let expected = TAU_PRIOR_SCALE * (2.0 / std::f64::consts::PI).sqrt();
+        assert!(
+            (p.posterior.tau_mean - expected).abs() < 0.005,
+            "{}",
+            p.posterior.tau_mean
+        );
     }
 
     #[test]

@@ -2,9 +2,10 @@
 //! epidemiology), then run iterations in parallel, each on its own random stream from
 //! `(seed, iteration)`, so that results do not depend on the thread count.
 
+use rand::RngExt;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use rand_distr::{Distribution, Gamma, StandardNormal, StudentT};
+use rand_distr::{Distribution, Gamma};
 use rayon::prelude::*;
 
 use crate::chains::{derive_rates, ChainRates, ChainRecord, ChainsError, Date};
@@ -125,15 +126,29 @@ impl Model {
         }
         let pooled = pool_rates(&chains, scenario.pooling_method);
         let mut notes = Vec::new();
+        let dominated: Vec<&str> = [
+            ("uptake", &pooled.uptake),
+            ("inflow_rate", &pooled.inflow_rate),
+            ("hazard_death", &pooled.hazard_death),
+            ("hazard_institution", &pooled.hazard_institution),
+            ("hazard_other", &pooled.hazard_other),
+        ]
+        .into_iter()
+        .filter(|(_, p)| p.posterior.prior_dominates)
+        .map(|(name, _)| name)
+        .collect();
         if chains.len() == 1 {
             notes.push(format!(
-                "only one chain ({}): no pooling is possible, so its own estimates are used with their sampling uncertainty; between-chain variation is unknown",
-                chains[0].chain
+                "only one chain ({}): the spread between chains is unknown and comes from the prior (half-normal, scale {}), so national rates are uncertain by that spread",
+                chains[0].chain,
+                crate::pooling::TAU_PRIOR_SCALE
             ));
-        } else if chains.len() < 5 {
+        } else if !dominated.is_empty() {
             notes.push(format!(
-                "only {} chains: the between-chain variance is poorly estimated and the prediction interval is wide",
-                chains.len()
+                "{} chains say little about how much chains differ in {}: the prior on the between-chain spread (half-normal, scale {}) sets their uncertainty",
+                chains.len(),
+                dominated.join(", "),
+                crate::pooling::TAU_PRIOR_SCALE
             ));
         }
         let actual = |metric: &str| {
@@ -243,12 +258,11 @@ impl PooledDraw {
     }
 
     fn sample<R: rand::Rng + ?Sized>(p: &PooledRates, rng: &mut R) -> Self {
+        // The pooled mean from its Bayesian posterior (τ on a grid): finite with any number of
+        // chains, unlike a t(k−1) draw, which is Cauchy for two chains.
         let mut mean = |pooled: &Pooled| {
-            let z: f64 = match pooled.mean_df() {
-                Some(df) => StudentT::new(df).expect("df > 0").sample(rng),
-                None => StandardNormal.sample(rng),
-            };
-            pooled.mean + pooled.se * z
+            let (u_tau, u_mean): (f64, f64) = (rng.random(), rng.random());
+            pooled.posterior.draw_mean(u_tau, u_mean)
         };
         let uptake = inv_logit(mean(&p.uptake));
         let inflow_rate = mean(&p.inflow_rate).exp();
