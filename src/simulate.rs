@@ -14,8 +14,8 @@ use crate::projection::{
     self, Epidemiology, Flow, FlowUniforms, InitialState, ProjectionInput, Rates, Trajectory,
     FLOWS, WEEKS_PER_MONTH,
 };
-use crate::sketch::Sketch;
 use crate::scenario::{self, ParameterDraw, Scenario};
+use crate::sketch::Sketch;
 
 /// A published national figure (`data/national/actuals.csv`).
 #[derive(Debug, Clone, PartialEq)]
@@ -788,7 +788,10 @@ pub fn run(
             .enumerate()
             .for_each_init(Scratch::default, |scratch, (i, ((row, par), poo))| {
                 iterate_into(model, i as u64, scratch);
-                let r = scratch.result.as_ref().expect("iterate_into fills the result");
+                let r = scratch
+                    .result
+                    .as_ref()
+                    .expect("iterate_into fills the result");
                 *par = r.parameters;
                 *poo = r.pooled;
                 for (cell, c) in row.iter_mut().zip(&columns) {

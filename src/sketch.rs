@@ -210,13 +210,20 @@ mod tests {
                 .abs()
                 .max(sorted[h.ceil() as usize].abs());
             let bound = scale / 1024.0 + 1e-9;
-            assert!((got[k] - exact[k]).abs() <= bound, "{k}: {} vs {}", got[k], exact[k]);
+            assert!(
+                (got[k] - exact[k]).abs() <= bound,
+                "{k}: {} vs {}",
+                got[k],
+                exact[k]
+            );
         }
     }
 
     #[test]
     fn merging_in_any_order_gives_the_same_sketch() {
-        let values: Vec<f64> = (0..3000).map(|i| ((i * 7919) % 1000) as f64 * 1.37 - 200.0).collect();
+        let values: Vec<f64> = (0..3000)
+            .map(|i| ((i * 7919) % 1000) as f64 * 1.37 - 200.0)
+            .collect();
         let mut whole = Sketch::default();
         values.iter().for_each(|&v| whole.add(v));
         let mut parts = [Sketch::default(), Sketch::default(), Sketch::default()];

@@ -55,7 +55,10 @@ fn a_parameter_turning_random_leaves_every_other_draw_unchanged() {
                 assert_eq!(pa[k], pb[k], "iteration {i}: {name} moved");
             }
         }
-        assert_eq!(a.pooled[i], b.pooled[i], "iteration {i}: pooled rates moved");
+        assert_eq!(
+            a.pooled[i], b.pooled[i],
+            "iteration {i}: pooled rates moved"
+        );
         for metric in BASE_STATE {
             assert_eq!(
                 a.value(i, metric, 0),
@@ -74,10 +77,7 @@ fn results_are_identical_for_any_thread_count() {
     let m = model(&["run.iterations=200", "run.horizon=2022"]);
     let (one, two) = (run(&m, 1), run(&m, 2));
     assert_eq!(one.parameters, two.parameters);
-    assert_eq!(
-        simulate::summarise(&m, &one),
-        simulate::summarise(&m, &two)
-    );
+    assert_eq!(simulate::summarise(&m, &one), simulate::summarise(&m, &two));
     assert_eq!(
         simulate::summarise_monthly(&m, &one),
         simulate::summarise_monthly(&m, &two)
