@@ -636,6 +636,10 @@ pub fn draw_columns(years: usize) -> Vec<DrawColumn> {
     columns
 }
 
+/// Iterations a worker collects before adding them to its sketches: adding one sketch's values
+/// together keeps its buckets in cache (one iteration at a time touches thousands of them).
+const BATCH: usize = 128;
+
 /// Per-metric, per-period sketches of one worker (merged at the end, in any order).
 #[derive(Debug, Clone)]
 struct Summaries {
@@ -643,6 +647,9 @@ struct Summaries {
     yearly: Vec<Sketch>,
     /// `[metric][month]`.
     monthly: Vec<Sketch>,
+    /// Values of up to [`BATCH`] iterations not yet added, `[iteration][sketch]`: the yearly
+    /// sketches first, then the monthly ones.
+    pending: Vec<f64>,
 }
 
 impl Summaries {
@@ -650,25 +657,52 @@ impl Summaries {
         Summaries {
             yearly: vec![Sketch::default(); N_METRICS * years],
             monthly: vec![Sketch::default(); N_MONTHLY * months],
+            pending: Vec::new(),
         }
     }
 
     fn add(&mut self, r: &IterationResult) {
-        let years = r.yearly.len();
-        for (y, row) in r.yearly.iter().enumerate() {
-            for (k, &v) in row.iter().enumerate() {
-                self.yearly[k * years + y].add(v);
+        let (years, months) = (r.yearly.len(), r.monthly.len());
+        let width = self.yearly.len() + self.monthly.len();
+        let start = self.pending.len();
+        self.pending.resize(start + width, f64::NAN);
+        let row = &mut self.pending[start..];
+        for (y, values) in r.yearly.iter().enumerate() {
+            for (k, &v) in values.iter().enumerate() {
+                row[k * years + y] = v;
             }
         }
-        let months = r.monthly.len();
-        for (m, row) in r.monthly.iter().enumerate() {
-            for (k, &v) in row.iter().enumerate() {
-                self.monthly[k * months + m].add(v);
+        let monthly = &mut row[N_METRICS * years..];
+        for (m, values) in r.monthly.iter().enumerate() {
+            for (k, &v) in values.iter().enumerate() {
+                monthly[k * months + m] = v;
             }
+        }
+        if self.pending.len() >= BATCH * width {
+            self.flush();
         }
     }
 
+    fn flush(&mut self) {
+        let width = self.yearly.len() + self.monthly.len();
+        if width == 0 {
+            return;
+        }
+        for (s, sketch) in self
+            .yearly
+            .iter_mut()
+            .chain(self.monthly.iter_mut())
+            .enumerate()
+        {
+            for row in self.pending.chunks_exact(width) {
+                sketch.add(row[s]);
+            }
+        }
+        self.pending.clear();
+    }
+
     fn merge(&mut self, other: &Summaries) {
+        debug_assert!(other.pending.is_empty());
         for (a, b) in self.yearly.iter_mut().zip(&other.yearly) {
             a.merge(b);
         }
@@ -808,7 +842,8 @@ pub fn run(
     });
     let mut summaries = Summaries::new(years, months);
     for w in workers {
-        if let Some(s) = w.into_inner().expect("no worker panicked") {
+        if let Some(mut s) = w.into_inner().expect("no worker panicked") {
+            s.flush();
             summaries.merge(&s);
         }
     }

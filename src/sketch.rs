@@ -39,9 +39,13 @@ impl Buckets {
             return;
         }
         if key < self.lo {
-            let grow = (self.lo - key) as usize;
+            // Grow downwards with slack, so that a run of new minima shifts the counts only a
+            // logarithmic number of times.
+            let slack = (self.counts.len() / 2 + 16) as u32;
+            let new_lo = key.saturating_sub(slack);
+            let grow = (self.lo - new_lo) as usize;
             self.counts.splice(0..0, std::iter::repeat_n(0, grow));
-            self.lo = key;
+            self.lo = new_lo;
         }
         let i = (key - self.lo) as usize;
         if i >= self.counts.len() {
