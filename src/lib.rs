@@ -17,6 +17,7 @@ pub mod projection;
 pub mod report;
 pub mod scenario;
 pub mod simulate;
+pub mod sketch;
 pub mod synthetic;
 
 /// Whether an error (or a cause in its chain) is about the user's input, as opposed to an

@@ -94,13 +94,17 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Measure simulation throughput (iterations per second) on one thread and on all.
-    #[command(after_help = "Example:\n  omvang bench scenarios/baseline.toml --iterations 1000")]
+    /// Measure simulation throughput (iteration-months per second) on one thread and on all,
+    /// with a scaling series in iterations and in horizon, and the peak memory.
+    #[command(after_help = "Example:\n  omvang bench scenarios/baseline.toml --iterations 10000")]
     Bench {
         #[arg(default_value = "scenarios/baseline.toml")]
         scenario: PathBuf,
-        #[arg(long, default_value_t = 1000)]
+        #[arg(long, default_value_t = 10_000)]
         iterations: usize,
+        /// Skip the scaling series (1k, 10k, 100k iterations; 10, 20, 40 years).
+        #[arg(long)]
+        quick: bool,
     },
 }
 
@@ -259,24 +263,84 @@ fn run(cli: Cli) -> Result<()> {
         Command::Bench {
             scenario,
             iterations,
-        } => {
-            let overrides = vec![format!("run.iterations={iterations}")];
-            let model = load_model(&scenario, &overrides)?;
-            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-            for threads in [1, cores] {
-                let start = Instant::now();
-                simulate::run(&model, threads, &|| {})?;
-                let secs = start.elapsed().as_secs_f64();
-                println!(
-                    "{}: {iterations} iterations x {} months on {threads} thread(s): {secs:.2} s, {:.0} iterations/s",
-                    model.scenario.name,
-                    model.scenario.months(),
-                    iterations as f64 / secs
-                );
+            quick,
+        } => bench(&scenario, iterations, quick),
+    }
+}
+
+/// Time one simulation (no output files); returns seconds and iteration-months per second.
+fn time_run(model: &Model, threads: usize) -> Result<(f64, f64)> {
+    let start = Instant::now();
+    let results = simulate::run(model, threads, &|| {})?;
+    let secs = start.elapsed().as_secs_f64();
+    let work = (results.len() * model.scenario.months()) as f64;
+    Ok((secs, work / secs))
+}
+
+/// Peak resident memory of this process so far (VmHWM), in MB.
+fn peak_memory_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+fn bench(scenario: &Path, iterations: usize, quick: bool) -> Result<()> {
+    let load = |iterations: usize, horizon: Option<i32>| {
+        let mut overrides = vec![format!("run.iterations={iterations}")];
+        if let Some(h) = horizon {
+            overrides.push(format!("run.horizon={h}"));
+        }
+        load_model(scenario, &overrides)
+    };
+    let model = load(iterations, None)?;
+    let months = model.scenario.months();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!(
+        "{}: {iterations} iterations x {months} months, {cores} core(s)",
+        model.scenario.name
+    );
+    let mut one = 0.0;
+    for threads in [1, cores] {
+        let (secs, rate) = time_run(&model, threads)?;
+        if threads == 1 {
+            one = secs;
+        }
+        println!(
+            "  {threads} thread(s): {secs:.3} s, {:.2} M iteration-months/s, speedup {:.2}x",
+            rate / 1e6,
+            one / secs
+        );
+    }
+    if !quick {
+        println!("scaling in iterations ({months} months, {cores} threads):");
+        for n in [1_000, 10_000, 100_000] {
+            let (secs, rate) = time_run(&load(n, None)?, cores)?;
+            println!(
+                "  {n:>7} iterations: {secs:.3} s, {:.2} M iteration-months/s",
+                rate / 1e6
+            );
+        }
+        let base = model.scenario.run.base_year;
+        println!("scaling in months ({iterations} iterations, {cores} threads):");
+        for years in [10, 20, 40] {
+            match load(iterations, Some(base + years - 1)) {
+                Ok(m) => {
+                    let (secs, rate) = time_run(&m, cores)?;
+                    println!(
+                        "  {:>4} months: {secs:.3} s, {:.2} M iteration-months/s",
+                        m.scenario.months(),
+                        rate / 1e6
+                    );
+                }
+                Err(e) => println!("  {years} years: not run ({e:#})"),
             }
-            Ok(())
         }
     }
+    if let Some(mb) = peak_memory_mb() {
+        println!("peak memory (VmHWM): {mb:.0} MB");
+    }
+    Ok(())
 }
 
 fn chains_override(files: &[PathBuf]) -> String {

@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 
 use crate::pooling::{inv_logit, Pooled};
 use crate::scenario::Parameters;
-use crate::simulate::{Actual, IterationResult, Metric, Model, PooledDraw, SummaryRow};
+use crate::simulate::{Actual, Model, PooledDraw, RunResults, SummaryRow};
 
 /// Why outputs could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -214,44 +214,40 @@ pub fn pooling_frame(model: &Model) -> PolarsResult<DataFrame> {
     ])
 }
 
-/// `draws.parquet`: one row per iteration with every drawn parameter, the pooled rates drawn,
-/// every metric of the base year and the key metrics of every year (`<metric>_<year>`).
-pub fn draws_frame(model: &Model, results: &[IterationResult]) -> PolarsResult<DataFrame> {
+/// `draws.parquet`: one row per iteration with every drawn parameter and pooled rate, and the
+/// outcomes the report and a sensitivity analysis read (`<metric>_<year>`, see
+/// [`crate::simulate::draw_columns`]), in f32: a few hundred bytes per iteration.
+pub fn draws_frame(model: &Model, results: &RunResults) -> PolarsResult<DataFrame> {
     let mut columns = vec![Column::new(
         "iteration".into(),
-        (0..results.len() as u64).collect::<Vec<_>>(),
+        (0..results.len() as u32).collect::<Vec<_>>(),
     )];
     for (i, name) in Parameters::NAMES.iter().enumerate() {
         columns.push(Column::new(
             (*name).into(),
             results
+                .parameters
                 .iter()
-                .map(|r| r.parameters.values()[i])
-                .collect::<Vec<f64>>(),
+                .map(|p| p.values()[i] as f32)
+                .collect::<Vec<f32>>(),
         ));
     }
     for (i, name) in PooledDraw::NAMES.iter().enumerate() {
         columns.push(Column::new(
             format!("pooled_{name}").into(),
             results
+                .pooled
                 .iter()
-                .map(|r| r.pooled.values()[i])
-                .collect::<Vec<f64>>(),
+                .map(|p| p.values()[i] as f32)
+                .collect::<Vec<f32>>(),
         ));
     }
-    for (y, year) in model.years().iter().enumerate() {
-        for &metric in Metric::ALL {
-            if y > 0 && (!Metric::KEY.contains(&metric) || metric.base_year_only()) {
-                continue;
-            }
-            columns.push(Column::new(
-                format!("{}_{year}", metric.as_str()).into(),
-                results
-                    .iter()
-                    .map(|r| r.value(metric, y))
-                    .collect::<Vec<f64>>(),
-            ));
-        }
+    let years = model.years();
+    for (c, column) in results.columns.iter().enumerate() {
+        columns.push(Column::new(
+            format!("{}_{}", column.metric.as_str(), years[column.year_index]).into(),
+            results.column_f32(c),
+        ));
     }
     DataFrame::new_infer_height(columns)
 }

@@ -170,7 +170,7 @@ impl TauPosterior {
 
 /// Φ⁻¹(u), clamped away from 0 and 1 so the draw stays finite.
 pub fn standard_normal_quantile(u: f64) -> f64 {
-    Normal::standard().inverse_cdf(u.clamp(1e-12, 1.0 - 1e-12))
+    crate::distributions::normal_quantile(u.clamp(1e-12, 1.0 - 1e-12))
 }
 
 /// Pool studies with a random-effects model.

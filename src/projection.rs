@@ -2,8 +2,7 @@
 //! binomial exits by reason, losses from a waiting list kept as cohorts by month of arrival,
 //! first-come-first-served admissions up to capacity = FTE × caseload / slot weight.
 
-use rand::{Rng, RngExt};
-use statrs::distribution::{Discrete, DiscreteCDF};
+use rand::RngExt;
 
 use crate::scenario::{CapacityPolicy, FtePolicyKind, Intensity, Referral};
 
@@ -95,105 +94,305 @@ fn over_norm(k: usize, norm_months: f64) -> f64 {
     (k as f64 + 1.0 - norm_months).clamp(0.0, 1.0)
 }
 
-/// Binomial(n, p) by inversion of its CDF at `u`. One uniform per draw, whatever the state, keeps
-/// the random streams of two runs aligned (common random numbers), and the draw is monotone in
-/// `n`: more people in a stock never means fewer leave it, nor fewer stay.
+/// Variance below which counts are drawn by exact inversion; above it by the corrected normal.
+/// Just above it the Kolmogorov–Smirnov distance of the Cornish–Fisher draws to the exact
+/// distribution is about 2·10⁻⁴, and it falls as the variance grows (see the sampler tests).
+pub const EXACT_VARIANCE: f64 = 50.0;
+
+/// Largest |z| used: a 53-bit uniform never gives more than 8.3 standard deviations, and the
+/// Cornish–Fisher polynomial stays increasing up to here whenever the variance is at least
+/// [`EXACT_VARIANCE`].
+const Z_MAX: f64 = 8.5;
+
+/// Binomial(n, p) by inversion at `u`: one uniform per draw, whatever the state, keeps the random
+/// streams of two runs aligned (common random numbers), and the draw is monotone in `u` and in
+/// `n` (more people in a stock never means fewer leave it, nor fewer stay).
+///
+/// The rule, after using symmetry so that p ≤ ½ (`n − X(n, 1 − p, 1 − u)`):
+/// - variance n·p·(1 − p) below [`EXACT_VARIANCE`]: exact inversion, summing the pmf from 0 with
+///   its ratio recurrence (at most a few hundred steps, no special functions);
+/// - otherwise: the normal quantile with the Cornish–Fisher skewness and kurtosis correction,
+///   continuity-corrected, rounded up and clamped to [0, n]: constant time for any n.
+///
+/// At the switch between the two rules the draw stays monotone in `n` with steps of at most one
+/// (checked in the sampler tests). Inputs that are not a probability
+/// (NaN, negative) give 0 and p ≥ 1 gives n: the caller validates rates.
 pub fn binomial_inv(n: u64, p: f64, u: f64) -> u64 {
-    if n == 0 || p <= 0.0 {
+    if n == 0 || p.is_nan() || p <= 0.0 {
         return 0;
     }
     if p >= 1.0 {
         return n;
     }
-    let dist = statrs::distribution::Binomial::new(p, n).expect("0 < p < 1");
-    let mode = (((n + 1) as f64 * p).floor() as u64).min(n);
-    let q = p / (1.0 - p);
-    let pmf_mode = dist.pmf(mode);
-    let cdf_mode = dist.cdf(mode);
-    invert(mode, pmf_mode, cdf_mode, u, |k| {
-        // pmf(k+1)/pmf(k) and pmf(k-1)/pmf(k)
-        (
-            (k < n).then(|| (n - k) as f64 / (k + 1) as f64 * q),
-            (k > 0).then(|| k as f64 / ((n - k + 1) as f64 * q)),
-        )
-    })
-}
-
-/// Poisson(λ) by inversion of its CDF at `u` (see [`binomial_inv`]).
-pub fn poisson_inv(lambda: f64, u: f64) -> u64 {
-    if lambda <= 0.0 {
+    let u = if u.is_nan() { 0.5 } else { u.clamp(0.0, 1.0) };
+    // The ends of the support, where the corrected normal would stop at ±8.5 sd.
+    if u == 0.0 {
         return 0;
     }
-    let dist = statrs::distribution::Poisson::new(lambda).expect("lambda > 0");
-    let mode = lambda.floor() as u64;
-    invert(mode, dist.pmf(mode), dist.cdf(mode), u, |k| {
-        (
-            Some(lambda / (k + 1) as f64),
-            (k > 0).then(|| k as f64 / lambda),
-        )
-    })
-}
-
-/// Walk from the mode to the smallest k with CDF(k) >= u, using pmf ratios `(up, down)`.
-fn invert(
-    mode: u64,
-    pmf_mode: f64,
-    cdf_mode: f64,
-    u: f64,
-    ratios: impl Fn(u64) -> (Option<f64>, Option<f64>),
-) -> u64 {
-    let (mut k, mut pmf, mut cdf) = (mode, pmf_mode, cdf_mode);
-    if u <= cdf {
-        // Step down while CDF(k-1) = CDF(k) - pmf(k) still covers u.
-        while let (_, Some(down)) = ratios(k) {
-            if u > cdf - pmf || pmf == 0.0 {
-                break;
-            }
-            cdf -= pmf;
-            pmf *= down;
-            k -= 1;
-        }
-        k
+    if u == 1.0 {
+        return n;
+    }
+    if p > 0.5 {
+        return n - binomial_inv(n, 1.0 - p, 1.0 - u);
+    }
+    let q = 1.0 - p;
+    let nf = n as f64;
+    let variance = nf * p * q;
+    if variance < EXACT_VARIANCE {
+        // pmf(0) = qⁿ; with p ≤ ½ and n·p·q < 50 it is at least 2⁻²⁰⁰, far from underflow.
+        let pmf0 = (nf * (-p).ln_1p()).exp();
+        let ratio = p / q;
+        walk_up(pmf0, u, n, |k| (n - k) as f64 / (k + 1) as f64 * ratio)
     } else {
-        while u > cdf {
-            match ratios(k) {
-                (Some(up), _) if pmf > 0.0 => {
-                    pmf *= up;
-                    cdf += pmf;
-                    k += 1;
-                }
-                _ => break,
-            }
-        }
-        k
+        let sd = variance.sqrt();
+        let skew = (q - p) / sd;
+        let kurt = (1.0 - 6.0 * p * q) / variance;
+        let x = nf * p + sd * cornish_fisher(u, skew, kurt) - 0.5;
+        x.ceil().clamp(0.0, nf) as u64
     }
 }
 
-/// Split `total` over cohorts in proportion to their sizes (largest remainder, oldest first on
-/// ties): people waiting share one hazard whatever their wait.
-fn allocate(total: u64, cohorts: &[(i64, u64)]) -> Vec<u64> {
-    let size: u64 = cohorts.iter().map(|c| c.1).sum();
-    if size == 0 || total == 0 {
-        return vec![0; cohorts.len()];
+/// Poisson(λ) by inversion at `u`, by the rule of [`binomial_inv`] (variance λ). NaN, negative
+/// or zero λ gives 0; an infinite λ gives `u64::MAX`.
+pub fn poisson_inv(lambda: f64, u: f64) -> u64 {
+    if lambda.is_nan() || lambda <= 0.0 {
+        return 0;
     }
-    let mut shares: Vec<u64> = cohorts
-        .iter()
-        .map(|c| (c.1 as u128 * total as u128 / size as u128) as u64)
-        .collect();
-    let mut left = total - shares.iter().sum::<u64>();
-    let mut order: Vec<usize> = (0..cohorts.len()).collect();
-    let rem = |i: usize| (cohorts[i].1 as u128 * total as u128 % size as u128) as u64;
-    order.sort_by(|&a, &b| rem(b).cmp(&rem(a)).then(a.cmp(&b)));
-    for i in order {
-        if left == 0 {
+    if lambda.is_infinite() {
+        return u64::MAX;
+    }
+    let u = if u.is_nan() { 0.5 } else { u.clamp(0.0, 1.0) };
+    if u == 0.0 {
+        return 0;
+    }
+    if lambda < EXACT_VARIANCE {
+        walk_up((-lambda).exp(), u, u64::MAX, |k| lambda / (k + 1) as f64)
+    } else {
+        let sd = lambda.sqrt();
+        let x = lambda + sd * cornish_fisher(u, 1.0 / sd, 1.0 / lambda) - 0.5;
+        // `as` saturates: an infinite λ gives u64::MAX rather than a panic.
+        x.ceil().max(0.0) as u64
+    }
+}
+
+/// Smallest k ≤ `max` with CDF(k) ≥ u, summing the pmf from `pmf0` with `ratio(k)` =
+/// pmf(k + 1) / pmf(k). Stops where the sum no longer grows (u within rounding of 1).
+fn walk_up(pmf0: f64, u: f64, max: u64, ratio: impl Fn(u64) -> f64) -> u64 {
+    let (mut k, mut pmf, mut cdf) = (0u64, pmf0, pmf0);
+    while cdf < u && k < max {
+        pmf *= ratio(k);
+        if cdf + pmf == cdf {
             break;
         }
-        if shares[i] < cohorts[i].1 {
-            shares[i] += 1;
-            left -= 1;
+        cdf += pmf;
+        k += 1;
+    }
+    k
+}
+
+/// Standardised quantile at `u` of a distribution with skewness `skew` and excess kurtosis
+/// `kurt`: the Cornish–Fisher expansion to the second order around the normal quantile.
+fn cornish_fisher(u: f64, skew: f64, kurt: f64) -> f64 {
+    let z = crate::distributions::normal_quantile(u).clamp(-Z_MAX, Z_MAX);
+    let z2 = z * z;
+    z + (z2 - 1.0) * skew / 6.0 + (z2 - 3.0) * z * kurt / 24.0
+        - (2.0 * z2 - 5.0) * z * skew * skew / 36.0
+}
+
+/// Months of arrival kept as separate cohorts; people who have waited longer share one bucket.
+pub const COHORT_WINDOW: usize = 36;
+
+/// The waiting list as cohorts by month of arrival in a fixed ring of [`COHORT_WINDOW`] months,
+/// plus one bucket for everyone who arrived before the window (count and mean arrival month).
+///
+/// Exact as long as nobody waits longer than the window: counts, losses, first-come-first-served
+/// admissions, the wait of the admitted and the share over a norm below the window. Beyond it,
+/// admissions from the old bucket are credited with its mean arrival month (so the total wait
+/// of all admitted stays exact, its split over months does not), and the bucket counts as over
+/// the norm when its mean wait is.
+#[derive(Debug, Clone)]
+struct WaitingList {
+    /// Count of arrival month `a` in slot `a mod WINDOW`, for `oldest ≤ a ≤ newest`.
+    ring: [u64; COHORT_WINDOW],
+    oldest: i64,
+    newest: i64,
+    old_count: u64,
+    old_mean_arrival: f64,
+    total: u64,
+}
+
+impl WaitingList {
+    fn new() -> Self {
+        WaitingList {
+            ring: [0; COHORT_WINDOW],
+            oldest: 0,
+            newest: -1,
+            old_count: 0,
+            old_mean_arrival: 0.0,
+            total: 0,
         }
     }
-    shares
+
+    fn slot(month: i64) -> usize {
+        month.rem_euclid(COHORT_WINDOW as i64) as usize
+    }
+
+    /// Add `count` people who arrived in `month` (not before the newest cohort).
+    fn push(&mut self, month: i64, count: u64) {
+        debug_assert!(month >= self.newest);
+        if self.newest < self.oldest {
+            // Empty window: restart it at this month.
+            self.oldest = month;
+            self.newest = month - 1;
+        }
+        // Months that drop out of the window join the old bucket.
+        while self.oldest <= month - COHORT_WINDOW as i64 && self.oldest <= self.newest {
+            let n = std::mem::take(&mut self.ring[Self::slot(self.oldest)]);
+            self.merge_old(self.oldest, n);
+            self.oldest += 1;
+        }
+        if self.oldest <= month - COHORT_WINDOW as i64 {
+            self.oldest = month - COHORT_WINDOW as i64 + 1;
+        }
+        while self.newest < month {
+            self.newest += 1;
+            self.ring[Self::slot(self.newest)] = 0;
+        }
+        self.ring[Self::slot(month)] += count;
+        self.total += count;
+    }
+
+    fn merge_old(&mut self, month: i64, n: u64) {
+        if n > 0 {
+            let c = self.old_count as f64;
+            self.old_mean_arrival =
+                (self.old_mean_arrival * c + month as f64 * n as f64) / (c + n as f64);
+            self.old_count += n;
+        }
+    }
+
+    /// Remove `lost` people spread over the cohorts in proportion to their size, by cumulative
+    /// rounding: cohort i loses ⌊lost·C_i/S⌋ − ⌊lost·C_{i−1}/S⌋ with C the running size, which
+    /// sums to `lost` exactly, stays within one of the proportional share and never exceeds
+    /// the cohort. People waiting share one hazard whatever their wait.
+    fn remove_proportionally(&mut self, lost: u64) {
+        let size = self.total as u128;
+        if lost == 0 || size == 0 {
+            return;
+        }
+        let lost = lost.min(self.total);
+        let share = |running: u128| (lost as u128 * running / size) as u64;
+        let mut running = self.old_count as u128;
+        let mut taken = share(running);
+        self.old_count -= taken;
+        for a in self.oldest..=self.newest {
+            let slot = &mut self.ring[Self::slot(a)];
+            running += *slot as u128;
+            let cut = share(running);
+            *slot -= cut - taken;
+            taken = cut;
+        }
+        self.total -= lost;
+    }
+
+    /// Admit up to `places` people, longest waiting first, at the end of month `m`; returns the
+    /// number admitted and the sum of their waits in months (arrivals spread over their month,
+    /// admissions at its end: a cohort of lag k waited k + ½ months on average).
+    fn admit(&mut self, places: u64, m: i64) -> (u64, f64) {
+        let mut free = places.min(self.total);
+        let (mut admitted, mut wait) = (0u64, 0.0);
+        if free > 0 && self.old_count > 0 {
+            let take = self.old_count.min(free);
+            self.old_count -= take;
+            free -= take;
+            admitted += take;
+            wait += take as f64 * (m as f64 - self.old_mean_arrival + 0.5);
+        }
+        while free > 0 && self.oldest <= self.newest {
+            let slot = &mut self.ring[Self::slot(self.oldest)];
+            let take = (*slot).min(free);
+            *slot -= take;
+            free -= take;
+            admitted += take;
+            wait += take as f64 * ((m - self.oldest) as f64 + 0.5);
+            if *slot == 0 {
+                self.oldest += 1;
+            }
+        }
+        self.total -= admitted;
+        (admitted, wait)
+    }
+
+    /// Share of the list that has waited longer than `norm_months` at the end of month `now`.
+    /// Only cohorts younger than the norm can be under it, so only they are visited.
+    fn share_over_norm(&self, now: i64, norm_months: f64) -> f64 {
+        if self.total == 0 {
+            return 0.0;
+        }
+        let mut under = self.old_count as f64
+            * (1.0 - over_norm_at(now as f64 - self.old_mean_arrival, norm_months));
+        let young = norm_months.ceil().min(COHORT_WINDOW as f64) as i64;
+        for a in (now - young + 1).max(self.oldest)..=self.newest {
+            let n = self.ring[Self::slot(a)];
+            under += n as f64 * (1.0 - over_norm((now - a) as usize, norm_months));
+        }
+        ((self.total as f64 - under) / self.total as f64).clamp(0.0, 1.0)
+    }
+}
+
+/// [`over_norm`] at a fractional lag (the old bucket's mean).
+fn over_norm_at(lag: f64, norm_months: f64) -> f64 {
+    (lag + 1.0 - norm_months).clamp(0.0, 1.0)
+}
+
+/// Where a projection's uniforms come from: one per flow per month, in [`Flow`] order.
+pub trait FlowUniforms {
+    /// The uniforms of the next month.
+    fn next_month(&mut self) -> [f64; FLOWS];
+}
+
+/// The random flows of a month, each with its own uniform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    Arrivals,
+    Exits,
+    ExitsDeath,
+    ExitsOther,
+    Lost,
+    LostDeath,
+}
+
+impl Flow {
+    pub const ALL: [Flow; FLOWS] = [
+        Flow::Arrivals,
+        Flow::Exits,
+        Flow::ExitsDeath,
+        Flow::ExitsOther,
+        Flow::Lost,
+        Flow::LostDeath,
+    ];
+
+    /// Stable name, the key of the flow's random stream.
+    pub fn key(self) -> &'static str {
+        match self {
+            Flow::Arrivals => "flow.arrivals",
+            Flow::Exits => "flow.exits",
+            Flow::ExitsDeath => "flow.exits_death",
+            Flow::ExitsOther => "flow.exits_other",
+            Flow::Lost => "flow.lost",
+            Flow::LostDeath => "flow.lost_death",
+        }
+    }
+}
+
+/// Number of random flows per month.
+pub const FLOWS: usize = 6;
+
+/// One sequential generator: six uniforms a month in [`Flow`] order (tests and simple uses).
+impl FlowUniforms for rand_chacha::ChaCha8Rng {
+    fn next_month(&mut self) -> [f64; FLOWS] {
+        std::array::from_fn(|_| self.random::<f64>())
+    }
 }
 
 /// Linear progress of a ramp in `[0, 1]` at month `m`.
@@ -208,7 +407,49 @@ fn ramp(m: usize, start: usize, years: f64) -> f64 {
 }
 
 /// Run the queue model for `months` months.
-pub fn project<R: Rng + ?Sized>(input: &ProjectionInput, months: usize, rng: &mut R) -> Trajectory {
+pub fn project(
+    input: &ProjectionInput,
+    months: usize,
+    uniforms: &mut impl FlowUniforms,
+) -> Trajectory {
+    let mut t = Trajectory::default();
+    project_into(input, months, uniforms, &mut t);
+    t
+}
+
+impl Trajectory {
+    fn clear(&mut self) {
+        for v in [
+            &mut self.clients_in_care,
+            &mut self.waiting_list,
+            &mut self.fte_available,
+            &mut self.fte_needed,
+            &mut self.share_waiting_over_norm,
+            &mut self.arrivals,
+            &mut self.admissions,
+            &mut self.exits_death,
+            &mut self.exits_institution,
+            &mut self.exits_other,
+            &mut self.lost_death,
+            &mut self.lost_institution,
+            &mut self.wait_months_admitted,
+            &mut self.cost_eur,
+            &mut self.slot_weight,
+        ] {
+            v.clear();
+        }
+    }
+}
+
+/// Run the queue model for `months` months into `t`, reusing its buffers: once they have grown
+/// to the horizon, a projection allocates nothing.
+pub fn project_into(
+    input: &ProjectionInput,
+    months: usize,
+    uniforms: &mut impl FlowUniforms,
+    t: &mut Trajectory,
+) {
+    t.clear();
     let epi = input.epidemiology;
     let rates = input.rates;
     let mu = rates.total_exit();
@@ -238,61 +479,46 @@ pub fn project<R: Rng + ?Sized>(input: &ProjectionInput, months: usize, rng: &mu
     let base_weight = intensity.slot_weight(intensity.base_share_intensive);
     let base_hours = intensity.hours_weight(intensity.base_share_intensive);
     let cap = input.capacity;
-
-    let mut t = Trajectory {
-        clients_in_care: Vec::with_capacity(months + 1),
-        waiting_list: Vec::with_capacity(months + 1),
-        fte_available: Vec::with_capacity(months + 1),
-        fte_needed: Vec::with_capacity(months + 1),
-        share_waiting_over_norm: Vec::with_capacity(months + 1),
-        ..Default::default()
-    };
+    // The mix is one draw per iteration: weights and hours are the same every month.
+    let mix = input.share_intensive;
+    let weight = intensity.slot_weight(mix) / base_weight;
+    let hours = input.hours_per_client_month * intensity.hours_weight(mix) / base_hours;
+    let growth_per_month = (1.0 + input.fte_growth_per_year).powf(1.0 / 12.0);
+    let index_per_month = (1.0 + input.cost_index_per_year).powf(1.0 / 12.0);
 
     let mut clients = input.initial.clients;
-    // Waiting cohorts as (arrival month, count), oldest first; month −1 is "just before start".
-    let mut cohorts: std::collections::VecDeque<(i64, u64)> = std::collections::VecDeque::new();
+    let mut queue = WaitingList::new();
     let over =
         (input.initial.waiting as f64 * input.initial.waiting_over_norm_share).round() as u64;
     if over > 0 {
         // Lag 2 months and more: certainly over a norm below two months.
         let lag = (norm_months.ceil() as i64).max(2);
-        cohorts.push_back((-1 - lag, over));
+        queue.push(-1 - lag, over);
     }
     if input.initial.waiting > over {
-        cohorts.push_back((-1, input.initial.waiting - over));
+        queue.push(-1, input.initial.waiting - over);
     }
-    let waiting_of =
-        |c: &std::collections::VecDeque<(i64, u64)>| c.iter().map(|x| x.1).sum::<u64>();
-    let over_share = |c: &std::collections::VecDeque<(i64, u64)>, now: i64| {
-        let total = c.iter().map(|x| x.1).sum::<u64>();
-        if total == 0 {
-            0.0
-        } else {
-            c.iter()
-                .map(|&(a, n)| n as f64 * over_norm((now - a) as usize, norm_months))
-                .sum::<f64>()
-                / total as f64
-        }
-    };
 
     // Capacity at the start is full: the base year's case managers serve its clients.
     let fte0 = input.initial.clients as f64 / input.caseload;
     let mut fte_base = fte0;
-    let weight0 = 1.0;
+    let mut growth = 1.0;
+    // Cost index at the middle of month 0: (1 + index)^(0.5/12).
+    let mut index = index_per_month.sqrt();
     t.clients_in_care.push(clients as f64);
-    t.waiting_list.push(waiting_of(&cohorts) as f64);
+    t.waiting_list.push(queue.total as f64);
     t.fte_available.push(fte0);
     t.fte_needed
-        .push((clients + waiting_of(&cohorts)) as f64 * weight0 / input.caseload);
-    t.share_waiting_over_norm.push(over_share(&cohorts, -1));
+        .push((clients + queue.total) as f64 / input.caseload);
+    t.share_waiting_over_norm
+        .push(queue.share_over_norm(-1, norm_months));
 
     for m in 0..months {
         // Policy: the underlying FTE, then a boost on top.
+        growth *= growth_per_month;
         fte_base = match cap.policy {
             FtePolicyKind::Fixed => fte0,
-            FtePolicyKind::Growth => {
-                fte0 * (1.0 + input.fte_growth_per_year).powf((m + 1) as f64 / 12.0)
-            }
+            FtePolicyKind::Growth => fte0 * growth,
             FtePolicyKind::FollowDemand => {
                 let seen = (m + 1).saturating_sub(cap.lag_months as usize);
                 let target = t.fte_needed[seen.min(t.fte_needed.len() - 1)];
@@ -303,10 +529,6 @@ pub fn project<R: Rng + ?Sized>(input: &ProjectionInput, months: usize, rng: &mu
         let boosting = m >= cap.boost_start
             && (cap.boost_months == 0 || m < cap.boost_start + cap.boost_months as usize);
         let fte = fte_base + if boosting { cap.boost_fte } else { 0.0 };
-
-        let mix = input.share_intensive;
-        let weight = intensity.slot_weight(mix) / base_weight;
-        let hours = input.hours_per_client_month * intensity.hours_weight(mix) / base_hours;
         let slots = (fte * input.caseload / weight).floor().max(0.0) as u64;
 
         let rho = rates.inflow_rate
@@ -314,8 +536,8 @@ pub fn project<R: Rng + ?Sized>(input: &ProjectionInput, months: usize, rng: &mu
                 * ramp(m, input.referral.ramp_start, input.referral.ramp_years)
                 * (rho_star - rates.inflow_rate);
         let h_mid = (epi.at_home_ref[m] + epi.at_home_ref[m + 1]) / 2.0;
-        // Six uniforms a month in a fixed order, whatever the state: common random numbers.
-        let u: [f64; 6] = std::array::from_fn(|_| rng.random::<f64>());
+        // One uniform per flow a month, whatever the state: common random numbers.
+        let u = uniforms.next_month();
         let arrivals = poisson_inv(rho * h_mid / 12.0, u[0]);
 
         let exits = binomial_inv(clients, p_exit, u[1]);
@@ -323,45 +545,23 @@ pub fn project<R: Rng + ?Sized>(input: &ProjectionInput, months: usize, rng: &mu
         let other = binomial_inv(exits - deaths, other_given_not_death, u[3]);
         let institution = exits - deaths - other;
 
-        let waiting_before: u64 = cohorts.iter().map(|c| c.1).sum();
-        let lost = binomial_inv(waiting_before, p_lost, u[4]);
+        let lost = binomial_inv(queue.total, p_lost, u[4]);
         let lost_d = binomial_inv(lost, lost_death_share, u[5]);
         let lost_i = lost - lost_d;
-        let flat: Vec<(i64, u64)> = cohorts.iter().copied().collect();
-        for (cohort, l) in cohorts.iter_mut().zip(allocate(lost, &flat)) {
-            cohort.1 -= l;
-        }
+        queue.remove_proportionally(lost);
         if arrivals > 0 {
-            cohorts.push_back((m as i64, arrivals));
+            queue.push(m as i64, arrivals);
         }
 
         let staying = clients - exits;
-        let mut free = slots.saturating_sub(staying);
-        let mut admitted = 0u64;
-        let mut wait_months = 0.0;
-        while free > 0 {
-            let Some(front) = cohorts.front_mut() else {
-                break;
-            };
-            let take = front.1.min(free);
-            front.1 -= take;
-            free -= take;
-            admitted += take;
-            // Arrivals spread over their month, admissions at its end: mean wait lag + ½.
-            wait_months += take as f64 * ((m as i64 - front.0) as f64 + 0.5);
-            if front.1 == 0 {
-                cohorts.pop_front();
-            }
-        }
-        cohorts.retain(|c| c.1 > 0);
+        let (admitted, wait_months) = queue.admit(slots.saturating_sub(staying), m as i64);
         let clients_before = clients;
         clients = staying + admitted;
-        let waiting = waiting_of(&cohorts);
+        let waiting = queue.total;
 
-        let years = (m as f64 + 0.5) / 12.0;
-        let index = (1.0 + input.cost_index_per_year).powf(years);
         t.cost_eur
             .push((clients_before + clients) as f64 / 2.0 * hours * input.tariff_per_hour * index);
+        index *= index_per_month;
         t.arrivals.push(arrivals as f64);
         t.admissions.push(admitted as f64);
         t.exits_death.push(deaths as f64);
@@ -378,9 +578,8 @@ pub fn project<R: Rng + ?Sized>(input: &ProjectionInput, months: usize, rng: &mu
         t.fte_needed
             .push((clients + waiting) as f64 * weight / input.caseload);
         t.share_waiting_over_norm
-            .push(over_share(&cohorts, m as i64));
+            .push(queue.share_over_norm(m as i64, norm_months));
     }
-    t
 }
 
 #[cfg(test)]
@@ -421,11 +620,46 @@ mod tests {
     }
 
     #[test]
-    fn allocation_is_proportional_and_exact() {
-        let c = [(0, 10), (1, 30), (2, 60)];
-        assert_eq!(allocate(10, &c), vec![1, 3, 6]);
-        assert_eq!(allocate(3, &c).iter().sum::<u64>(), 3);
-        assert_eq!(allocate(100, &c), vec![10, 30, 60]);
+    fn losses_are_proportional_and_exact() {
+        let mut q = WaitingList::new();
+        for (month, n) in [(0, 10), (1, 30), (2, 60)] {
+            q.push(month, n);
+        }
+        q.remove_proportionally(10);
+        assert_eq!(q.ring[..3], [9, 27, 54]);
+        assert_eq!(q.total, 90);
+        q.remove_proportionally(3);
+        assert_eq!(q.ring[..3].iter().sum::<u64>(), 87);
+        assert_eq!(q.total, 87);
+        q.remove_proportionally(87);
+        assert_eq!(q.ring[..3], [0, 0, 0]);
+        assert_eq!(q.total, 0);
+    }
+
+    #[test]
+    fn cohorts_beyond_the_window_keep_count_and_mean_wait() {
+        let mut q = WaitingList::new();
+        let w = COHORT_WINDOW as i64;
+        for month in 0..w + 4 {
+            q.push(month, 10);
+        }
+        // Months 0..=3 fell out of the window into the old bucket, mean arrival 1.5.
+        assert_eq!(q.old_count, 40);
+        assert!((q.old_mean_arrival - 1.5).abs() < 1e-12);
+        assert_eq!(q.total, 10 * (w as u64 + 4));
+        // First come, first served: the old bucket first, then month 4.
+        let (admitted, wait) = q.admit(45, w + 3);
+        assert_eq!(admitted, 45);
+        let expected = 40.0 * ((w + 3) as f64 - 1.5 + 0.5) + 5.0 * ((w - 1) as f64 + 0.5);
+        assert!((wait - expected).abs() < 1e-9, "{wait} vs {expected}");
+        assert_eq!(q.old_count, 0);
+        assert_eq!(q.ring[WaitingList::slot(4)], 5);
+        // With a six-week norm everyone but the two newest cohorts is over it.
+        let norm = 6.0 / WEEKS_PER_MONTH;
+        let share = q.share_over_norm(w + 3, norm);
+        let under = 10.0 + 10.0 * (1.0 - over_norm(1, norm));
+        let total = q.total as f64;
+        assert!((share - (total - under) / total).abs() < 1e-12);
     }
 
     #[test]

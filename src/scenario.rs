@@ -152,9 +152,15 @@ macro_rules! parameters {
         }
 
         impl ParameterDraw {
-            /// Draw every parameter once, in [`Parameters::NAMES`] order.
-            pub fn sample<R: rand::Rng + ?Sized>(p: &Parameters, rng: &mut R) -> Self {
-                ParameterDraw { $( $name: p.$name.sample(rng), )* }
+            /// Draw every parameter of iteration `iteration`, each from its own random stream
+            /// keyed by (seed, `parameters.<name>`, iteration): adding, removing or changing the
+            /// distribution of one parameter leaves every other draw unchanged.
+            pub fn sample(p: &Parameters, seed: u64, iteration: u64) -> Self {
+                ParameterDraw { $( $name: p.$name.sample(&mut crate::simulate::keyed_stream(
+                    seed,
+                    concat!("parameters.", stringify!($name)),
+                    iteration,
+                )), )* }
             }
             /// Every parameter at its mean.
             pub fn central(p: &Parameters) -> Self {

@@ -12,9 +12,11 @@ use crate::chains::{derive_rates, ChainRates, ChainRecord, ChainsError, Date};
 use crate::epidemiology::{trend_factor, DementiaSeries, Population, Prevalence};
 use crate::pooling::{inv_logit, pool_rates, Pooled, PooledRates};
 use crate::projection::{
-    self, Epidemiology, InitialState, ProjectionInput, Rates, WEEKS_PER_MONTH,
+    self, Epidemiology, Flow, FlowUniforms, InitialState, ProjectionInput, Rates, Trajectory,
+    FLOWS, WEEKS_PER_MONTH,
 };
 use crate::scenario::{self, ParameterDraw, Scenario};
+use crate::sketch::Sketch;
 
 /// A published national figure (`data/national/actuals.csv`).
 #[derive(Debug, Clone, PartialEq)]
@@ -200,32 +202,47 @@ impl Model {
 
     /// Epidemiology of one iteration per state index (0 = 1 January of the base year).
     pub fn epidemiology(&self, p: &ParameterDraw) -> Epidemiology {
+        let mut e = Epidemiology {
+            people_with_dementia: Vec::new(),
+            at_home: Vec::new(),
+            at_home_ref: Vec::new(),
+            need: Vec::new(),
+        };
+        self.epidemiology_into(p, &mut e);
+        e
+    }
+
+    /// [`Model::epidemiology`] into reused buffers.
+    pub fn epidemiology_into(&self, p: &ParameterDraw, e: &mut Epidemiology) {
         let months = self.scenario.months();
         let base = self.scenario.run.base_year as f64;
-        let mut e = Epidemiology {
-            people_with_dementia: Vec::with_capacity(months + 1),
-            at_home: Vec::with_capacity(months + 1),
-            at_home_ref: Vec::with_capacity(months + 1),
-            need: Vec::with_capacity(months + 1),
-        };
+        for v in [
+            &mut e.people_with_dementia,
+            &mut e.at_home,
+            &mut e.at_home_ref,
+            &mut e.need,
+        ] {
+            v.clear();
+        }
+        // trend_factor(t, j/12) = (1 + t)^(j/120), one multiplication a month.
+        let trend_per_month = trend_factor(p.prevalence_trend_per_decade, 1.0 / 12.0);
+        let mut trend = 1.0;
+        let reference = self.central.prevalence_multiplier * self.central.share_at_home;
         for j in 0..=months {
-            let years = j as f64 / 12.0;
-            let cases =
-                self.series.at(base + years) * trend_factor(p.prevalence_trend_per_decade, years);
+            let cases = self.series.at(base + j as f64 / 12.0) * trend;
+            trend *= trend_per_month;
             let d = cases * p.prevalence_multiplier;
             let h = d * p.share_at_home;
             e.people_with_dementia.push(d);
             e.at_home.push(h);
-            e.at_home_ref
-                .push(cases * self.central.prevalence_multiplier * self.central.share_at_home);
+            e.at_home_ref.push(cases * reference);
             e.need.push(h * p.diagnosed_share * p.need_share);
         }
-        e
     }
 }
 
 /// One draw of the pooled chain rates (natural scale, per year).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct PooledDraw {
     pub uptake: f64,
     pub inflow_rate: f64,
@@ -257,23 +274,26 @@ impl PooledDraw {
         ]
     }
 
-    fn sample<R: rand::Rng + ?Sized>(p: &PooledRates, rng: &mut R) -> Self {
-        // The pooled mean from its Bayesian posterior (τ on a grid): finite with any number of
-        // chains, unlike a t(k−1) draw, which is Cauchy for two chains.
-        let mut mean = |pooled: &Pooled| {
+    /// Draw every pooled rate of an iteration, each from its own stream keyed by
+    /// (seed, `pooled.<name>`, iteration). The pooled means come from their Bayesian posterior
+    /// (τ on a grid): finite with any number of chains, unlike a t(k−1) draw, which is Cauchy
+    /// for two chains.
+    pub fn sample(p: &PooledRates, seed: u64, iteration: u64) -> Self {
+        let mean = |pooled: &Pooled, key: &str| {
+            let mut rng = keyed_stream(seed, key, iteration);
             let (u_tau, u_mean): (f64, f64) = (rng.random(), rng.random());
             pooled.posterior.draw_mean(u_tau, u_mean)
         };
-        let uptake = inv_logit(mean(&p.uptake));
-        let inflow_rate = mean(&p.inflow_rate).exp();
-        let hazard_death = mean(&p.hazard_death).exp();
-        let hazard_institution = mean(&p.hazard_institution).exp();
-        let hazard_other = mean(&p.hazard_other).exp();
+        let uptake = inv_logit(mean(&p.uptake, "pooled.uptake"));
+        let inflow_rate = mean(&p.inflow_rate, "pooled.inflow_rate").exp();
+        let hazard_death = mean(&p.hazard_death, "pooled.hazard_death").exp();
+        let hazard_institution = mean(&p.hazard_institution, "pooled.hazard_institution").exp();
+        let hazard_other = mean(&p.hazard_other, "pooled.hazard_other").exp();
         // Poisson count of waiting people: Gamma(count + ½) is its Jeffreys posterior.
         let waiting_share = if p.clients_end_total > 0.0 {
             Gamma::new(p.waiting_count + 0.5, 1.0)
                 .expect("shape > 0")
-                .sample(rng)
+                .sample(&mut keyed_stream(seed, "pooled.waiting_share", iteration))
                 / p.clients_end_total
         } else {
             0.0
@@ -343,7 +363,8 @@ metrics! {
 }
 
 impl Metric {
-    /// Metrics the draws table keeps for every year (the rest only for the base year).
+    /// Key metrics: `draws.parquet` keeps them at the horizon (every metric at the base year, and
+    /// the waiting list in every year), and `compare` pairs them.
     pub const KEY: &'static [Metric] = &[
         Metric::PeopleWithDementia,
         Metric::Need,
@@ -380,20 +401,93 @@ impl IterationResult {
     }
 }
 
-/// The random stream of iteration `i`: ChaCha8 seeded by the scenario seed, stream `i`.
-pub fn stream(seed: u64, iteration: u64) -> ChaCha8Rng {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+/// FNV-1a of a key: a stable hash (unlike `DefaultHasher`, which may change between Rust
+/// releases), so a key names the same stream on every machine and version.
+fn fnv1a(key: &str) -> u64 {
+    key.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// SplitMix64: spreads a 64-bit state over the 256-bit ChaCha key.
+fn splitmix64(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// The random stream of one quantity (`key`, e.g. `parameters.caseload` or `flow.arrivals`) in
+/// iteration `iteration`: ChaCha8 keyed by (seed, key), stream number = iteration. Every random
+/// quantity has its own stream, so adding, removing or changing one leaves all others as they
+/// were, and results do not depend on the thread count.
+pub fn keyed_stream(seed: u64, key: &str, iteration: u64) -> ChaCha8Rng {
+    let mut seed_state = seed;
+    let mut state = splitmix64(&mut seed_state) ^ fnv1a(key);
+    let mut bytes = [0u8; 32];
+    for chunk in bytes.chunks_exact_mut(8) {
+        chunk.copy_from_slice(&splitmix64(&mut state).to_le_bytes());
+    }
+    let mut rng = ChaCha8Rng::from_seed(bytes);
     rng.set_stream(iteration);
     rng
 }
 
+/// The random stream of iteration `i` for anything without a name of its own.
+pub fn stream(seed: u64, iteration: u64) -> ChaCha8Rng {
+    keyed_stream(seed, "iteration", iteration)
+}
+
+/// The monthly flows of one iteration: one keyed stream per flow, one draw a month, so month m
+/// of a flow is always the m-th draw of its stream.
+pub struct FlowStreams {
+    streams: [ChaCha8Rng; FLOWS],
+}
+
+impl FlowStreams {
+    pub fn new(seed: u64, iteration: u64) -> Self {
+        FlowStreams {
+            streams: Flow::ALL.map(|f| keyed_stream(seed, f.key(), iteration)),
+        }
+    }
+}
+
+impl FlowUniforms for FlowStreams {
+    fn next_month(&mut self) -> [f64; FLOWS] {
+        std::array::from_fn(|f| rand::RngExt::random::<f64>(&mut self.streams[f]))
+    }
+}
+
+/// Buffers one worker reuses from iteration to iteration.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    epidemiology: Option<Epidemiology>,
+    trajectory: Trajectory,
+    result: Option<IterationResult>,
+}
+
 /// Run iteration `i` of the model.
 pub fn iterate(model: &Model, i: u64) -> IterationResult {
+    let mut scratch = Scratch::default();
+    iterate_into(model, i, &mut scratch);
+    scratch.result.expect("iterate_into fills the result")
+}
+
+/// Run iteration `i` into `scratch.result`, reusing its buffers.
+pub fn iterate_into(model: &Model, i: u64, scratch: &mut Scratch) {
     let s = &model.scenario;
-    let mut rng = stream(s.run.seed, i);
-    let params = ParameterDraw::sample(&s.parameters, &mut rng);
-    let pooled = PooledDraw::sample(&model.pooled, &mut rng);
-    let epi = model.epidemiology(&params);
+    let seed = s.run.seed;
+    let params = ParameterDraw::sample(&s.parameters, seed, i);
+    let pooled = PooledDraw::sample(&model.pooled, seed, i);
+    let epi = scratch.epidemiology.get_or_insert_with(|| Epidemiology {
+        people_with_dementia: Vec::new(),
+        at_home: Vec::new(),
+        at_home_ref: Vec::new(),
+        need: Vec::new(),
+    });
+    model.epidemiology_into(&params, epi);
+    let epi = &*epi;
     let extrapolated = pooled.uptake * epi.at_home_ref[0];
     let initial = model.initial_actuals.unwrap_or(InitialState {
         clients: extrapolated.round() as u64,
@@ -401,7 +495,7 @@ pub fn iterate(model: &Model, i: u64) -> IterationResult {
         waiting_over_norm_share: model.initial_over_norm_share,
     });
     let input = ProjectionInput {
-        epidemiology: &epi,
+        epidemiology: epi,
         rates: Rates {
             inflow_rate: pooled.inflow_rate,
             hazard_death: pooled.hazard_death,
@@ -422,10 +516,21 @@ pub fn iterate(model: &Model, i: u64) -> IterationResult {
         wait_norm_weeks: s.wait_norm_weeks,
     };
     let months = s.months();
-    let t = projection::project(&input, months, &mut rng);
+    let t = &mut scratch.trajectory;
+    projection::project_into(&input, months, &mut FlowStreams::new(seed, i), t);
+    let t = &*t;
 
+    let out = scratch.result.get_or_insert_with(|| IterationResult {
+        parameters: params,
+        pooled,
+        yearly: Vec::new(),
+        monthly: Vec::new(),
+    });
+    out.parameters = params;
+    out.pooled = pooled;
+    out.yearly.clear();
+    out.monthly.clear();
     let years = months / 12;
-    let mut yearly = Vec::with_capacity(years);
     for y in 0..years {
         let j = 12 * y; // state index of 1 January
         let flows = 12 * y..12 * y + 12;
@@ -490,35 +595,217 @@ pub fn iterate(model: &Model, i: u64) -> IterationResult {
             Metric::CostEurZorgstandaard,
             epi.need[j] * cost_per_client_year,
         );
-        yearly.push(row);
+        out.yearly.push(row);
     }
-    let monthly = (0..months)
-        .map(|m| {
-            let mut row = [0.0; N_MONTHLY];
-            let mut set = |k: MonthlyMetric, v: f64| row[k as usize] = v;
-            set(MonthlyMetric::ClientsInCare, t.clients_in_care[m + 1]);
-            set(MonthlyMetric::WaitingList, t.waiting_list[m + 1]);
-            set(MonthlyMetric::Arrivals, t.arrivals[m]);
-            set(MonthlyMetric::Admissions, t.admissions[m]);
-            set(
-                MonthlyMetric::LostWhileWaiting,
-                t.lost_death[m] + t.lost_institution[m],
-            );
-            set(MonthlyMetric::FteAvailable, t.fte_available[m + 1]);
-            set(MonthlyMetric::FteNeeded, t.fte_needed[m + 1]);
-            set(MonthlyMetric::CostEur, t.cost_eur[m]);
-            row
-        })
-        .collect();
-    IterationResult {
-        parameters: params,
-        pooled,
-        yearly,
-        monthly,
+    for m in 0..months {
+        let mut row = [0.0; N_MONTHLY];
+        let mut set = |k: MonthlyMetric, v: f64| row[k as usize] = v;
+        set(MonthlyMetric::ClientsInCare, t.clients_in_care[m + 1]);
+        set(MonthlyMetric::WaitingList, t.waiting_list[m + 1]);
+        set(MonthlyMetric::Arrivals, t.arrivals[m]);
+        set(MonthlyMetric::Admissions, t.admissions[m]);
+        set(
+            MonthlyMetric::LostWhileWaiting,
+            t.lost_death[m] + t.lost_institution[m],
+        );
+        set(MonthlyMetric::FteAvailable, t.fte_available[m + 1]);
+        set(MonthlyMetric::FteNeeded, t.fte_needed[m + 1]);
+        set(MonthlyMetric::CostEur, t.cost_eur[m]);
+        out.monthly.push(row);
+    }
+}
+
+/// A column of `draws.parquet` beside the drawn inputs: a metric in a year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DrawColumn {
+    pub metric: Metric,
+    /// Index into [`Model::years`].
+    pub year_index: usize,
+}
+
+/// The outcome columns kept per iteration: every metric in the base year (the state each
+/// iteration starts from), the key metrics at the horizon, and the waiting list in every year
+/// (for the paired differences over time). Everything else is summarised on the fly.
+pub fn draw_columns(years: usize) -> Vec<DrawColumn> {
+    let mut columns = Vec::new();
+    for y in 0..years {
+        for &metric in Metric::ALL {
+            let keep = if y == 0 {
+                true
+            } else if metric.base_year_only() {
+                false
+            } else if y + 1 == years {
+                Metric::KEY.contains(&metric)
+            } else {
+                metric == Metric::WaitingList
+            };
+            if keep {
+                columns.push(DrawColumn {
+                    metric,
+                    year_index: y,
+                });
+            }
+        }
+    }
+    columns
+}
+
+/// Iterations a worker collects before adding them to its sketches: adding one sketch's values
+/// together keeps its buckets in cache (one iteration at a time touches thousands of them).
+const BATCH: usize = 128;
+
+/// Per-metric, per-period sketches of one worker (merged at the end, in any order).
+#[derive(Debug, Clone)]
+struct Summaries {
+    /// `[metric][year]`.
+    yearly: Vec<Sketch>,
+    /// `[metric][month]`.
+    monthly: Vec<Sketch>,
+    /// Values of up to [`BATCH`] iterations not yet added, `[iteration][sketch]`: the yearly
+    /// sketches first, then the monthly ones.
+    pending: Vec<f64>,
+}
+
+impl Summaries {
+    fn new(years: usize, months: usize) -> Self {
+        Summaries {
+            yearly: vec![Sketch::default(); N_METRICS * years],
+            monthly: vec![Sketch::default(); N_MONTHLY * months],
+            pending: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, r: &IterationResult) {
+        let (years, months) = (r.yearly.len(), r.monthly.len());
+        let width = self.yearly.len() + self.monthly.len();
+        let start = self.pending.len();
+        self.pending.resize(start + width, f64::NAN);
+        let row = &mut self.pending[start..];
+        for (y, values) in r.yearly.iter().enumerate() {
+            for (k, &v) in values.iter().enumerate() {
+                row[k * years + y] = v;
+            }
+        }
+        let monthly = &mut row[N_METRICS * years..];
+        for (m, values) in r.monthly.iter().enumerate() {
+            for (k, &v) in values.iter().enumerate() {
+                monthly[k * months + m] = v;
+            }
+        }
+        if self.pending.len() >= BATCH * width {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        let width = self.yearly.len() + self.monthly.len();
+        if width == 0 {
+            return;
+        }
+        for (s, sketch) in self
+            .yearly
+            .iter_mut()
+            .chain(self.monthly.iter_mut())
+            .enumerate()
+        {
+            for row in self.pending.chunks_exact(width) {
+                sketch.add(row[s]);
+            }
+        }
+        self.pending.clear();
+    }
+
+    fn merge(&mut self, other: &Summaries) {
+        debug_assert!(other.pending.is_empty());
+        for (a, b) in self.yearly.iter_mut().zip(&other.yearly) {
+            a.merge(b);
+        }
+        for (a, b) in self.monthly.iter_mut().zip(&other.monthly) {
+            a.merge(b);
+        }
+    }
+}
+
+/// A finished run: every iteration's drawn inputs and its [`draw_columns`] (f32), and sketches
+/// of every metric per year and month. Memory per iteration is a few hundred bytes; the
+/// sketches do not grow with the iterations.
+#[derive(Debug, Clone)]
+pub struct RunResults {
+    pub parameters: Vec<ParameterDraw>,
+    pub pooled: Vec<PooledDraw>,
+    pub columns: Vec<DrawColumn>,
+    /// `[iteration][column]`, row-major.
+    outcomes: Vec<f32>,
+    years: usize,
+    months: usize,
+    summaries: Summaries,
+}
+
+impl RunResults {
+    /// Number of iterations.
+    pub fn len(&self) -> usize {
+        self.parameters.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.parameters.is_empty()
+    }
+
+    /// A kept outcome of one iteration.
+    pub fn value(&self, iteration: usize, metric: Metric, year_index: usize) -> Option<f64> {
+        let c = self
+            .columns
+            .iter()
+            .position(|c| c.metric == metric && c.year_index == year_index)?;
+        Some(self.outcomes[iteration * self.columns.len() + c] as f64)
+    }
+
+    /// A kept outcome of every iteration, in iteration order.
+    pub fn column(&self, metric: Metric, year_index: usize) -> Option<Vec<f64>> {
+        (0..self.len())
+            .map(|i| self.value(i, metric, year_index))
+            .collect()
+    }
+
+    /// Column `c` of [`RunResults::columns`] for every iteration.
+    pub fn column_f32(&self, c: usize) -> Vec<f32> {
+        self.outcomes
+            .iter()
+            .skip(c)
+            .step_by(self.columns.len())
+            .copied()
+            .collect()
+    }
+
+    /// mean, p05 … p95 of a metric in a year (sketch: order statistics within 0.1%).
+    pub fn yearly_stats(&self, metric: Metric, year_index: usize) -> [f64; 6] {
+        self.summaries.yearly[metric as usize * self.years + year_index].stats()
+    }
+
+    /// mean, p05 … p95 of a monthly metric in a month.
+    pub fn monthly_stats(&self, metric: MonthlyMetric, month: usize) -> [f64; 6] {
+        self.summaries.monthly[metric as usize * self.months + month].stats()
+    }
+
+    /// Bytes held: the per-iteration rows and the sketches.
+    pub fn heap_bytes(&self) -> usize {
+        let sketches: usize = self
+            .summaries
+            .yearly
+            .iter()
+            .chain(&self.summaries.monthly)
+            .map(|s| s.heap_bytes() + std::mem::size_of::<Sketch>())
+            .sum();
+        self.parameters.capacity() * std::mem::size_of::<ParameterDraw>()
+            + self.pooled.capacity() * std::mem::size_of::<PooledDraw>()
+            + self.outcomes.capacity() * 4
+            + sketches
     }
 }
 
 /// Run every iteration on `threads` threads (0 = all cores), calling `progress` after each.
+/// Each worker summarises its iterations into its own sketches, merged at the end: integer
+/// counts and sums, so the result is the same for any thread count.
 ///
 /// # Errors
 /// When the thread pool cannot be built.
@@ -526,21 +813,63 @@ pub fn run(
     model: &Model,
     threads: usize,
     progress: &(dyn Fn() + Sync),
-) -> Result<Vec<IterationResult>, rayon::ThreadPoolBuildError> {
+) -> Result<RunResults, rayon::ThreadPoolBuildError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()?;
-    let n = model.scenario.run.iterations as u64;
-    Ok(pool.install(|| {
-        (0..n)
-            .into_par_iter()
-            .map(|i| {
-                let r = iterate(model, i);
+    let n = model.scenario.run.iterations;
+    let months = model.scenario.months();
+    let years = months / 12;
+    let columns = draw_columns(years);
+    let width = columns.len();
+    let mut parameters = vec![model.central; n];
+    let mut pooled = vec![PooledDraw::default(); n];
+    let mut outcomes = vec![0f32; n * width];
+    let workers: Vec<std::sync::Mutex<Option<Summaries>>> = (0..pool.current_num_threads())
+        .map(|_| std::sync::Mutex::new(None))
+        .collect();
+    pool.install(|| {
+        outcomes
+            .par_chunks_mut(width.max(1))
+            .zip(parameters.par_iter_mut())
+            .zip(pooled.par_iter_mut())
+            .enumerate()
+            .for_each_init(Scratch::default, |scratch, (i, ((row, par), poo))| {
+                iterate_into(model, i as u64, scratch);
+                let r = scratch
+                    .result
+                    .as_ref()
+                    .expect("iterate_into fills the result");
+                *par = r.parameters;
+                *poo = r.pooled;
+                for (cell, c) in row.iter_mut().zip(&columns) {
+                    *cell = r.yearly[c.year_index][c.metric as usize] as f32;
+                }
+                let worker = rayon::current_thread_index().unwrap_or(0) % workers.len();
+                workers[worker]
+                    .lock()
+                    .expect("no worker panicked")
+                    .get_or_insert_with(|| Summaries::new(years, months))
+                    .add(r);
                 progress();
-                r
-            })
-            .collect()
-    }))
+            });
+    });
+    let mut summaries = Summaries::new(years, months);
+    for w in workers {
+        if let Some(mut s) = w.into_inner().expect("no worker panicked") {
+            s.flush();
+            summaries.merge(&s);
+        }
+    }
+    Ok(RunResults {
+        parameters,
+        pooled,
+        columns,
+        outcomes,
+        years,
+        months,
+        summaries,
+    })
 }
 
 /// Quantiles of a sample: mean, p05, p25, p50, p75, p95 (linear interpolation, type 7).
@@ -568,7 +897,7 @@ pub struct SummaryRow {
 }
 
 /// Yearly quantiles of every metric.
-pub fn summarise(model: &Model, results: &[IterationResult]) -> Vec<SummaryRow> {
+pub fn summarise(model: &Model, results: &RunResults) -> Vec<SummaryRow> {
     let years = model.years();
     let mut rows = Vec::new();
     for &metric in Metric::ALL {
@@ -576,11 +905,10 @@ pub fn summarise(model: &Model, results: &[IterationResult]) -> Vec<SummaryRow> 
             if metric.base_year_only() && y > 0 {
                 continue;
             }
-            let mut v: Vec<f64> = results.iter().map(|r| r.value(metric, y)).collect();
             rows.push(SummaryRow {
                 metric: metric.as_str(),
                 period: year.to_string(),
-                stats: quantiles(&mut v),
+                stats: results.yearly_stats(metric, y),
             });
         }
     }
@@ -588,20 +916,16 @@ pub fn summarise(model: &Model, results: &[IterationResult]) -> Vec<SummaryRow> 
 }
 
 /// Monthly quantiles of the key metrics.
-pub fn summarise_monthly(model: &Model, results: &[IterationResult]) -> Vec<SummaryRow> {
+pub fn summarise_monthly(model: &Model, results: &RunResults) -> Vec<SummaryRow> {
     let base = model.scenario.run.base_year;
     let months = model.scenario.months();
     let mut rows = Vec::new();
     for &metric in MonthlyMetric::ALL {
         for m in 0..months {
-            let mut v: Vec<f64> = results
-                .iter()
-                .map(|r| r.monthly[m][metric as usize])
-                .collect();
             rows.push(SummaryRow {
                 metric: metric.as_str(),
                 period: format!("{}-{:02}", base + (m / 12) as i32, m % 12 + 1),
-                stats: quantiles(&mut v),
+                stats: results.monthly_stats(metric, m),
             });
         }
     }

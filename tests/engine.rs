@@ -17,7 +17,7 @@ fn baseline(overrides: &[&str]) -> Model {
 
 fn base_year_quantiles(model: &Model, metric: Metric) -> [f64; 6] {
     let results = simulate::run(model, 0, &|| {}).unwrap();
-    let mut v: Vec<f64> = results.iter().map(|r| r.value(metric, 0)).collect();
+    let mut v: Vec<f64> = results.column(metric, 0).unwrap();
     simulate::quantiles(&mut v)
 }
 

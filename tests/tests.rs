@@ -8,3 +8,5 @@ mod engine;
 mod pooling;
 mod projection;
 mod report;
+mod sampling;
+mod streams;
