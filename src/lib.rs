@@ -6,6 +6,7 @@
 //! I/O; `inputs` reads files and `outputs` writes them. `charts` and `report` turn a finished
 //! run, as read back from its files, into charts and the brief volume report.
 
+pub mod calibration;
 pub mod chains;
 pub mod charts;
 pub mod distributions;
