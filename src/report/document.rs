@@ -289,7 +289,10 @@ mod tests {
         );
         assert!(html.contains("<blockquote>"), "{html}");
         assert!(html.contains("<div class=\"table\"><table>"), "{html}");
-        assert!(html.contains("<tr><td>x_y</td><td>&lt;10</td></tr>"), "{html}");
+        assert!(
+            html.contains("<tr><td>x_y</td><td>&lt;10</td></tr>"),
+            "{html}"
+        );
         assert!(
             html.contains("<figure><img src=\"data:image/svg+xml;base64,PHN2Zy8+\" alt=\"Fan\" width=\"10\" height=\"20\"><figcaption>Figure 1. What it shows.</figcaption></figure>"),
             "{html}"

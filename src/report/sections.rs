@@ -48,7 +48,14 @@ pub fn key_message(run: &RunData, lang: Lang) -> Vec<String> {
     if let Some(clients) = get("clients_in_care", b) {
         let actual = run
             .actual("clients_in_care", b)
-            .map(|a| say!(lang, KeyActual, count = c(a.value), source = short_source(&a.source)))
+            .map(|a| {
+                say!(
+                    lang,
+                    KeyActual,
+                    count = c(a.value),
+                    source = short_source(&a.source)
+                )
+            })
             .unwrap_or_default();
         out.push(say!(
             lang,
@@ -87,7 +94,14 @@ pub fn key_message(run: &RunData, lang: Lang) -> Vec<String> {
         let middle = run
             .middle_year()
             .and_then(|y| Some((y, get("waiting_list", y)?)))
-            .map(|(y, s)| say!(lang, KeyWaitingMiddle, value = with_interval(&s, &c, lang), year = y))
+            .map(|(y, s)| {
+                say!(
+                    lang,
+                    KeyWaitingMiddle,
+                    value = with_interval(&s, &c, lang),
+                    year = y
+                )
+            })
             .unwrap_or_default();
         let lost = get("lost_while_waiting", h)
             .map(|s| say!(lang, KeyLost, year = h, lost = with_interval(&s, &c, lang)))

@@ -228,7 +228,6 @@ pub fn year_label(x: f64) -> String {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -179,10 +179,7 @@ impl Plot for Fan {
                 });
         }
         let swatch = if single { self.series[0].colour } else { MUTED };
-        let mut bands = vec![(
-            Msg::Legend50.get(lang),
-            if single { 0.32 } else { 0.25 },
-        )];
+        let mut bands = vec![(Msg::Legend50.get(lang), if single { 0.32 } else { 0.25 })];
         if self.outer {
             bands.push((Msg::Legend90.get(lang), 0.16));
         }
@@ -209,4 +206,3 @@ impl Plot for Fan {
         draw_legend(&mut chart, legend)
     }
 }
-

@@ -205,7 +205,11 @@ pub fn run_charts(run: &RunData, lang: Lang) -> Result<Vec<Figure>, ChartError> 
 
     for (metric, name, what) in [
         ("fte_needed", "tornado_fte_needed", Msg::TornadoFteNeeded),
-        ("waiting_list", "tornado_waiting_list", Msg::TornadoWaitingList),
+        (
+            "waiting_list",
+            "tornado_waiting_list",
+            Msg::TornadoWaitingList,
+        ),
     ] {
         let bars: Vec<(String, f64)> = sensitivity(run, &format!("{metric}_{h}"))
             .into_iter()
@@ -246,7 +250,11 @@ pub fn run_charts(run: &RunData, lang: Lang) -> Result<Vec<Figure>, ChartError> 
                     points,
                     pooled,
                     labels: [
-                        say!(lang, LegendPooledUptake, value = number(pooled * 100.0, 1, lang)),
+                        say!(
+                            lang,
+                            LegendPooledUptake,
+                            value = number(pooled * 100.0, 1, lang)
+                        ),
                         t(Msg::LegendLimits95).into(),
                         t(Msg::LegendLimits998).into(),
                     ],
@@ -335,24 +343,26 @@ pub fn comparison_charts(runs: &[RunData], lang: Lang) -> Result<Vec<Figure>, Ch
     ];
     let mut charts = panels
         .iter()
-        .map(|&(name, title, caption, (metric, scale, monthly), y_desc)| {
-            render(
-                name,
-                title.get(lang),
-                caption.get(lang),
-                &source,
-                &Fan {
-                    lang,
-                    x_desc: Msg::AxisYear.get(lang).into(),
-                    y_desc: y_desc.get(lang).into(),
-                    series: series(metric, scale, monthly),
-                    outer: false,
-                    markers: Vec::new(),
-                    marker_label: String::new(),
-                    zero_line: false,
-                },
-            )
-        })
+        .map(
+            |&(name, title, caption, (metric, scale, monthly), y_desc)| {
+                render(
+                    name,
+                    title.get(lang),
+                    caption.get(lang),
+                    &source,
+                    &Fan {
+                        lang,
+                        x_desc: Msg::AxisYear.get(lang).into(),
+                        y_desc: y_desc.get(lang).into(),
+                        series: series(metric, scale, monthly),
+                        outer: false,
+                        markers: Vec::new(),
+                        marker_label: String::new(),
+                        zero_line: false,
+                    },
+                )
+            },
+        )
         .collect::<Result<Vec<_>, _>>()?;
     for (i, run) in runs.iter().enumerate().skip(1) {
         let points: Vec<(f64, Stats)> = (run.base_year()..=run.horizon())
@@ -369,8 +379,18 @@ pub fn comparison_charts(runs: &[RunData], lang: Lang) -> Result<Vec<Figure>, Ch
         let (scenario, reference) = (&run.name, &reference.name);
         charts.push(render(
             &format!("difference_waiting_list_{}", run.name),
-            &say!(lang, DifferenceTitle, scenario = scenario, reference = reference),
-            &say!(lang, DifferenceCaption, scenario = scenario, reference = reference),
+            &say!(
+                lang,
+                DifferenceTitle,
+                scenario = scenario,
+                reference = reference
+            ),
+            &say!(
+                lang,
+                DifferenceCaption,
+                scenario = scenario,
+                reference = reference
+            ),
             &source,
             &Fan {
                 lang,
