@@ -3,6 +3,7 @@
 //! file, and it prints to A4. Without them the test says it skipped; with
 //! `OMVANG_REQUIRE_BROWSER=1` (set by `.ci/run`, which installs both) it fails instead.
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -32,7 +33,11 @@ fn report_html_renders_in_headless_chromium_without_network() {
             std::env::var_os("OMVANG_REQUIRE_BROWSER").is_none_or(|v| v != "1"),
             "OMVANG_REQUIRE_BROWSER=1 but the browser test cannot run: it {why}"
         );
-        eprintln!("SKIP report_html_renders_in_headless_chromium_without_network: {why}");
+        // Straight to stderr, past the test harness's capture, so the skip shows in every run.
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIP report_html_renders_in_headless_chromium_without_network: {why}"
+        );
         return;
     };
     let w = WorkDir::new("browser");
