@@ -9,8 +9,7 @@ use polars::prelude::*;
 
 use crate::chains::{ChainRecord, Date};
 use crate::epidemiology::{Population, Prevalence, PrevalenceBand, Sex, OLDEST_AGE};
-use crate::outputs::Manifest;
-use crate::report::{ChainRow, PoolingRow, RunData, Stats};
+use crate::run_data::{ChainRow, Manifest, PoolingRow, RunData, Stats};
 use crate::scenario::Scenario;
 use crate::simulate::{Actual, Inputs};
 

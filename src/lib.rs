@@ -3,12 +3,13 @@
 //! national Monte Carlo extrapolation and a monthly queue projection (see DESIGN.md).
 //!
 //! The engine (`chains`, `epidemiology`, `pooling`, `scenario`, `simulate`, `projection`) does no
-//! I/O; `inputs` reads files and `outputs` writes them. `charts` and `report` turn a finished
-//! run, as read back from its files, into charts and the brief volume report.
+//! I/O; `inputs` reads files and `outputs` writes them. A finished run, as read back from its
+//! files, is `run_data`; `analysis` computes statistics over it, and `report` (with its
+//! `report::charts`) turns it into charts and the brief volume report (docs/ARCHITECTURE.md).
 
+pub mod analysis;
 pub mod calibration;
 pub mod chains;
-pub mod charts;
 pub mod distributions;
 pub mod epidemiology;
 pub mod inputs;
@@ -16,6 +17,7 @@ pub mod outputs;
 pub mod pooling;
 pub mod projection;
 pub mod report;
+pub mod run_data;
 pub mod scenario;
 pub mod simulate;
 pub mod sketch;
@@ -28,7 +30,5 @@ pub fn is_input_error(err: &(dyn std::error::Error + 'static)) -> bool {
         || err.is::<inputs::InputError>()
         || err.is::<simulate::ModelError>()
         || err.is::<chains::ChainsError>()
-        || err
-            .downcast_ref::<report::CompareError>()
-            .is_some_and(|e| !matches!(e, report::CompareError::Chart(_)))
+        || err.is::<report::CompareError>()
 }

@@ -10,8 +10,9 @@ use std::time::{Instant, SystemTime};
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
-use omvang::outputs::{self, Artifact, ComparisonManifest, HashedFile, Manifest};
-use omvang::report::{self, Lang, RunData};
+use omvang::outputs::{self, Artifact};
+use omvang::report::{self, charts, Lang};
+use omvang::run_data::{ComparisonManifest, HashedFile, Manifest, RunData};
 use omvang::simulate::{self, Metric, Model};
 use omvang::{inputs, scenario, synthetic};
 
@@ -535,7 +536,7 @@ fn run_scenarios(args: RunArgs, comparison: Option<String>) -> Result<()> {
                 .map(|a| a.bytes.clone())
         })?;
         if !args.no_report {
-            let report = report::run_report(&run, lang)?;
+            let report = report::run_report(&run, lang, charts::run_charts(&run, lang)?);
             artifacts.extend(report.files());
         }
         let dir = outputs::write_run(&args.out, name, &artifacts)?;
@@ -549,7 +550,8 @@ fn run_scenarios(args: RunArgs, comparison: Option<String>) -> Result<()> {
     }
 
     if let Some(name) = comparison {
-        let report = report::comparison_report(&runs, lang)?;
+        let charts = charts::comparison_charts(&runs, lang)?;
+        let report = report::comparison_report(&runs, lang, charts)?;
         let manifest = ComparisonManifest {
             omvang_version: env!("CARGO_PKG_VERSION").into(),
             reference: runs[0].name.clone(),
@@ -565,7 +567,7 @@ fn run_scenarios(args: RunArgs, comparison: Option<String>) -> Result<()> {
             Artifact {
                 name: "differences.csv".into(),
                 bytes: outputs::csv_bytes(&mut outputs::differences_frame(
-                    &report::paired_differences(&runs),
+                    &omvang::analysis::paired_differences(&runs),
                 )?)?,
             },
         ];
@@ -601,9 +603,10 @@ fn rebuild_report(dir: &Path, lang: Lang) -> Result<()> {
             .iter()
             .map(|s| inputs::read_run(&parent.join(s)))
             .collect::<Result<Vec<RunData>, _>>()?;
-        report::comparison_report(&runs, lang)?
+        report::comparison_report(&runs, lang, charts::comparison_charts(&runs, lang)?)?
     } else {
-        report::run_report(&inputs::read_run(dir)?, lang)?
+        let run = inputs::read_run(dir)?;
+        report::run_report(&run, lang, charts::run_charts(&run, lang)?)
     };
     let files = report.files();
     outputs::replace_report(dir, &files)?;

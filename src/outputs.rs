@@ -7,7 +7,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::pooling::{inv_logit, Pooled};
@@ -286,8 +285,8 @@ pub fn actuals_frame(actuals: &[Actual]) -> PolarsResult<DataFrame> {
 
 /// `differences.csv` of a comparison: scenario, reference, metric, year, then the mean and
 /// quantiles of the paired difference (scenario − reference, per iteration).
-pub fn differences_frame(rows: &[crate::report::Difference]) -> PolarsResult<DataFrame> {
-    let text = |f: &dyn Fn(&crate::report::Difference) -> String| {
+pub fn differences_frame(rows: &[crate::analysis::Difference]) -> PolarsResult<DataFrame> {
+    let text = |f: &dyn Fn(&crate::analysis::Difference) -> String| {
         rows.iter().map(f).collect::<Vec<String>>()
     };
     let mut columns = vec![
@@ -311,17 +310,6 @@ pub fn differences_frame(rows: &[crate::report::Difference]) -> PolarsResult<Dat
     DataFrame::new_infer_height(columns)
 }
 
-/// `comparison.json`: which runs (sibling folders) a comparison report is made of; the first is
-/// the reference the others are compared with.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ComparisonManifest {
-    pub omvang_version: String,
-    pub reference: String,
-    pub scenarios: Vec<String>,
-    pub seed: u64,
-    pub iterations: usize,
-}
-
 /// SHA-256 of a file as hex.
 ///
 /// # Errors
@@ -337,40 +325,6 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
-}
-
-/// An input file and its hash.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct HashedFile {
-    pub path: String,
-    pub sha256: String,
-}
-
-/// `manifest.json`: how the run was made.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Manifest {
-    pub omvang_version: String,
-    pub scenario: String,
-    #[serde(default)]
-    pub description: String,
-    pub scenario_file: HashedFile,
-    /// Files the scenario extends, nearest first.
-    pub extends: Vec<HashedFile>,
-    pub overrides: Vec<String>,
-    pub inputs: Vec<HashedFile>,
-    pub seed: u64,
-    pub iterations: usize,
-    pub threads: usize,
-    pub base_year: i32,
-    pub horizon: i32,
-    /// `dl` or `reml`.
-    #[serde(default)]
-    pub pooling_method: String,
-    #[serde(default)]
-    pub wait_norm_weeks: f64,
-    pub started_at: String,
-    pub run_seconds: f64,
-    pub notes: Vec<String>,
 }
 
 /// One file of a run: name and content.

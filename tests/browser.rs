@@ -1,8 +1,9 @@
 //! End to end: report.html opens in a real headless Chromium (Debian's `chromium`, driven by
 //! playwright-core from `tests/browser/`): it renders, every image loads, no request leaves the
-//! file, and it prints to A4. `.ci/run` installs both; without them the test says it skipped,
-//! and `.ci/run` fails on that line.
+//! file, and it prints to A4. Without them the test says it skipped; with
+//! `OMVANG_REQUIRE_BROWSER=1` (set by `.ci/run`, which installs both) it fails instead.
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -27,8 +28,15 @@ fn report_html_renders_in_headless_chromium_without_network() {
     let script = root().join("tests/browser/check.mjs");
     let modules = root().join("tests/browser/node_modules/playwright-core");
     let Some(browser) = chromium().filter(|_| modules.is_dir()) else {
-        eprintln!(
-            "BROWSER TEST SKIPPED: needs Debian's chromium and `npm ci --prefix tests/browser` (bash .ci/run installs both)"
+        let why = "needs Debian's chromium and `npm ci --prefix tests/browser` (bash .ci/run installs both)";
+        assert!(
+            std::env::var_os("OMVANG_REQUIRE_BROWSER").is_none_or(|v| v != "1"),
+            "OMVANG_REQUIRE_BROWSER=1 but the browser test cannot run: it {why}"
+        );
+        // Straight to stderr, past the test harness's capture, so the skip shows in every run.
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIP report_html_renders_in_headless_chromium_without_network: {why}"
         );
         return;
     };
@@ -56,6 +64,10 @@ fn report_html_renders_in_headless_chromium_without_network() {
         "the page has content: {r}"
     );
     assert_eq!(r["images"], 8, "{r}");
+    assert_eq!(
+        r["figures"], 8,
+        "every chart is a figure with its caption: {r}"
+    );
     assert_eq!(r["loaded"], r["images"], "every image loads: {r}");
     assert_eq!(
         r["external"].as_array().unwrap().len(),

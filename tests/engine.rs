@@ -106,8 +106,17 @@ fn shipped_chains_are_illustrative_and_consistent() {
             c.chain,
             c.mean_clients
         );
+        // The chain's study is its logit uptake, with the binomial variance 1/x + 1/(n − x).
         let s = uptake_study(c);
-        assert!(s.v > 0.0 && s.y.is_finite());
+        let logit = (c.uptake / (1.0 - c.uptake)).ln();
+        let v = 1.0 / c.mean_clients + 1.0 / (c.at_home - c.mean_clients);
+        assert!(
+            (s.y - logit).abs() < 1e-9,
+            "{}: {} vs {logit}",
+            c.chain,
+            s.y
+        );
+        assert!((s.v / v - 1.0).abs() < 1e-9, "{}: {} vs {v}", c.chain, s.v);
     }
 }
 

@@ -155,8 +155,20 @@ fn mass_is_conserved_every_month() {
                 + t.lost_institution[m];
             let present = t.clients_in_care[m + 1] + t.waiting_list[m + 1];
             assert_eq!(arrived, present + gone, "case {case_no}, month {m}");
-            assert!(t.clients_in_care[m + 1] >= 0.0 && t.waiting_list[m + 1] >= 0.0);
-            // Admissions never exceed capacity plus what stayed... and never exceed the queue.
+            // The in-care stock moves by admissions minus exits, and admissions come from the
+            // queue: who waited and was not lost, plus this month's arrivals.
+            let exits = t.exits_death[m] + t.exits_institution[m] + t.exits_other[m];
+            assert_eq!(
+                t.clients_in_care[m + 1],
+                t.clients_in_care[m] - exits + t.admissions[m],
+                "case {case_no}, month {m}"
+            );
+            let queue = t.waiting_list[m] - t.lost_death[m] - t.lost_institution[m] + t.arrivals[m];
+            assert!(
+                t.admissions[m] <= queue,
+                "case {case_no}, month {m}: {} admitted from a queue of {queue}",
+                t.admissions[m]
+            );
             assert!(
                 t.share_waiting_over_norm[m + 1] >= 0.0 && t.share_waiting_over_norm[m + 1] <= 1.0
             );

@@ -441,3 +441,40 @@ fn compare_and_report_reject_bad_input() {
     );
     assert!(!w.path.join("report.html").exists());
 }
+
+/// The report side imports one way (docs/ARCHITECTURE.md): run data and analysis know nothing
+/// of the report or the output, and the report builds its document without the charts, which
+/// the caller draws and hands in.
+#[test]
+fn report_side_imports_flow_one_way() {
+    let src = crate::util::root().join("src");
+    let code = |file: &str| -> String {
+        std::fs::read_to_string(src.join(file))
+            .unwrap()
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    for file in ["run_data.rs", "analysis.rs"] {
+        let text = code(file);
+        for downstream in ["crate::report", "crate::outputs", "crate::inputs"] {
+            assert!(!text.contains(downstream), "{file} imports {downstream}");
+        }
+    }
+    for file in [
+        "mod.rs",
+        "document.rs",
+        "sections.rs",
+        "format.rs",
+        "text.rs",
+    ] {
+        let text = code(&format!("report/{file}"));
+        let uses_charts = text.lines().any(|l| {
+            l.contains("charts::")
+                && !l.contains("charts::run_charts")
+                && !l.contains("charts::comparison_charts")
+        });
+        assert!(!uses_charts, "report/{file} uses the charts");
+    }
+}

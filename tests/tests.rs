@@ -10,3 +10,4 @@ mod projection;
 mod report;
 mod sampling;
 mod streams;
+mod snapshot;

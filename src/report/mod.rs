@@ -1,0 +1,251 @@
+//! The brief volume report: a finished run (or several, compared), as read back from its files,
+//! turned into key figures, tables and captions, written once as Markdown and rendered to
+//! self-contained HTML. Dutch by default; every count below 10 is shown as "<10".
+//!
+//! The report does not draw: the caller draws the charts (`report::charts`) from the same run
+//! data and hands them in as [`Figure`]s.
+
+pub mod charts;
+pub mod document;
+pub mod format;
+pub mod sections;
+pub mod text;
+
+pub use document::{Block, Figure, Report};
+pub use text::{Lang, Msg};
+
+use crate::analysis::paired_difference;
+use crate::run_data::{RunData, P05, P50, P95};
+use format::{count, eur_millions, number, sig3, signed_count, with_interval};
+use sections::{
+    chain_tables, illustrative_notice, key_message, limitations_bullets, method_bullets,
+    outlook_table, pooling_paragraph, reproducibility_bullets, scenario_line, sensitivity_table,
+    sources_bullets,
+};
+use text::say;
+
+/// The report of one run, showing `charts` (drawn by [`charts::run_charts`]) as its figures.
+pub fn run_report(run: &RunData, lang: Lang, charts: Vec<Figure>) -> Report {
+    let heading = |m: Msg| Block::Heading(m.get(lang).to_string());
+    let mut blocks = vec![Block::Paragraph(say!(
+        lang,
+        RunIntro,
+        scenario = scenario_line(run),
+        base = run.base_year(),
+        horizon = run.horizon()
+    ))];
+    if run.illustrative() {
+        blocks.push(illustrative_notice(lang));
+    }
+    blocks.push(heading(Msg::HeadingKeyMessage));
+    blocks.push(Block::Bullets(key_message(run, lang)));
+    blocks.push(Block::Paragraph(Msg::MedianNote.get(lang).into()));
+    blocks.push(heading(Msg::HeadingOutlook));
+    blocks.push(outlook_table(run, lang));
+    blocks.push(heading(Msg::HeadingCharts));
+    blocks.extend((0..charts.len()).map(Block::Figure));
+    blocks.push(heading(Msg::HeadingDataPhoto));
+    blocks.extend(chain_tables(run, lang));
+    blocks.extend(pooling_paragraph(run, lang));
+    blocks.push(heading(Msg::HeadingMethod));
+    blocks.push(Block::Bullets(method_bullets(run, lang)));
+    if let Some(t) = sensitivity_table(run, lang) {
+        blocks.push(heading(Msg::HeadingSensitivity));
+        blocks.push(Block::Paragraph(Msg::SensitivityIntro.get(lang).into()));
+        blocks.push(t);
+    }
+    blocks.push(heading(Msg::HeadingSources));
+    blocks.push(Block::Bullets(sources_bullets(&[run], lang)));
+    blocks.push(heading(Msg::HeadingLimitations));
+    blocks.push(Block::Bullets(limitations_bullets(run, lang)));
+    blocks.push(heading(Msg::HeadingReproducibility));
+    blocks.push(Block::Bullets(reproducibility_bullets(run, lang)));
+    Report {
+        lang,
+        title: say!(lang, TitleRun, name = run.name),
+        blocks,
+        charts,
+    }
+}
+
+/// Why runs cannot be compared.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CompareError {
+    #[error("scenario {scenario}: {what} differs from the reference {reference}; compare runs made with the same seed, iterations, base year and horizon")]
+    Mismatch {
+        scenario: String,
+        reference: String,
+        what: &'static str,
+    },
+    #[error("compare needs at least two scenarios (the first is the reference); to run one scenario use `omvang run`")]
+    TooFew,
+}
+
+/// Check that runs share what pairing needs.
+///
+/// # Errors
+/// Fewer than two runs, or a different seed, iteration count, base year or horizon.
+pub fn check_comparable(runs: &[RunData]) -> Result<(), CompareError> {
+    let Some((reference, rest)) = runs.split_first() else {
+        return Err(CompareError::TooFew);
+    };
+    if rest.is_empty() {
+        return Err(CompareError::TooFew);
+    }
+    let r = &reference.manifest;
+    for run in rest {
+        let m = &run.manifest;
+        let what = if m.seed != r.seed {
+            Some("the seed")
+        } else if m.iterations != r.iterations {
+            Some("the number of iterations")
+        } else if m.base_year != r.base_year {
+            Some("the base year")
+        } else if m.horizon != r.horizon {
+            Some("the horizon")
+        } else {
+            None
+        };
+        if let Some(what) = what {
+            return Err(CompareError::Mismatch {
+                scenario: run.name.clone(),
+                reference: reference.name.clone(),
+                what,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The comparison report (the first run is the reference), showing `charts` (drawn by
+/// [`charts::comparison_charts`]) as its figures.
+///
+/// # Errors
+/// Runs that cannot be paired.
+pub fn comparison_report(
+    runs: &[RunData],
+    lang: Lang,
+    charts: Vec<Figure>,
+) -> Result<Report, CompareError> {
+    check_comparable(runs)?;
+    let heading = |m: Msg| Block::Heading(m.get(lang).to_string());
+    let reference = &runs[0];
+    let h = reference.horizon();
+    let mid = reference.middle_year();
+    let c = |x: f64| count(x, lang);
+    let mut blocks = vec![Block::Paragraph(say!(
+        lang,
+        ComparisonIntro,
+        n = runs.len(),
+        seed = reference.manifest.seed,
+        iterations = number(reference.manifest.iterations as f64, 0, lang),
+        reference = reference.name
+    ))];
+    if runs.iter().any(RunData::illustrative) {
+        blocks.push(illustrative_notice(lang));
+    }
+    blocks.push(heading(Msg::HeadingKeyMessage));
+    let mut bullets: Vec<String> = key_message(reference, lang).into_iter().take(5).collect();
+    for run in &runs[1..] {
+        let (Some(w), Some(d)) = (
+            run.stats("waiting_list", h),
+            paired_difference(run, reference, &format!("waiting_list_{h}")),
+        ) else {
+            continue;
+        };
+        let cost = run
+            .stats("cost_eur", h)
+            .map(|s| eur_millions(s[P50], lang))
+            .unwrap_or_default();
+        bullets.push(say!(
+            lang,
+            ComparisonKey,
+            scenario = run.name,
+            year = h,
+            waiting = with_interval(&w, &c, lang),
+            reference = reference.name,
+            median = signed_count(d[P50], lang),
+            low = signed_count(d[P05], lang),
+            high = signed_count(d[P95], lang),
+            cost = cost
+        ));
+    }
+    blocks.push(Block::Bullets(bullets));
+
+    blocks.push(heading(Msg::HeadingSideBySide));
+    let column = |m: Msg, y: i32| format!("{} {y}", m.get(lang));
+    let mut header = vec!["Scenario".to_string()];
+    if let Some(y) = mid {
+        header.push(column(Msg::ColWaitingList, y));
+    }
+    header.extend([
+        column(Msg::ColWaitingList, h),
+        column(Msg::ColLostWhileWaiting, h),
+        column(Msg::ColFteAvailable, h),
+        column(Msg::ColFteNeeded, h),
+        column(Msg::ColCost, h),
+    ]);
+    let rows = runs
+        .iter()
+        .map(|run| {
+            let med = |m: &str, y: i32, f: &dyn Fn(f64) -> String| {
+                run.stats(m, y).map_or("–".into(), |s| f(s[P50]))
+            };
+            let mut row = vec![run.name.clone()];
+            if let Some(y) = mid {
+                row.push(med("waiting_list", y, &c));
+            }
+            row.extend([
+                med("waiting_list", h, &c),
+                med("lost_while_waiting", h, &c),
+                med("fte_available", h, &|x| sig3(x, lang)),
+                med("fte_needed", h, &|x| sig3(x, lang)),
+                med("cost_eur", h, &|x| eur_millions(x, lang)),
+            ]);
+            row
+        })
+        .collect();
+    blocks.push(Block::Table(header, rows));
+
+    blocks.push(heading(Msg::HeadingCharts));
+    blocks.extend((0..charts.len()).map(Block::Figure));
+    blocks.push(heading(Msg::HeadingScenarios));
+    blocks.push(Block::Bullets(runs.iter().map(scenario_line).collect()));
+    blocks.push(heading(Msg::HeadingMethod));
+    blocks.push(Block::Bullets(method_bullets(reference, lang)));
+    blocks.push(Block::Paragraph(
+        Msg::ComparisonPerScenario.get(lang).into(),
+    ));
+    blocks.push(heading(Msg::HeadingSources));
+    blocks.push(Block::Bullets(sources_bullets(
+        &runs.iter().collect::<Vec<_>>(),
+        lang,
+    )));
+    blocks.push(heading(Msg::HeadingLimitations));
+    blocks.push(Block::Bullets(limitations_bullets(reference, lang)));
+    blocks.push(heading(Msg::HeadingReproducibility));
+    blocks.push(Block::Bullets(
+        runs.iter()
+            .map(|r| {
+                let m = &r.manifest;
+                say!(
+                    lang,
+                    ComparisonRepro,
+                    scenario = r.name,
+                    path = m.scenario_file.path,
+                    sha = m.scenario_file.sha256,
+                    seed = m.seed,
+                    iterations = number(m.iterations as f64, 0, lang),
+                    version = m.omvang_version
+                )
+            })
+            .collect(),
+    ));
+    Ok(Report {
+        lang,
+        title: Msg::TitleComparison.get(lang).to_string(),
+        blocks,
+        charts,
+    })
+}

@@ -1,0 +1,538 @@
+//! The report's sections, each built from the run data into blocks of Markdown text: key
+//! message, outlook, data photo, method, sensitivity, sources, limitations, reproducibility.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use super::document::Block;
+use super::format::{
+    count, count_exact, eur, eur_millions, number, percent, sig3, signed, with_interval,
+};
+use super::text::{driver_label, say, Lang, Msg};
+use crate::analysis::{median, sensitivity};
+use crate::run_data::{ChainRow, HashedFile, RunData, P50};
+use crate::simulate::Actual;
+
+/// The title of a scenario for readers: its name and, if any, its description's first sentence.
+pub fn scenario_line(run: &RunData) -> String {
+    let d = run.manifest.description.trim().trim_end_matches('.');
+    if d.is_empty() {
+        format!("**{}**", run.name)
+    } else {
+        format!("**{}**: {}", run.name, d)
+    }
+}
+
+pub fn illustrative_notice(lang: Lang) -> Block {
+    Block::Notice(Msg::IllustrativeNotice.get(lang).to_string())
+}
+
+/// The key message of one run: volume now, need, gap, FTE, cost and the waiting-list outlook.
+pub fn key_message(run: &RunData, lang: Lang) -> Vec<String> {
+    let b = run.base_year();
+    let h = run.horizon();
+    let c = |x: f64| count(x, lang);
+    let s3 = |x: f64| sig3(x, lang);
+    let eur = |x: f64| eur_millions(x, lang);
+    let get = |m: &str, y: i32| run.stats(m, y);
+    let mut out = Vec::new();
+    if let (Some(pwd), Some(home)) = (get("people_with_dementia", b), get("at_home", b)) {
+        out.push(say!(
+            lang,
+            KeyPeople,
+            year = b,
+            people = with_interval(&pwd, &c, lang),
+            at_home = with_interval(&home, &c, lang)
+        ));
+    }
+    if let Some(clients) = get("clients_in_care", b) {
+        let actual = run
+            .actual("clients_in_care", b)
+            .map(|a| {
+                say!(
+                    lang,
+                    KeyActual,
+                    count = c(a.value),
+                    source = short_source(&a.source)
+                )
+            })
+            .unwrap_or_default();
+        out.push(say!(
+            lang,
+            KeyVolume,
+            year = b,
+            clients = with_interval(&clients, &c, lang),
+            actual = actual
+        ));
+    }
+    if let (Some(need), Some(gap)) = (get("need", b), get("need_gap", b)) {
+        out.push(say!(
+            lang,
+            KeyNeed,
+            need = with_interval(&need, &c, lang),
+            gap = with_interval(&gap, &c, lang)
+        ));
+    }
+    if let (Some(fte), Some(fte_zs)) = (get("fte_needed", b), get("fte_needed_zorgstandaard", b)) {
+        out.push(say!(
+            lang,
+            KeyCapacity,
+            fte = with_interval(&fte, &s3, lang),
+            fte_zs = with_interval(&fte_zs, &s3, lang)
+        ));
+    }
+    if let (Some(cost), Some(cost_zs)) = (get("cost_eur", b), get("cost_eur_zorgstandaard", b)) {
+        out.push(say!(
+            lang,
+            KeyCost,
+            year = b,
+            cost = with_interval(&cost, &eur, lang),
+            cost_zs = with_interval(&cost_zs, &eur, lang)
+        ));
+    }
+    if let (Some(w0), Some(wh)) = (get("waiting_list", b), get("waiting_list", h)) {
+        let middle = run
+            .middle_year()
+            .and_then(|y| Some((y, get("waiting_list", y)?)))
+            .map(|(y, s)| {
+                say!(
+                    lang,
+                    KeyWaitingMiddle,
+                    value = with_interval(&s, &c, lang),
+                    year = y
+                )
+            })
+            .unwrap_or_default();
+        let lost = get("lost_while_waiting", h)
+            .map(|s| say!(lang, KeyLost, year = h, lost = with_interval(&s, &c, lang)))
+            .unwrap_or_default();
+        out.push(say!(
+            lang,
+            KeyWaiting,
+            scenario = run.name,
+            start = c(w0[P50]),
+            base = b,
+            middle = middle,
+            end = with_interval(&wh, &c, lang),
+            horizon = h,
+            lost = lost
+        ));
+    }
+    out
+}
+
+/// The first part of a source note, up to its first comma or parenthesis.
+pub fn short_source(source: &str) -> String {
+    let cut = source
+        .find([',', '('])
+        .map_or(source, |i| &source[..i])
+        .trim();
+    cut.to_string()
+}
+
+/// The publisher named at the head of a source note: up to its first comma, parenthesis or
+/// colon, without a trailing year.
+fn source_head(source: &str) -> &str {
+    let head = source
+        .find([',', '(', ':'])
+        .map_or(source, |i| &source[..i])
+        .trim();
+    match head.rsplit_once(' ') {
+        Some((rest, year)) if year.len() == 4 && year.chars().all(|c| c.is_ascii_digit()) => {
+            rest.trim()
+        }
+        _ => head,
+    }
+}
+
+/// The publishers of the `shown` figures, from the `source` column, in order of appearance. The
+/// names come from all of the run's `actuals`, where a name that merely extends another ("HHM
+/// for VWS" beside "HHM 2018") gives way to the shorter one.
+pub fn publishers(actuals: &[Actual], shown: &[&Actual]) -> Vec<String> {
+    let mut heads: Vec<&str> = Vec::new();
+    for a in actuals {
+        let h = source_head(&a.source);
+        if !h.is_empty() && !heads.contains(&h) {
+            heads.push(h);
+        }
+    }
+    let extends = |h: &str, o: &str| h.starts_with(&format!("{o} "));
+    let names: Vec<&str> = heads
+        .iter()
+        .copied()
+        .filter(|h| !heads.iter().any(|o| extends(h, o)))
+        .collect();
+    let mut out: Vec<String> = Vec::new();
+    for a in shown {
+        let h = source_head(&a.source);
+        if let Some(n) = names.iter().find(|n| **n == h || extends(h, n)) {
+            if !out.iter().any(|o| o == n) {
+                out.push(n.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// The distinct file names of one kind of input over some runs, each in backticks.
+pub fn input_names(runs: &[&RunData], file: fn(&RunData) -> Option<&HashedFile>) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for run in runs {
+        if let Some(f) = file(run) {
+            let name = f.file_name().to_string();
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    names
+}
+
+pub fn population_file(run: &RunData) -> Option<&HashedFile> {
+    run.manifest.population_file()
+}
+
+pub fn prevalence_file(run: &RunData) -> Option<&HashedFile> {
+    run.manifest.prevalence_file()
+}
+
+fn quoted_names(names: &[String]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    quoted.join(", ")
+}
+
+/// The outlook table: medians per year of the key metrics.
+pub fn outlook_table(run: &RunData, lang: Lang) -> Block {
+    let header = [
+        Msg::ColFirstJanuary,
+        Msg::ColClients,
+        Msg::ColWaitingList,
+        Msg::ColNeed,
+        Msg::ColFteAvailable,
+        Msg::ColFteNeeded,
+        Msg::ColCostInYear,
+    ]
+    .map(|m| m.get(lang).to_string())
+    .to_vec();
+    let med = |m: &str, y: i32| run.stats(m, y).map(|s| s[P50]);
+    let rows = run
+        .table_years()
+        .into_iter()
+        .map(|y| {
+            let f = |m: &str, fmt: &dyn Fn(f64) -> String| med(m, y).map_or("–".into(), fmt);
+            vec![
+                y.to_string(),
+                f("clients_in_care", &|x| count(x, lang)),
+                f("waiting_list", &|x| count(x, lang)),
+                f("need", &|x| count(x, lang)),
+                f("fte_available", &|x| sig3(x, lang)),
+                f("fte_needed", &|x| sig3(x, lang)),
+                f("cost_eur", &|x| eur_millions(x, lang)),
+            ]
+        })
+        .collect();
+    Block::Table(header, rows)
+}
+
+/// The data photo as two tables that fit an A4 page: per chain its counts (suppressed below 10),
+/// then its derived rates; each ends with the pooled row.
+pub fn chain_tables(run: &RunData, lang: Lang) -> [Block; 2] {
+    let labels = |keys: &[Msg]| keys.iter().map(|m| m.get(lang).to_string()).collect();
+    let counts_header = labels(&[
+        Msg::ColChain,
+        Msg::ColPeriods,
+        Msg::ColResidents65,
+        Msg::ColAtHome,
+        Msg::ColMeanClients,
+        Msg::ColInflow,
+        Msg::ColOutDied,
+        Msg::ColOutInstitution,
+        Msg::ColOutOther,
+    ]);
+    let rates_header = labels(&[
+        Msg::ColChain,
+        Msg::ColUptake,
+        Msg::ColInflowRate,
+        Msg::ColExits,
+        Msg::ColDuration,
+        Msg::ColCaseload,
+        Msg::ColWaitingShare,
+    ]);
+    let cnt = |r: &ChainRow, k: &str| r.get(k).map_or("–".into(), |v| count_exact(v, lang));
+    let dec =
+        |r: &ChainRow, k: &str, d: usize| r.get(k).map_or("–".into(), |v| number(v, d, lang));
+    let pct = |r: &ChainRow, k: &str| r.get(k).map_or("–".into(), |v| percent(v, lang));
+    let exits = |r: &ChainRow| match (
+        r.get("hazard_death"),
+        r.get("hazard_institution"),
+        r.get("hazard_other"),
+    ) {
+        (Some(a), Some(b), Some(c)) => number(a + b + c, 3, lang),
+        _ => "–".into(),
+    };
+    let counts_row = |name: String, r: &ChainRow| {
+        vec![
+            name,
+            dec(r, "periods", 0),
+            cnt(r, "population_65plus"),
+            cnt(r, "at_home"),
+            cnt(r, "mean_clients"),
+            cnt(r, "inflow"),
+            cnt(r, "outflow_death"),
+            cnt(r, "outflow_institution"),
+            cnt(r, "outflow_other"),
+        ]
+    };
+    let rates_row = |name: String, r: &ChainRow| {
+        vec![
+            name,
+            pct(r, "uptake"),
+            pct(r, "inflow_rate"),
+            exits(r),
+            dec(r, "mean_duration_years", 2),
+            dec(r, "caseload", 1),
+            pct(r, "waiting_share"),
+        ]
+    };
+    let mut counts: Vec<Vec<String>> = run
+        .chain_rows()
+        .map(|r| counts_row(r.chain.clone(), r))
+        .collect();
+    let mut rates: Vec<Vec<String>> = run
+        .chain_rows()
+        .map(|r| rates_row(r.chain.clone(), r))
+        .collect();
+    if let Some(p) = run.pooled_row("pooled") {
+        counts.push(counts_row(Msg::RowTotal.get(lang).into(), p));
+        rates.push(rates_row(Msg::RowPooled.get(lang).into(), p));
+    }
+    [
+        Block::Table(counts_header, counts),
+        Block::Table(rates_header, rates),
+    ]
+}
+
+pub fn pooling_paragraph(run: &RunData, lang: Lang) -> Option<Block> {
+    let u = run.pooling.iter().find(|r| r.rate == "uptake")?;
+    let v = |k: &str| u.values.get(k).copied().unwrap_or(f64::NAN);
+    let method = match run.manifest.pooling_method.as_str() {
+        "reml" => "REML",
+        _ => "DerSimonian–Laird",
+    };
+    let p = |k: &str| percent(v(k), lang);
+    Some(Block::Paragraph(say!(
+        lang,
+        PoolingParagraph,
+        k = number(v("k"), 0, lang),
+        method = method,
+        pooled = p("pooled"),
+        ci_low = p("ci_low"),
+        ci_high = p("ci_high"),
+        i2 = p("i2"),
+        pi_low = p("pi_low_natural"),
+        pi_high = p("pi_high_natural")
+    )))
+}
+
+pub fn sensitivity_table(run: &RunData, lang: Lang) -> Option<Block> {
+    let h = run.horizon();
+    let fte = sensitivity(run, &format!("fte_needed_{h}"));
+    let waiting: BTreeMap<String, f64> = sensitivity(run, &format!("waiting_list_{h}"))
+        .into_iter()
+        .collect();
+    if fte.is_empty() {
+        return None;
+    }
+    let header = vec![
+        "#".to_string(),
+        Msg::ColUncertainInput.get(lang).to_string(),
+        format!("{} {h}", Msg::ColRhoFte.get(lang)),
+        format!("{} {h}", Msg::ColRhoWaiting.get(lang)),
+    ];
+    let rows = fte
+        .iter()
+        .take(8)
+        .enumerate()
+        .map(|(i, (d, r))| {
+            vec![
+                (i + 1).to_string(),
+                driver_label(d, lang).to_string(),
+                signed(*r, lang),
+                waiting.get(d).map_or("–".into(), |w| signed(*w, lang)),
+            ]
+        })
+        .collect();
+    Some(Block::Table(header, rows))
+}
+
+pub fn method_bullets(run: &RunData, lang: Lang) -> Vec<String> {
+    let m = &run.manifest;
+    let med = |c: &str| run.draw(c).and_then(median);
+    let p = |c: &str, d: usize| med(c).map_or("–".into(), |v| number(v, d, lang));
+    let pc = |c: &str| med(c).map_or("–".into(), |v| percent(v, lang));
+    let runs = [run];
+    vec![
+        Msg::MethodDataPhoto.get(lang).to_string(),
+        Msg::MethodPooling.get(lang).to_string(),
+        say!(
+            lang,
+            MethodNational,
+            population = quoted_names(&input_names(&runs, population_file)),
+            prevalence = quoted_names(&input_names(&runs, prevalence_file)),
+            at_home = pc("share_at_home"),
+            diagnosed = pc("diagnosed_share")
+        ),
+        say!(lang, MethodNeed, need = pc("need_share")),
+        say!(
+            lang,
+            MethodProjection,
+            horizon = m.horizon,
+            caseload = p("caseload", 0)
+        ),
+        say!(
+            lang,
+            MethodCost,
+            hours = p("hours_per_client_month", 2),
+            tariff = med("tariff_per_hour").map_or("–".into(), |v| eur(v, lang))
+        ),
+        say!(
+            lang,
+            MethodUncertainty,
+            iterations = number(m.iterations as f64, 0, lang)
+        ),
+    ]
+}
+
+pub fn sources_bullets(runs: &[&RunData], lang: Lang) -> Vec<String> {
+    let mut out = vec![
+        say!(
+            lang,
+            SourcePopulation,
+            files = quoted_names(&input_names(runs, population_file))
+        ),
+        say!(
+            lang,
+            SourcePrevalence,
+            files = quoted_names(&input_names(runs, prevalence_file))
+        ),
+        Msg::SourceZorgstandaard.get(lang).to_string(),
+    ];
+    // One line per publication: notes after a colon go, and a line that merely extends
+    // another (e.g. with a coverage remark) gives way to it.
+    let mut published: Vec<String> = Vec::new();
+    for run in runs {
+        for a in &run.actuals {
+            let s = a
+                .source
+                .split(':')
+                .next()
+                .unwrap_or(&a.source)
+                .trim()
+                .to_string();
+            if !published.contains(&s) {
+                published.push(s);
+            }
+        }
+    }
+    let all = published.clone();
+    published.retain(|s| !all.iter().any(|o| o != s && s.starts_with(o.as_str())));
+    out.extend(published);
+    out.push(if runs.iter().any(|r| r.illustrative()) {
+        Msg::SourceChainsIllustrative.get(lang).to_string()
+    } else {
+        Msg::SourceChainsMeasured.get(lang).to_string()
+    });
+    out
+}
+
+pub fn limitations_bullets(run: &RunData, lang: Lang) -> Vec<String> {
+    let k = run.chain_rows().count();
+    let mut out = vec![say!(lang, LimitFewChains, k = k)];
+    if run.illustrative() {
+        out.push(Msg::LimitIllustrative.get(lang).to_string());
+    }
+    out.extend(
+        [
+            Msg::LimitSolidChains,
+            Msg::LimitNational,
+            Msg::LimitUnpublished,
+            Msg::LimitIndependent,
+        ]
+        .map(|m| m.get(lang).to_string()),
+    );
+    out
+}
+
+pub fn reproducibility_bullets(run: &RunData, lang: Lang) -> Vec<String> {
+    let m = &run.manifest;
+    let mut command = format!(
+        "omvang run {} --seed {} --iterations {}",
+        m.scenario_file.path, m.seed, m.iterations
+    );
+    for o in &m.overrides {
+        if !o.starts_with("run.seed=") && !o.starts_with("run.iterations=") {
+            let _ = write!(command, " --set '{o}'");
+        }
+    }
+    let mut out = vec![
+        say!(
+            lang,
+            ReproVersion,
+            version = m.omvang_version,
+            path = m.scenario_file.path,
+            sha = m.scenario_file.sha256
+        ),
+        say!(
+            lang,
+            ReproRun,
+            seed = m.seed,
+            iterations = number(m.iterations as f64, 0, lang),
+            base = m.base_year,
+            horizon = m.horizon,
+            started = m.started_at
+        ),
+        say!(lang, ReproCommand, command = command),
+    ];
+    for f in m.extends.iter().chain(&m.inputs) {
+        out.push(say!(lang, ReproFile, path = f.path, sha = f.sha256));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chains::Date;
+
+    fn actual(source: &str) -> Actual {
+        Actual {
+            metric: "clients_in_care".into(),
+            date: Date {
+                year: 2018,
+                month: 7,
+                day: 1,
+            },
+            value: 62_000.0,
+            source: source.into(),
+        }
+    }
+
+    #[test]
+    fn publishers_come_from_the_source_column() {
+        let a = [
+            actual("HHM for VWS, Onderzoek 2018 (Kamerstuk 29689-936)"),
+            actual("HHM 2018 (Kamerstuk 29689-936): mean wait 33 days"),
+            actual("NZa, Informatiekaart Wachttijden, januari 2023"),
+            actual("Signaalteam casemanagement dementie 2017: 1,250 waiting"),
+        ];
+        let all: Vec<&Actual> = a.iter().collect();
+        assert_eq!(
+            publishers(&a, &all),
+            vec!["HHM", "NZa", "Signaalteam casemanagement dementie"]
+        );
+        // Only the figures shown are named, by the shortest name their publisher has.
+        assert_eq!(publishers(&a, &[&a[0], &a[2]]), vec!["HHM", "NZa"]);
+        assert_eq!(publishers(&a[..1], &[&a[0]]), vec!["HHM for VWS"]);
+        assert!(publishers(&a, &[]).is_empty());
+    }
+}

@@ -1,0 +1,470 @@
+//! The message catalog: every sentence, heading and label the report and its charts show, once
+//! per language, by key. Sentences are Markdown with named `{placeholders}`, filled by
+//! [`Msg::fill`] (or the `say!` macro); numbers arrive already formatted by `format`.
+
+use std::fmt::Display;
+
+/// Language of the report and chart labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Nl,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Nl, Lang::En];
+
+    /// The ISO 639-1 code, for `<html lang>`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Nl => "nl",
+            Lang::En => "en",
+        }
+    }
+}
+
+macro_rules! catalog {
+    ($( $key:ident { nl: $nl:literal, en: $en:literal } )*) => {
+        /// A message key.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Msg { $( $key ),* }
+
+        impl Msg {
+            pub const ALL: &'static [Msg] = &[$( Msg::$key ),*];
+
+            /// The message in a language, placeholders unfilled.
+            pub fn get(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $( (Msg::$key, Lang::Nl) => $nl, (Msg::$key, Lang::En) => $en, )*
+                }
+            }
+        }
+    };
+}
+
+impl Msg {
+    /// The message with every `{name}` replaced by its value from `args`. A placeholder without
+    /// a value stays as it is, so a missing argument shows in the text (and fails the tests).
+    pub fn fill(self, lang: Lang, args: &[(&str, &dyn Display)]) -> String {
+        let template = self.get(lang);
+        let mut out = String::with_capacity(template.len() + 32);
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let Some(close) = after.find('}') else {
+                out.push_str(&rest[open..]);
+                return out;
+            };
+            let name = &after[..close];
+            match args.iter().find(|(n, _)| *n == name) {
+                Some((_, value)) => out.push_str(&value.to_string()),
+                None => out.push_str(&rest[open..open + close + 2]),
+            }
+            rest = &after[close + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// The names of the message's placeholders, in order.
+    pub fn placeholders(self, lang: Lang) -> Vec<&'static str> {
+        let text = self.get(lang);
+        text.match_indices('{')
+            .filter_map(|(i, _)| text[i + 1..].find('}').map(|j| &text[i + 1..i + 1 + j]))
+            .collect()
+    }
+}
+
+/// A message filled with named values: `say!(lang, KeyPeople, year = b, pwd = text)`.
+macro_rules! say {
+    ($lang:expr, $key:ident $(, $name:ident = $value:expr)* $(,)?) => {
+        $crate::report::text::Msg::$key.fill(
+            $lang,
+            &[$((stringify!($name), &$value as &dyn ::std::fmt::Display)),*],
+        )
+    };
+}
+pub(crate) use say;
+
+/// A driver's (uncertain input's) name for readers, by its `draws.parquet` column.
+pub fn driver_label(name: &str, lang: Lang) -> &'static str {
+    let key = match name {
+        "prevalence_multiplier" => Msg::DriverPrevalenceMultiplier,
+        "prevalence_trend_per_decade" => Msg::DriverPrevalenceTrend,
+        "share_at_home" => Msg::DriverShareAtHome,
+        "diagnosed_share" => Msg::DriverDiagnosedShare,
+        "need_share" => Msg::DriverNeedShare,
+        "caseload" => Msg::DriverCaseload,
+        "hours_per_client_month" => Msg::DriverHours,
+        "tariff_per_hour" => Msg::DriverTariff,
+        "cost_index_per_year" => Msg::DriverCostIndex,
+        "fte_growth_per_year" => Msg::DriverFteGrowth,
+        "zorgstandaard_fraction" => Msg::DriverZorgstandaard,
+        "share_intensive" => Msg::DriverShareIntensive,
+        "pooled_uptake" => Msg::DriverUptake,
+        "pooled_inflow_rate" => Msg::DriverInflow,
+        "pooled_hazard_death" => Msg::DriverExitDeath,
+        "pooled_hazard_institution" => Msg::DriverExitInstitution,
+        "pooled_hazard_other" => Msg::DriverExitOther,
+        "pooled_waiting_share" => Msg::DriverWaitingShare,
+        _ => return "?",
+    };
+    key.get(lang)
+}
+
+catalog! {
+    // Titles, headings and fixed paragraphs of the report.
+    TitleRun { nl: "Omvang casemanagement dementie: {name}", en: "Volume of dementia case management: {name}" }
+    TitleComparison { nl: "Omvang casemanagement dementie: scenariovergelijking", en: "Volume of dementia case management: scenario comparison" }
+    RunIntro { nl: "Scenario {scenario}. Basisjaar {base}, horizon {horizon}.", en: "Scenario {scenario}. Base year {base}, horizon {horizon}." }
+    IllustrativeNotice {
+        nl: "**Let op: illustratieve ketendata.** De datafoto van de ketens in deze run is synthetisch (gegenereerd met bekende parameters), niet gemeten. De cijfers laten zien hoe de methode werkt en hoe groot de onzekerheid is; gebruik ze niet als uitspraak over de werkelijke omvang.",
+        en: "**Note: illustrative chain data.** The chains' data photo in this run is synthetic (generated from known parameters), not measured. The figures show how the method works and how large the uncertainty is; do not read them as a statement about the actual volume."
+    }
+    HeadingKeyMessage { nl: "Kernboodschap", en: "Key message" }
+    MedianNote {
+        nl: "Mediaan met 90%-interval; voorraden op 1 januari, kosten en verloren wachtenden over het kalenderjaar. Aantallen zijn afgerond op drie significante cijfers.",
+        en: "Median with 90% interval; stocks on 1 January, costs and people lost while waiting over the calendar year. Numbers are rounded to three significant figures."
+    }
+    HeadingOutlook { nl: "Vooruitblik (medianen)", en: "Outlook (medians)" }
+    HeadingCharts { nl: "Grafieken", en: "Charts" }
+    HeadingDataPhoto { nl: "Datafoto van de ketens", en: "The chains' data photo" }
+    HeadingMethod { nl: "Methode en aannames", en: "Method and assumptions" }
+    HeadingSensitivity { nl: "Gevoeligheid", en: "Sensitivity" }
+    SensitivityIntro {
+        nl: "Welke onzekere invoer de uitkomst het meest bepaalt: Spearmans rangcorrelatie (ρ) tussen de getrokken waarde en de uitkomst over alle iteraties. Invoer die in dit scenario vastligt, staat er niet in.",
+        en: "Which uncertain inputs drive the outcome most: Spearman's rank correlation (ρ) between the drawn value and the outcome over all iterations. Inputs fixed in this scenario are not listed."
+    }
+    HeadingSources { nl: "Bronnen", en: "Sources" }
+    HeadingLimitations { nl: "Beperkingen", en: "Limitations" }
+    HeadingReproducibility { nl: "Reproduceerbaarheid", en: "Reproducibility" }
+    HeadingSideBySide { nl: "Scenario's naast elkaar (medianen)", en: "Scenarios side by side (medians)" }
+    HeadingScenarios { nl: "De scenario's", en: "The scenarios" }
+    Figure { nl: "Figuur", en: "Figure" }
+
+    // Numbers with their interval.
+    Interval { nl: "**{median}** (90%-interval {low}–{high})", en: "**{median}** (90% interval {low}–{high})" }
+
+    // The key message.
+    KeyPeople {
+        nl: "Op 1 januari {year} hebben naar schatting {people} mensen dementie; {at_home} van hen wonen thuis.",
+        en: "On 1 January {year} an estimated {people} people have dementia; {at_home} of them live at home."
+    }
+    KeyVolume {
+        nl: "Volume in {year}: {clients} mensen krijgen casemanagement dementie, geëxtrapoleerd uit de datafoto van de ketens{actual}.",
+        en: "Volume in {year}: {clients} people receive dementia case management, extrapolated from the chains' data photo{actual}."
+    }
+    KeyActual { nl: "; de landelijke telling van dat jaar is {count} ({source})", en: "; the national count that year is {count} ({source})" }
+    KeyNeed {
+        nl: "Behoefte volgens de Zorgstandaard Dementie: {need} thuiswonende mensen met dementie. Het verschil met het huidige volume is {gap} mensen.",
+        en: "Need under the Zorgstandaard Dementie: {need} people with dementia living at home. The gap with the current volume is {gap} people."
+    }
+    KeyCapacity {
+        nl: "Capaciteit: voor de huidige cliënten en de wachtlijst is {fte} FTE casemanager nodig; wie iedereen met behoefte volgens de Zorgstandaard wil bedienen, heeft {fte_zs} FTE nodig.",
+        en: "Capacity: the current clients and the waiting list need {fte} FTE case managers; serving everyone in need under the Zorgstandaard takes {fte_zs} FTE."
+    }
+    KeyCost {
+        nl: "Kosten: casemanagement kost {cost} per jaar ({year}); volgens de Zorgstandaard zou het {cost_zs} per jaar zijn.",
+        en: "Cost: case management costs {cost} a year ({year}); under the Zorgstandaard it would be {cost_zs} a year."
+    }
+    KeyWaiting {
+        nl: "Wachtlijst in scenario {scenario}: {start} op 1 januari {base}, {middle}{end} in {horizon}.{lost}",
+        en: "Waiting list in scenario {scenario}: {start} on 1 January {base}, {middle}{end} in {horizon}.{lost}"
+    }
+    KeyWaitingMiddle { nl: "{value} in {year}, ", en: "{value} in {year}, " }
+    KeyLost {
+        nl: " In {year} overlijden of verhuizen naar een instelling {lost} mensen terwijl zij wachten.",
+        en: " In {year}, {lost} people die or move to an institution while they wait."
+    }
+
+    // Table columns and rows.
+    ColFirstJanuary { nl: "1 januari", en: "1 January" }
+    ColClients { nl: "Cliënten", en: "Clients" }
+    ColWaitingList { nl: "Wachtlijst", en: "Waiting list" }
+    ColNeed { nl: "Behoefte (Zorgstandaard)", en: "Need (Zorgstandaard)" }
+    ColFteAvailable { nl: "FTE beschikbaar", en: "FTE available" }
+    ColFteNeeded { nl: "FTE nodig", en: "FTE needed" }
+    ColCostInYear { nl: "Kosten in het jaar", en: "Cost in the year" }
+    ColLostWhileWaiting { nl: "Verloren tijdens wachten", en: "Lost while waiting" }
+    ColCost { nl: "Kosten", en: "Cost" }
+    ColChain { nl: "Keten", en: "Chain" }
+    ColPeriods { nl: "Perioden", en: "Periods" }
+    ColResidents65 { nl: "Inwoners 65+", en: "Residents 65+" }
+    ColAtHome { nl: "Thuiswonend met dementie", en: "At home with dementia" }
+    ColMeanClients { nl: "Cliënten (gem.)", en: "Clients (mean)" }
+    ColInflow { nl: "Instroom", en: "Inflow" }
+    ColOutDied { nl: "Uit: overleden", en: "Out: died" }
+    ColOutInstitution { nl: "Uit: instelling", en: "Out: institution" }
+    ColOutOther { nl: "Uit: overig", en: "Out: other" }
+    ColUptake { nl: "Bereik", en: "Uptake" }
+    ColInflowRate { nl: "Instroom per thuiswonende per jaar", en: "Inflow per person at home per year" }
+    ColExits { nl: "Uitstroom per cliëntjaar", en: "Exits per client-year" }
+    ColDuration { nl: "Duur in zorg (jaar)", en: "Time in care (years)" }
+    ColCaseload { nl: "Caseload per FTE", en: "Caseload per FTE" }
+    ColWaitingShare { nl: "Wachtend per cliënt", en: "Waiting per client" }
+    RowTotal { nl: "**Totaal**", en: "**Total**" }
+    RowPooled { nl: "**Gepoold**", en: "**Pooled**" }
+    ColUncertainInput { nl: "Onzekere invoer", en: "Uncertain input" }
+    ColRhoFte { nl: "ρ met FTE nodig", en: "ρ with FTE needed" }
+    ColRhoWaiting { nl: "ρ met wachtlijst", en: "ρ with waiting list" }
+
+    // The data photo, method, sources, limitations and reproducibility.
+    PoolingParagraph {
+        nl: "Gepoold over {k} ketens met een random-effectsmodel ({method}) is het bereik {pooled} (95%-betrouwbaarheidsinterval {ci_low}–{ci_high}). De ketens verschillen onderling (I² = {i2}); een nieuwe keten zou met 95% kans een bereik hebben tussen {pi_low} en {pi_high} (voorspellingsinterval). Aantallen onder de 10 staan als \"<10\".",
+        en: "Pooled over {k} chains with a random-effects model ({method}), uptake is {pooled} (95% confidence interval {ci_low}–{ci_high}). The chains differ (I² = {i2}); a new chain would have an uptake between {pi_low} and {pi_high} with 95% probability (prediction interval). Counts below 10 are shown as \"<10\"."
+    }
+    MethodDataPhoto {
+        nl: "**Datafoto.** Per keten tellen we per periode de cliënten, de instroom en de uitstroom (overlijden, instelling, overig). Daaruit volgen het bereik (cliënten per thuiswonende met dementie in de regio), de instroom per thuiswonende per jaar, de uitstroomkansen per cliëntjaar en de caseload per FTE.",
+        en: "**Data photo.** For every chain and period we count clients, inflow and outflow (death, institution, other). From these follow uptake (clients per person with dementia living at home in the region), inflow per person at home per year, exit rates per client-year and the caseload per FTE."
+    }
+    MethodPooling {
+        nl: "**Poolen.** De ketens verschillen; een random-effectsmodel combineert ze en neemt het verschil tussen ketens mee in de onzekerheid.",
+        en: "**Pooling.** Chains differ; a random-effects model combines them and carries the between-chain variation into the uncertainty."
+    }
+    MethodNational {
+        nl: "**Landelijk.** Het aantal mensen met dementie komt uit de bevolkingsprognose ({population}) maal de leeftijds- en geslachtsspecifieke prevalentie ({prevalence}); daarvan wonen er (mediaan) {at_home} thuis en heeft {diagnosed} een diagnose. Het bereik van de ketens wordt toegepast op alle thuiswonenden: het landelijke volume \"als elke regio werkte als deze ketens\".",
+        en: "**National.** People with dementia come from the population prognosis ({population}) times age- and sex-specific prevalence ({prevalence}); of them (median) {at_home} live at home and {diagnosed} are diagnosed. The chains' uptake is applied to everyone at home: the national volume \"if every region worked like these chains\"."
+    }
+    MethodNeed {
+        nl: "**Behoefte.** Volgens de Zorgstandaard Dementie heeft iedere thuiswonende met een diagnose recht op casemanagement; we nemen aan dat {need} van hen het nodig heeft (mediaan van de aanname).",
+        en: "**Need.** Under the Zorgstandaard Dementie everyone diagnosed and living at home is entitled to case management; we assume {need} of them need it (median of the assumption)."
+    }
+    MethodProjection {
+        nl: "**Projectie.** Per maand tot {horizon}: instroom uit de groeiende groep thuiswonenden, uitstroom volgens de gepoolde kansen, capaciteit = FTE × caseload (mediaan {caseload} cliënten per FTE). Wie geen plek heeft, komt op de wachtlijst; wachtenden kunnen overlijden of naar een instelling gaan.",
+        en: "**Projection.** Month by month to {horizon}: inflow from the growing number of people at home, outflow at the pooled rates, capacity = FTE × caseload (median {caseload} clients per FTE). Who finds no place joins the waiting list; people waiting may die or move to an institution."
+    }
+    MethodCost {
+        nl: "**Kosten.** {hours} uur per cliënt per maand × {tariff} per uur (medianen).",
+        en: "**Cost.** {hours} hours per client per month × {tariff} per hour (medians)."
+    }
+    MethodUncertainty {
+        nl: "**Onzekerheid.** {iterations} Monte Carlo-iteraties; elke iteratie trekt alle onzekere invoer opnieuw. We geven de mediaan en het 90%-interval (5e–95e percentiel).",
+        en: "**Uncertainty.** {iterations} Monte Carlo iterations; each draws every uncertain input anew. We give the median and the 90% interval (5th–95th percentile)."
+    }
+    SourcePopulation {
+        nl: "Bevolking: {files} (herkomst en licentie: data/README.md).",
+        en: "Population: {files} (origin and licence: data/README.md)."
+    }
+    SourcePrevalence {
+        nl: "Prevalentie van dementie naar leeftijd en geslacht: {files} (herkomst: data/README.md).",
+        en: "Prevalence of dementia by age and sex: {files} (origin: data/README.md)."
+    }
+    SourceZorgstandaard {
+        nl: "Zorgstandaard Dementie (2013, herzien 2020): casemanagement voor iedere thuiswonende met dementie die het nodig heeft.",
+        en: "Zorgstandaard Dementie (2013, revised 2020): case management for everyone with dementia living at home who needs it."
+    }
+    SourceChainsIllustrative {
+        nl: "Ketendata: illustratief (synthetisch), gegenereerd met `omvang generate-chains`; de ware parameters staan in src/synthetic.rs.",
+        en: "Chain data: illustrative (synthetic), generated with `omvang generate-chains`; the true parameters are in src/synthetic.rs."
+    }
+    SourceChainsMeasured {
+        nl: "Ketendata: de datafoto's van de deelnemende ketens (zie Reproduceerbaarheid voor de bestanden).",
+        en: "Chain data: the data photos of the participating chains (see Reproducibility for the files)."
+    }
+    LimitFewChains {
+        nl: "De schatting rust op {k} ketens. Met zo weinig ketens is het verschil tussen ketens slecht bepaald; het voorspellingsinterval is daarom breed.",
+        en: "The estimate rests on {k} chains. With so few chains the between-chain variation is poorly determined, so the prediction interval is wide."
+    }
+    LimitIllustrative {
+        nl: "De ketendata zijn illustratief (synthetisch). Vervang ze door echte datafoto's voordat u conclusies trekt.",
+        en: "The chain data are illustrative (synthetic). Replace them with real data photos before drawing conclusions."
+    }
+    LimitSolidChains {
+        nl: "Solide ketens laten volwassen casemanagement zien. De extrapolatie geeft het volume als elke regio zo werkte; dat is geen telling.",
+        en: "Solid chains show mature case management. The extrapolation gives the volume if every region worked like them; it is not a count."
+    }
+    LimitNational {
+        nl: "De projectie is landelijk: regionale tekorten en overschotten middelen uit, dus de landelijke wachtlijst is eerder te laag dan te hoog.",
+        en: "The projection is national: regional shortages and surpluses average out, so the national waiting list is more likely too low than too high."
+    }
+    LimitUnpublished {
+        nl: "Voor uren per cliënt, tarief, het aandeel met behoefte en de capaciteitsgroei bestaan geen gepubliceerde waarden; de scenario's geven ze brede verdelingen.",
+        en: "Hours per client, tariff, the share in need and capacity growth have no published values; the scenarios give them wide distributions."
+    }
+    LimitIndependent {
+        nl: "De gepoolde kansen worden onafhankelijk getrokken; samenhang tussen bereik, instroom en uitstroom is niet gemodelleerd.",
+        en: "The pooled rates are drawn independently; correlation between uptake, inflow and outflow is not modelled."
+    }
+    ReproVersion { nl: "omvang {version}, scenario `{path}` (SHA-256 `{sha}`).", en: "omvang {version}, scenario `{path}` (SHA-256 `{sha}`)." }
+    ReproRun {
+        nl: "Seed {seed}, iteraties {iterations}, jaren {base}–{horizon}; gedraaid op {started} (de uitkomsten hangen niet af van het aantal threads).",
+        en: "Seed {seed}, iterations {iterations}, years {base}–{horizon}; run on {started} (results do not depend on the thread count)."
+    }
+    ReproCommand { nl: "Opnieuw maken: `{command}`", en: "To reproduce: `{command}`" }
+    ReproFile { nl: "`{path}`: SHA-256 `{sha}`", en: "`{path}`: SHA-256 `{sha}`" }
+
+    // The comparison.
+    ComparisonIntro {
+        nl: "{n} scenario's met dezelfde seed ({seed}) en {iterations} iteraties, zodat elke iteratie in elk scenario dezelfde onzekere invoer trekt en de verschillen gepaard zijn. Referentie: **{reference}**.",
+        en: "{n} scenarios with the same seed ({seed}) and {iterations} iterations, so every iteration draws the same uncertain inputs in every scenario and the differences are paired. Reference: **{reference}**."
+    }
+    ComparisonKey {
+        nl: "Scenario **{scenario}**: wachtlijst in {year} {waiting}; het verschil met {reference} is {median} (gepaard per iteratie, mediaan; 90%-interval {low} tot {high}); kosten in {year} {cost}.",
+        en: "Scenario **{scenario}**: waiting list in {year} {waiting}; the difference with {reference} is {median} (paired per iteration, median; 90% interval {low} to {high}); cost in {year} {cost}."
+    }
+    ComparisonPerScenario {
+        nl: "De rapporten per scenario (in de mappen naast deze) geven de datafoto van de ketens, de gevoeligheid en alle grafieken per scenario.",
+        en: "The reports per scenario (in the folders beside this one) give the chains' data photo, the sensitivity and every chart per scenario."
+    }
+    ComparisonRepro {
+        nl: "{scenario}: `{path}` (SHA-256 `{sha}`), seed {seed}, {iterations} iteraties, omvang {version}",
+        en: "{scenario}: `{path}` (SHA-256 `{sha}`), seed {seed}, {iterations} iterations, omvang {version}"
+    }
+
+    // Charts: shared labels.
+    ChartSourceOne {
+        nl: "Bron: omvang {version}, scenario {names} ({iterations} iteraties, seed {seed}); {data}; {chains}.",
+        en: "Source: omvang {version}, scenario {names} ({iterations} iterations, seed {seed}); {data}; {chains}."
+    }
+    ChartSourceMany {
+        nl: "Bron: omvang {version}, scenario's {names} ({iterations} iteraties, seed {seed}); {data}; {chains}.",
+        en: "Source: omvang {version}, scenarios {names} ({iterations} iterations, seed {seed}); {data}; {chains}."
+    }
+    ChartChainsIllustrative { nl: "ILLUSTRATIEVE (synthetische) ketendata", en: "ILLUSTRATIVE (synthetic) chain data" }
+    ChartChainsMeasured { nl: "datafoto van de ketens", en: "chains' data photo" }
+    AxisYear { nl: "Jaar", en: "Year" }
+    LegendMedian { nl: "Mediaan", en: "Median" }
+    LegendMedianValue { nl: "Mediaan {value}", en: "Median {value}" }
+    Legend50 { nl: "50%-interval", en: "50% interval" }
+    Legend90 { nl: "90%-interval", en: "90% interval" }
+    LegendNationalCount { nl: "Landelijke telling ({sources})", en: "National count ({sources})" }
+    LegendNationalCountValue { nl: "Landelijke telling {count} ({year})", en: "National count {count} ({year})" }
+
+    // Charts of one run.
+    FanClientsTitle { nl: "Cliënten in casemanagement dementie", en: "Clients in dementia case management" }
+    FanClientsCaption {
+        nl: "Het aantal mensen met casemanagement aan het eind van elke maand: mediaan (lijn) met 50%- en 90%-interval (banden); de punten zijn landelijke tellingen.",
+        en: "The number of people in case management at the end of each month: median (line) with 50% and 90% intervals (bands); the dots are national counts."
+    }
+    AxisClients { nl: "Cliënten (aantal)", en: "Clients (number)" }
+    FanWaitingTitle { nl: "Wachtlijst casemanagement dementie", en: "Waiting list for dementia case management" }
+    FanWaitingCaption {
+        nl: "Het aantal mensen dat wacht op casemanagement aan het eind van elke maand, met 50%- en 90%-interval; de punten zijn landelijke tellingen.",
+        en: "The number of people waiting for case management at the end of each month, with 50% and 90% intervals; the dots are national counts."
+    }
+    AxisWaiting { nl: "Wachtenden (aantal)", en: "People waiting (number)" }
+    LegendFteAvailable { nl: "FTE beschikbaar (mediaan)", en: "FTE available (median)" }
+    LegendFteNeeded { nl: "FTE nodig (mediaan)", en: "FTE needed (median)" }
+    FanFteTitle { nl: "Casemanagers: beschikbaar en nodig", en: "Case managers: available and needed" }
+    FanFteCaption {
+        nl: "Beschikbare FTE casemanager tegenover de FTE die nodig zijn voor alle cliënten en wachtenden; waar de oranje band boven de blauwe ligt, groeit de wachtlijst.",
+        en: "Case-manager FTE available against the FTE needed for all clients and people waiting; where the orange band lies above the blue one, the waiting list grows."
+    }
+    AxisFte { nl: "FTE casemanager", en: "Case-manager FTE" }
+    FanCostTitle { nl: "Kosten van casemanagement per jaar", en: "Cost of case management per year" }
+    FanCostCaption {
+        nl: "De kosten van casemanagement per kalenderjaar in miljoenen euro, met 50%- en 90%-interval.",
+        en: "The cost of case management per calendar year in millions of euros, with 50% and 90% intervals."
+    }
+    AxisCost { nl: "€ mln per jaar", en: "€ million per year" }
+    TornadoTitle { nl: "Wat bepaalt {what} in {year}?", en: "What drives the {what} in {year}?" }
+    TornadoCaption {
+        nl: "Rangcorrelatie van elke onzekere invoer met {what} in {year} over alle iteraties: hoe langer de balk, hoe meer die invoer de uitkomst bepaalt (blauw: een hogere waarde geeft meer, oranje: minder).",
+        en: "Rank correlation of each uncertain input with the {what} in {year} over all iterations: the longer the bar, the more that input drives the outcome (blue: a higher value gives more, orange: less)."
+    }
+    TornadoFteNeeded { nl: "het aantal benodigde FTE", en: "FTE needed" }
+    TornadoWaitingList { nl: "de wachtlijst", en: "waiting list" }
+    AxisSpearman { nl: "Spearmans rangcorrelatie (ρ)", en: "Spearman's rank correlation (ρ)" }
+    FunnelTitle { nl: "Bereik per keten tegen de grootte van de regio", en: "Uptake per chain against region size" }
+    FunnelCaption {
+        nl: "Het bereik van elke keten (cliënten per thuiswonende met dementie) tegen het aantal thuiswonenden in de regio; ketens buiten de lijnen wijken meer af van het gepoolde bereik dan toeval verklaart.",
+        en: "Each chain's uptake (clients per person with dementia at home) against the number of people at home in its region; chains outside the lines differ from the pooled uptake more than chance explains."
+    }
+    AxisAtHomeInRegion { nl: "Thuiswonenden met dementie in de regio (schatting)", en: "People with dementia at home in the region (estimate)" }
+    AxisUptake { nl: "Bereik (% van de thuiswonenden met dementie)", en: "Uptake (% of people with dementia at home)" }
+    LegendPooledUptake { nl: "Gepoold bereik {value}%", en: "Pooled uptake {value}%" }
+    LegendLimits95 { nl: "95%-controlegrenzen", en: "95% control limits" }
+    LegendLimits998 { nl: "99,8%-controlegrenzen", en: "99.8% control limits" }
+    HistogramTitle { nl: "Cliënten in casemanagement op 1 januari {year}: verdeling", en: "Clients in case management on 1 January {year}: distribution" }
+    HistogramCaption {
+        nl: "De verdeling van het geëxtrapoleerde landelijke aantal cliënten over de iteraties, met de mediaan (blauw) en de landelijke telling (oranje).",
+        en: "The distribution of the extrapolated national number of clients over the iterations, with the median (blue) and the national count (orange)."
+    }
+    AxisShareOfIterations { nl: "Aandeel van de iteraties", en: "Share of iterations" }
+    LegendMiddleIterations { nl: "Iteraties (middelste 99%)", en: "Iterations (middle 99%)" }
+
+    // Charts of a comparison.
+    CompareWaitingTitle { nl: "Wachtlijst per scenario", en: "Waiting list per scenario" }
+    CompareWaitingCaption {
+        nl: "De wachtlijst in elk scenario: mediaan (lijn) met 50%-interval (band).",
+        en: "The waiting list in each scenario: median (line) with 50% interval (band)."
+    }
+    CompareFteTitle { nl: "Benodigde casemanagers per scenario", en: "Case managers needed per scenario" }
+    CompareFteCaption {
+        nl: "De FTE casemanager die nodig zijn voor alle cliënten en wachtenden in elk scenario: mediaan met 50%-interval.",
+        en: "The case-manager FTE needed for all clients and people waiting in each scenario: median with 50% interval."
+    }
+    CompareCostTitle { nl: "Kosten per jaar per scenario", en: "Cost per year per scenario" }
+    CompareCostCaption {
+        nl: "De kosten van casemanagement per kalenderjaar in elk scenario in miljoenen euro: mediaan met 50%-interval.",
+        en: "The cost of case management per calendar year in each scenario in millions of euros: median with 50% interval."
+    }
+    DifferenceTitle { nl: "Wachtlijst: {scenario} min {reference}", en: "Waiting list: {scenario} minus {reference}" }
+    DifferenceCaption {
+        nl: "Het verschil in wachtlijst op 1 januari tussen {scenario} en {reference}, per iteratie gepaard: onder de nul is de wachtlijst in {scenario} korter.",
+        en: "The difference in the waiting list on 1 January between {scenario} and {reference}, paired per iteration: below zero the waiting list in {scenario} is shorter."
+    }
+    AxisDifference { nl: "Verschil in wachtenden", en: "Difference in people waiting" }
+
+    // The uncertain inputs (drivers).
+    DriverPrevalenceMultiplier { nl: "Prevalentie (factor)", en: "Prevalence (multiplier)" }
+    DriverPrevalenceTrend { nl: "Trend prevalentie per decennium", en: "Prevalence trend per decade" }
+    DriverShareAtHome { nl: "Aandeel thuiswonend", en: "Share living at home" }
+    DriverDiagnosedShare { nl: "Aandeel met diagnose", en: "Share diagnosed" }
+    DriverNeedShare { nl: "Aandeel met behoefte", en: "Share in need" }
+    DriverCaseload { nl: "Caseload per FTE", en: "Caseload per FTE" }
+    DriverHours { nl: "Uren per cliënt per maand", en: "Hours per client per month" }
+    DriverTariff { nl: "Tarief per uur", en: "Tariff per hour" }
+    DriverCostIndex { nl: "Kostenindex per jaar", en: "Cost index per year" }
+    DriverFteGrowth { nl: "Groei FTE per jaar", en: "FTE growth per year" }
+    DriverZorgstandaard { nl: "Verwijzing richting Zorgstandaard", en: "Referral towards Zorgstandaard" }
+    DriverShareIntensive { nl: "Aandeel intensief", en: "Share intensive" }
+    DriverUptake { nl: "Bereik ketens (gepoold)", en: "Chain uptake (pooled)" }
+    DriverInflow { nl: "Instroom (gepoold)", en: "Inflow rate (pooled)" }
+    DriverExitDeath { nl: "Uitstroom: overlijden", en: "Exit: death" }
+    DriverExitInstitution { nl: "Uitstroom: instelling", en: "Exit: institution" }
+    DriverExitOther { nl: "Uitstroom: overig", en: "Exit: other" }
+    DriverWaitingShare { nl: "Wachtenden per cliënt bij start", en: "Waiting per client at start" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_has_the_same_placeholders_in_every_language() {
+        for &m in Msg::ALL {
+            let mut nl = m.placeholders(Lang::Nl);
+            let mut en = m.placeholders(Lang::En);
+            nl.sort_unstable();
+            en.sort_unstable();
+            assert_eq!(nl, en, "{m:?}");
+            for lang in Lang::ALL {
+                assert!(!m.get(lang).trim().is_empty(), "{m:?} is empty in {lang:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn fill_replaces_named_placeholders_and_keeps_unknown_ones() {
+        assert_eq!(
+            say!(Lang::En, TornadoTitle, what = "waiting list", year = 2040),
+            "What drives the waiting list in 2040?"
+        );
+        assert_eq!(
+            Msg::TornadoTitle.fill(Lang::Nl, &[("year", &2040)]),
+            "Wat bepaalt {what} in 2040?"
+        );
+    }
+
+    #[test]
+    fn every_driver_has_a_label() {
+        for d in crate::analysis::drivers() {
+            for lang in Lang::ALL {
+                assert_ne!(driver_label(&d, lang), "?", "{d}");
+            }
+        }
+    }
+}

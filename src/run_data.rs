@@ -1,0 +1,205 @@
+//! A finished run as data: the tables and draws read back from its folder, and the manifest
+//! that says how it was made. The stage between the engine and everything that analyses or
+//! renders a run (analysis, report, charts); it imports only the engine's own types.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::simulate::Actual;
+
+/// mean, p05, p25, p50, p75, p95 (the columns of `summary.csv`).
+pub type Stats = [f64; 6];
+pub const P05: usize = 1;
+pub const P25: usize = 2;
+pub const P50: usize = 3;
+pub const P75: usize = 4;
+pub const P95: usize = 5;
+
+/// One row of `chains.csv` (a chain, or `pooled`, `pi_low`, `pi_high`).
+#[derive(Debug, Clone)]
+pub struct ChainRow {
+    pub chain: String,
+    pub values: BTreeMap<String, f64>,
+}
+
+impl ChainRow {
+    pub fn get(&self, column: &str) -> Option<f64> {
+        self.values.get(column).copied()
+    }
+
+    /// A chain's own row, not one of the pooled rows.
+    pub fn is_chain(&self) -> bool {
+        !matches!(self.chain.as_str(), "pooled" | "pi_low" | "pi_high")
+    }
+}
+
+/// One row of `pooling.csv`.
+#[derive(Debug, Clone)]
+pub struct PoolingRow {
+    pub rate: String,
+    pub values: BTreeMap<String, f64>,
+}
+
+/// A finished run as the report reads it back from its folder.
+#[derive(Debug, Clone)]
+pub struct RunData {
+    /// The run folder's name (the scenario name).
+    pub name: String,
+    pub manifest: Manifest,
+    /// `(metric, year)` → stats, from `summary.csv`.
+    pub yearly: BTreeMap<(String, i32), Stats>,
+    /// metric → `(year, month, stats)` in time order, from `monthly.csv`.
+    pub monthly: BTreeMap<String, Vec<(i32, u32, Stats)>>,
+    pub chains: Vec<ChainRow>,
+    pub pooling: Vec<PoolingRow>,
+    /// Column → one value per iteration, from `draws.parquet`.
+    pub draws: BTreeMap<String, Vec<f64>>,
+    pub actuals: Vec<Actual>,
+}
+
+impl RunData {
+    pub fn base_year(&self) -> i32 {
+        self.manifest.base_year
+    }
+
+    pub fn horizon(&self) -> i32 {
+        self.manifest.horizon
+    }
+
+    /// Stats of a metric in a year.
+    pub fn stats(&self, metric: &str, year: i32) -> Option<Stats> {
+        self.yearly.get(&(metric.to_string(), year)).copied()
+    }
+
+    /// `(year, stats)` of a metric over every year it has.
+    pub fn yearly_series(&self, metric: &str) -> Vec<(i32, Stats)> {
+        self.yearly
+            .range((metric.to_string(), i32::MIN)..=(metric.to_string(), i32::MAX))
+            .map(|((_, y), s)| (*y, *s))
+            .collect()
+    }
+
+    /// The draws of a column, if the run has it.
+    pub fn draw(&self, column: &str) -> Option<&[f64]> {
+        self.draws.get(column).map(Vec::as_slice)
+    }
+
+    pub fn chain_rows(&self) -> impl Iterator<Item = &ChainRow> {
+        self.chains.iter().filter(|c| c.is_chain())
+    }
+
+    pub fn pooled_row(&self, name: &str) -> Option<&ChainRow> {
+        self.chains.iter().find(|c| c.chain == name)
+    }
+
+    /// Whether the chain data photo is illustrative (synthetic): by file name or chain id.
+    pub fn illustrative(&self) -> bool {
+        self.manifest
+            .inputs
+            .iter()
+            .any(|f| f.path.contains("illustrative") || f.path.contains("synthetic"))
+            || self
+                .chain_rows()
+                .any(|c| c.chain.starts_with("illustrative"))
+    }
+
+    /// The published figure of a metric dated in `year`, if any.
+    pub fn actual(&self, metric: &str, year: i32) -> Option<&Actual> {
+        self.actuals
+            .iter()
+            .find(|a| a.metric == metric && a.date.year == year)
+    }
+
+    /// Years the tables show: the base year, every fifth year between, and the horizon.
+    pub fn table_years(&self) -> Vec<i32> {
+        let (b, h) = (self.base_year(), self.horizon());
+        let mut years = vec![b];
+        years.extend((b + 1..h).filter(|y| y % 5 == 0));
+        if h > b {
+            years.push(h);
+        }
+        years
+    }
+
+    /// A year between base and horizon for the outlook (2030 where possible).
+    pub fn middle_year(&self) -> Option<i32> {
+        let (b, h) = (self.base_year(), self.horizon());
+        if b < 2030 && 2030 < h {
+            Some(2030)
+        } else if h - b >= 2 {
+            Some(b + (h - b) / 2)
+        } else {
+            None
+        }
+    }
+}
+
+/// `comparison.json`: which runs (sibling folders) a comparison report is made of; the first is
+/// the reference the others are compared with.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ComparisonManifest {
+    pub omvang_version: String,
+    pub reference: String,
+    pub scenarios: Vec<String>,
+    pub seed: u64,
+    pub iterations: usize,
+}
+
+/// An input file and its hash.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct HashedFile {
+    pub path: String,
+    pub sha256: String,
+}
+
+impl HashedFile {
+    /// The file's name without its folders, as readers know the data set.
+    pub fn file_name(&self) -> &str {
+        self.path
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or(self.path.as_str())
+    }
+}
+
+/// `manifest.json`: how the run was made.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Manifest {
+    pub omvang_version: String,
+    pub scenario: String,
+    #[serde(default)]
+    pub description: String,
+    pub scenario_file: HashedFile,
+    /// Files the scenario extends, nearest first.
+    pub extends: Vec<HashedFile>,
+    pub overrides: Vec<String>,
+    /// Population, prevalence, the chain files, then the national actuals (if any): the order
+    /// of `inputs::input_files`.
+    pub inputs: Vec<HashedFile>,
+    pub seed: u64,
+    pub iterations: usize,
+    pub threads: usize,
+    pub base_year: i32,
+    pub horizon: i32,
+    /// `dl` or `reml`.
+    #[serde(default)]
+    pub pooling_method: String,
+    #[serde(default)]
+    pub wait_norm_weeks: f64,
+    pub started_at: String,
+    pub run_seconds: f64,
+    pub notes: Vec<String>,
+}
+
+impl Manifest {
+    /// The population file the run used (first of the inputs).
+    pub fn population_file(&self) -> Option<&HashedFile> {
+        self.inputs.first()
+    }
+
+    /// The prevalence file the run used (second of the inputs).
+    pub fn prevalence_file(&self) -> Option<&HashedFile> {
+        self.inputs.get(1)
+    }
+}
