@@ -26,6 +26,12 @@ pub fn is_input_error(err: &(dyn std::error::Error + 'static)) -> bool {
         || err.is::<inputs::InputError>()
         || err.is::<simulate::ModelError>()
         || err.is::<chains::ChainsError>()
+        || err.downcast_ref::<outputs::OutputError>().is_some_and(|e| {
+            matches!(
+                e,
+                outputs::OutputError::NotOurs { .. } | outputs::OutputError::BadName { .. }
+            )
+        })
         || err
             .downcast_ref::<report::CompareError>()
             .is_some_and(|e| !matches!(e, report::CompareError::Chart(_)))

@@ -1,6 +1,6 @@
 //! The brief volume report: a finished run (or several, compared) as read back from its files,
 //! turned into key figures, tables, charts and captions, and rendered as Markdown and as
-//! self-contained HTML. Dutch by default; every count below 10 is shown as "<10".
+//! self-contained HTML. Dutch by default; every observed chain count below 10 is shown as "<10".
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -214,12 +214,9 @@ pub fn sig3(x: f64, lang: Lang) -> String {
     number(round_sig(x, 3), sig_decimals(x, 3), lang)
 }
 
-/// A count of people (or a difference in people): three significant figures, and "<10" for
-/// anything below 10 in size (small-cell suppression).
+/// A modelled count of people (or a difference in people): three significant figures. Model
+/// results are not observations of people, so small-cell suppression does not apply to them.
 pub fn count(x: f64, lang: Lang) -> String {
-    if x.is_finite() && x.abs() < 10.0 {
-        return "<10".into();
-    }
     number(round_sig(x, 3), 0, lang)
 }
 
@@ -456,26 +453,29 @@ impl Report {
     }
 
     pub fn markdown(&self) -> String {
-        let mut md = format!("# {}\n\n", self.title);
+        let mut md = format!("# {}\n\n", markdown_text(&self.title));
         for b in &self.blocks {
             match b {
                 Block::Heading(h) => {
-                    let _ = writeln!(md, "## {h}\n");
+                    let _ = writeln!(md, "## {}\n", markdown_text(h));
                 }
                 Block::Paragraph(p) => {
-                    let _ = writeln!(md, "{p}\n");
+                    let _ = writeln!(md, "{}\n", markdown_text(p));
                 }
                 Block::Notice(p) => {
-                    let _ = writeln!(md, "> {p}\n");
+                    let _ = writeln!(md, "> {}\n", markdown_text(p));
                 }
                 Block::Bullets(items) => {
                     for i in items {
-                        let _ = writeln!(md, "- {i}");
+                        let _ = writeln!(md, "- {}", markdown_text(i));
                     }
                     md.push('\n');
                 }
                 Block::Table(header, rows) => {
-                    let cells = |r: &[String]| format!("| {} |", r.join(" | "));
+                    let cells = |r: &[String]| {
+                        let r: Vec<String> = r.iter().map(|c| markdown_text(c)).collect();
+                        format!("| {} |", r.join(" | "))
+                    };
                     let _ = writeln!(md, "{}", cells(header));
                     let align: Vec<String> = (0..header.len())
                         .map(|i| if i == 0 { ":--" } else { "--:" }.to_string())
@@ -491,11 +491,11 @@ impl Report {
                     let _ = writeln!(
                         md,
                         "![{}](charts/{}.png)\n\n*{} {}. {}*\n",
-                        c.title,
+                        markdown_escape(&c.title),
                         c.name,
                         self.lang.pick("Figuur", "Figure"),
                         i + 1,
-                        c.caption
+                        markdown_escape(&c.caption)
                     );
                 }
             }
@@ -512,7 +512,7 @@ impl Report {
              <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">\n\
              <title>{}</title>\n<style>{}</style>\n</head>\n<body>\n<main>\n<h1>{}</h1>\n",
             self.lang.code(),
-            escape(&self.title),
+            escape(&plain(&self.title)),
             CSS,
             inline(&self.title)
         );
@@ -561,7 +561,7 @@ impl Report {
                         charts::HEIGHT,
                         self.lang.pick("Figuur", "Figure"),
                         i + 1,
-                        inline(&c.caption)
+                        escape(&c.caption)
                     );
                 }
             }
@@ -599,21 +599,135 @@ pub fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// Escape, then turn `**bold**` and `` `code` `` into HTML.
+// Text taken from files (names, descriptions, sources, paths) is data, never markup: it is
+// wrapped in these private-use marks when a block is built, and each renderer escapes what lies
+// between them in its own way (Markdown backslashes, HTML entities).
+const DATA_OPEN: char = '\u{E000}';
+const DATA_CLOSE: char = '\u{E001}';
+const CODE_OPEN: char = '\u{E002}';
+const CODE_CLOSE: char = '\u{E003}';
+
+/// Text from a file, shown literally. Line breaks become spaces: a block is one line.
+pub fn data(s: &str) -> String {
+    format!("{DATA_OPEN}{}{DATA_CLOSE}", clean(s))
+}
+
+/// Text from a file (a path, hash or command), shown literally as code.
+pub fn code(s: &str) -> String {
+    format!("{CODE_OPEN}{}{CODE_CLOSE}", clean(s))
+}
+
+fn clean(s: &str) -> String {
+    s.chars()
+        .filter(|c| !(DATA_OPEN..=CODE_CLOSE).contains(c))
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// Text without the data marks (for plain-text places such as the HTML `<title>`).
+fn plain(s: &str) -> String {
+    s.chars()
+        .filter(|c| !(DATA_OPEN..=CODE_CLOSE).contains(c))
+        .collect()
+}
+
+/// Backslash-escape every character Markdown could read as markup, so the text shows as written.
+pub fn markdown_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for (i, c) in s.chars().enumerate() {
+        let start_of_list = i == 0 && matches!(c, '-' | '+' | '=');
+        if start_of_list || "\\`*_[]<>|#~&!".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    // "1. text" at the start of a block would become a numbered list.
+    if let Some(end) = out.find(|c: char| !c.is_ascii_digit()) {
+        if end > 0 && matches!(out.as_bytes()[end], b'.' | b')') {
+            out.insert(end, '\\');
+        }
+    }
+    out
+}
+
+/// A block's text as Markdown: its own markup stays, data is escaped, code gets a safe fence.
+fn markdown_text(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find([DATA_OPEN, CODE_OPEN]) {
+        out.push_str(&rest[..i]);
+        let open = rest[i..].chars().next().expect("found");
+        let close = if open == DATA_OPEN { DATA_CLOSE } else { CODE_CLOSE };
+        let body = &rest[i + open.len_utf8()..];
+        let end = body.find(close).unwrap_or(body.len());
+        let text = &body[..end];
+        if open == DATA_OPEN {
+            out.push_str(&markdown_escape(text));
+        } else {
+            // A code span is fenced by one backtick more than the longest run inside it.
+            let longest = text
+                .split(|c| c != '`')
+                .map(str::len)
+                .max()
+                .unwrap_or(0);
+            let fence = "`".repeat(longest + 1);
+            let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+            // In a table a pipe ends the cell even inside code; GFM reads `\|` as a pipe there.
+            let _ = write!(out, "{fence}{pad}{}{pad}{fence}", text.replace('|', "\\|"));
+        }
+        rest = &body[(end + close.len_utf8()).min(body.len())..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn push_escaped(out: &mut String, c: char) {
+    match c {
+        '&' => out.push_str("&amp;"),
+        '<' => out.push_str("&lt;"),
+        '>' => out.push_str("&gt;"),
+        '"' => out.push_str("&quot;"),
+        c => out.push(c),
+    }
+}
+
+/// Escape for HTML and turn `**bold**` and `` `code` `` into HTML; data and code spans are
+/// escaped only, never read as markup.
 fn inline(s: &str) -> String {
     let mut out = String::new();
-    for (i, part) in escape(s).split("**").enumerate() {
-        if i % 2 == 1 {
-            let _ = write!(out, "<strong>{part}</strong>");
-        } else {
-            for (j, piece) in part.split('`').enumerate() {
-                if j % 2 == 1 {
-                    let _ = write!(out, "<code>{piece}</code>");
-                } else {
-                    out.push_str(piece);
+    let (mut bold, mut in_code) = (false, false);
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            DATA_OPEN | CODE_OPEN => {
+                let close = if c == DATA_OPEN { DATA_CLOSE } else { CODE_CLOSE };
+                if c == CODE_OPEN {
+                    out.push_str("<code>");
+                }
+                for d in chars.by_ref().take_while(|&d| d != close) {
+                    push_escaped(&mut out, d);
+                }
+                if c == CODE_OPEN {
+                    out.push_str("</code>");
                 }
             }
+            '*' if chars.peek() == Some(&'*') => {
+                chars.next();
+                out.push_str(if bold { "</strong>" } else { "<strong>" });
+                bold = !bold;
+            }
+            '`' => {
+                out.push_str(if in_code { "</code>" } else { "<code>" });
+                in_code = !in_code;
+            }
+            c => push_escaped(&mut out, c),
         }
+    }
+    if in_code {
+        out.push_str("</code>");
+    }
+    if bold {
+        out.push_str("</strong>");
     }
     out
 }
@@ -630,9 +744,9 @@ fn base64_encode(bytes: &[u8]) -> String {
 fn scenario_line(run: &RunData) -> String {
     let d = run.manifest.description.trim().trim_end_matches('.');
     if d.is_empty() {
-        format!("**{}**", run.name)
+        format!("**{}**", data(&run.name))
     } else {
-        format!("**{}**: {}", run.name, d)
+        format!("**{}**: {}", data(&run.name), data(d))
     }
 }
 
@@ -684,7 +798,7 @@ pub fn key_message(run: &RunData, lang: Lang) -> Vec<String> {
                         "; the national count that year is"
                     ),
                     c(a.value),
-                    short_source(&a.source)
+                    data(&short_source(&a.source))
                 )
             })
             .unwrap_or_default();
@@ -766,13 +880,13 @@ pub fn key_message(run: &RunData, lang: Lang) -> Vec<String> {
         out.push(match lang {
             Lang::Nl => format!(
                 "Wachtlijst in scenario {}: {} op 1 januari {b}, {middle}{} in {h}.{lost}",
-                run.name,
+                data(&run.name),
                 c(w0[P50]),
                 with_interval(&wh, &c, lang)
             ),
             Lang::En => format!(
                 "Waiting list in scenario {}: {} on 1 January {b}, {middle}{} in {h}.{lost}",
-                run.name,
+                data(&run.name),
                 c(w0[P50]),
                 with_interval(&wh, &c, lang)
             ),
@@ -888,11 +1002,11 @@ pub fn chain_tables(run: &RunData, lang: Lang) -> [Block; 2] {
     };
     let mut counts: Vec<Vec<String>> = run
         .chain_rows()
-        .map(|r| counts_row(r.chain.clone(), r))
+        .map(|r| counts_row(data(&r.chain), r))
         .collect();
     let mut rates: Vec<Vec<String>> = run
         .chain_rows()
-        .map(|r| rates_row(r.chain.clone(), r))
+        .map(|r| rates_row(data(&r.chain), r))
         .collect();
     if let Some(p) = run.pooled_row("pooled") {
         counts.push(counts_row(lang.pick("**Totaal**", "**Total**").into(), p));
@@ -1054,7 +1168,7 @@ fn sources_bullets(runs: &[&RunData], lang: Lang) -> Vec<String> {
     }
     let all = published.clone();
     published.retain(|s| !all.iter().any(|o| o != s && s.starts_with(o.as_str())));
-    out.extend(published);
+    out.extend(published.iter().map(|s| data(s)));
     out.push(if runs.iter().any(|r| r.illustrative()) {
         lang.pick(
             "Ketendata: illustratief (synthetisch), gegenereerd met `omvang generate-chains`; de ware parameters staan in src/synthetic.rs.",
@@ -1124,8 +1238,10 @@ fn reproducibility_bullets(run: &RunData, lang: Lang) -> Vec<String> {
     }
     let mut out = vec![
         format!(
-            "omvang {}, scenario `{}` (SHA-256 `{}`).",
-            m.omvang_version, m.scenario_file.path, m.scenario_file.sha256
+            "omvang {}, scenario {} (SHA-256 {}).",
+            data(&m.omvang_version),
+            code(&m.scenario_file.path),
+            code(&m.scenario_file.sha256)
         ),
         format!(
             "Seed {}, {} {}, {} {}–{}; {} {} ({}).",
@@ -1136,19 +1252,20 @@ fn reproducibility_bullets(run: &RunData, lang: Lang) -> Vec<String> {
             m.base_year,
             m.horizon,
             lang.pick("gedraaid op", "run on"),
-            m.started_at,
+            data(&m.started_at),
             lang.pick(
                 "de uitkomsten hangen niet af van het aantal threads",
                 "results do not depend on the thread count"
             )
         ),
         format!(
-            "{}: `{command}`",
-            lang.pick("Opnieuw maken", "To reproduce")
+            "{}: {}",
+            lang.pick("Opnieuw maken", "To reproduce"),
+            code(&command)
         ),
     ];
     for f in m.extends.iter().chain(&m.inputs) {
-        out.push(format!("`{}`: SHA-256 `{}`", f.path, f.sha256));
+        out.push(format!("{}: SHA-256 {}", code(&f.path), code(&f.sha256)));
     }
     out
 }
@@ -1229,7 +1346,7 @@ pub fn run_report(run: &RunData, lang: Lang) -> Result<Report, ChartError> {
                 "Omvang casemanagement dementie",
                 "Volume of dementia case management"
             ),
-            run.name
+            data(&run.name)
         ),
         blocks,
         charts,
@@ -1308,14 +1425,14 @@ pub fn comparison_report(runs: &[RunData], lang: Lang) -> Result<Report, Compare
             runs.len(),
             reference.manifest.seed,
             number(reference.manifest.iterations as f64, 0, lang),
-            reference.name
+            data(&reference.name)
         ),
         Lang::En => format!(
             "{} scenarios with the same seed ({}) and {} iterations, so every iteration draws the same uncertain inputs in every scenario and the differences are paired. Reference: **{}**.",
             runs.len(),
             reference.manifest.seed,
             number(reference.manifest.iterations as f64, 0, lang),
-            reference.name
+            data(&reference.name)
         ),
     })];
     if runs.iter().any(RunData::illustrative) {
@@ -1339,18 +1456,18 @@ pub fn comparison_report(runs: &[RunData], lang: Lang) -> Result<Report, Compare
         bullets.push(match lang {
             Lang::Nl => format!(
                 "Scenario **{}**: wachtlijst in {h} {}; het verschil met {} is {} (gepaard per iteratie, mediaan; 90%-interval {} tot {}); kosten in {h} {cost}.",
-                run.name,
+                data(&run.name),
                 with_interval(&w, &c, lang),
-                reference.name,
+                data(&reference.name),
                 signed_count(d[P50], lang),
                 signed_count(d[P05], lang),
                 signed_count(d[P95], lang)
             ),
             Lang::En => format!(
                 "Scenario **{}**: waiting list in {h} {}; the difference with {} is {} (paired per iteration, median; 90% interval {} to {}); cost in {h} {cost}.",
-                run.name,
+                data(&run.name),
                 with_interval(&w, &c, lang),
-                reference.name,
+                data(&reference.name),
                 signed_count(d[P50], lang),
                 signed_count(d[P05], lang),
                 signed_count(d[P95], lang)
@@ -1386,7 +1503,7 @@ pub fn comparison_report(runs: &[RunData], lang: Lang) -> Result<Report, Compare
             let med = |m: &str, y: i32, f: &dyn Fn(f64) -> String| {
                 run.stats(m, y).map_or("–".into(), |s| f(s[P50]))
             };
-            let mut row = vec![run.name.clone()];
+            let mut row = vec![data(&run.name)];
             if let Some(y) = mid {
                 row.push(med("waiting_list", y, &c));
             }
@@ -1437,14 +1554,14 @@ pub fn comparison_report(runs: &[RunData], lang: Lang) -> Result<Report, Compare
         runs.iter()
             .map(|r| {
                 format!(
-                    "{}: `{}` (SHA-256 `{}`), seed {}, {} {}, omvang {}",
-                    r.name,
-                    r.manifest.scenario_file.path,
-                    r.manifest.scenario_file.sha256,
+                    "{}: {} (SHA-256 {}), seed {}, {} {}, omvang {}",
+                    data(&r.name),
+                    code(&r.manifest.scenario_file.path),
+                    code(&r.manifest.scenario_file.sha256),
                     r.manifest.seed,
                     number(r.manifest.iterations as f64, 0, lang),
                     lang.pick("iteraties", "iterations"),
-                    r.manifest.omvang_version
+                    data(&r.manifest.omvang_version)
                 )
             })
             .collect(),
@@ -1462,10 +1579,10 @@ pub fn comparison_report(runs: &[RunData], lang: Lang) -> Result<Report, Compare
     })
 }
 
-/// A difference in people with its sign: `+1.230`, `−450`, `<10`.
+/// A difference in people with its sign: `+1.230`, `−450`, `0`.
 fn signed_count(x: f64, lang: Lang) -> String {
     let s = count(x, lang);
-    if x >= 10.0 {
+    if round_sig(x, 3) >= 0.5 {
         format!("+{s}")
     } else {
         s
@@ -1490,10 +1607,14 @@ mod tests {
     }
 
     #[test]
-    fn counts_below_ten_are_suppressed() {
+    fn only_observed_counts_below_ten_are_suppressed() {
         for x in [0.0, 1.0, 9.0, 9.99, -9.0] {
-            assert_eq!(count(x, Lang::Nl), "<10");
+            assert_eq!(count_exact(x, Lang::Nl), "<10");
         }
+        // Model results are never suppressed.
+        assert_eq!(count(3.0, Lang::Nl), "3");
+        assert_eq!(count(-9.0, Lang::Nl), "−9");
+        assert_eq!(signed_count(4.0, Lang::Nl), "+4");
         assert_eq!(count(10.0, Lang::Nl), "10");
         assert_eq!(count(12_345.0, Lang::Nl), "12.300");
         assert_eq!(count_exact(12_345.0, Lang::Nl), "12.345");
@@ -1519,5 +1640,22 @@ mod tests {
             inline("a <b> **c** `d`"),
             "a &lt;b&gt; <strong>c</strong> <code>d</code>"
         );
+    }
+
+    #[test]
+    fn data_is_never_markup() {
+        let text = format!("**{}**: {}", data("x_y"), data("<script>|*a*|`b`"));
+        assert_eq!(
+            inline(&text),
+            "<strong>x_y</strong>: &lt;script&gt;|*a*|`b`"
+        );
+        assert_eq!(
+            markdown_text(&text),
+            "**x\\_y**: \\<script\\>\\|\\*a\\*\\|\\`b\\`"
+        );
+        assert_eq!(markdown_text(&code("a`b|c")), "``a`b\\|c``");
+        assert_eq!(markdown_escape("# 1. x"), "\\# 1. x");
+        assert_eq!(markdown_escape("1. x"), "1\\. x");
+        assert_eq!(markdown_escape("- x"), "\\- x");
     }
 }

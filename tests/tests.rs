@@ -8,3 +8,4 @@ mod engine;
 mod pooling;
 mod projection;
 mod report;
+mod safety;
