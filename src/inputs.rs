@@ -432,27 +432,34 @@ pub fn read_comparison(dir: &Path) -> Result<Vec<RunData>, InputError> {
         path: path.clone(),
         message,
     };
-    let bytes = std::fs::read(&path)
-        .map_err(|e| bad(format!("cannot read: {e}; run `omvang compare` again to make it")))?;
-    let manifest: crate::outputs::ComparisonManifest = serde_json::from_slice(&bytes).map_err(|e| {
+    let bytes = std::fs::read(&path).map_err(|e| {
         bad(format!(
-            "not a comparison manifest: {e}; run `omvang compare` again to make it"
+            "cannot read: {e}; run `omvang compare` again to make it"
         ))
     })?;
+    let manifest: crate::outputs::ComparisonManifest =
+        serde_json::from_slice(&bytes).map_err(|e| {
+            bad(format!(
+                "not a comparison manifest: {e}; run `omvang compare` again to make it"
+            ))
+        })?;
     if manifest.scenarios.len() < 2 {
         return Err(bad(
             "`scenarios` lists fewer than two runs; run `omvang compare` again to make it".into(),
         ));
     }
+    for name in &manifest.scenarios {
+        crate::scenario::check_name(name).map_err(|m| {
+            bad(format!(
+                "`scenarios`: {m}; was it edited? Run `omvang compare` again to make it"
+            ))
+        })?;
+    }
     let parent = dir.parent().unwrap_or(Path::new("."));
     manifest
         .scenarios
         .iter()
-        .map(|name| {
-            crate::scenario::check_name(name)
-                .map_err(|m| bad(format!("`scenarios`: {m}; run `omvang compare` again to make it")))?;
-            read_run(&parent.join(name))
-        })
+        .map(|name| read_run(&parent.join(name)))
         .collect()
 }
 

@@ -657,7 +657,11 @@ fn markdown_text(s: &str) -> String {
     while let Some(i) = rest.find([DATA_OPEN, CODE_OPEN]) {
         out.push_str(&rest[..i]);
         let open = rest[i..].chars().next().expect("found");
-        let close = if open == DATA_OPEN { DATA_CLOSE } else { CODE_CLOSE };
+        let close = if open == DATA_OPEN {
+            DATA_CLOSE
+        } else {
+            CODE_CLOSE
+        };
         let body = &rest[i + open.len_utf8()..];
         let end = body.find(close).unwrap_or(body.len());
         let text = &body[..end];
@@ -665,13 +669,13 @@ fn markdown_text(s: &str) -> String {
             out.push_str(&markdown_escape(text));
         } else {
             // A code span is fenced by one backtick more than the longest run inside it.
-            let longest = text
-                .split(|c| c != '`')
-                .map(str::len)
-                .max()
-                .unwrap_or(0);
+            let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
             let fence = "`".repeat(longest + 1);
-            let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+            let pad = if text.starts_with('`') || text.ends_with('`') {
+                " "
+            } else {
+                ""
+            };
             // In a table a pipe ends the cell even inside code; GFM reads `\|` as a pipe there.
             let _ = write!(out, "{fence}{pad}{}{pad}{fence}", text.replace('|', "\\|"));
         }
@@ -700,7 +704,11 @@ fn inline(s: &str) -> String {
     while let Some(c) = chars.next() {
         match c {
             DATA_OPEN | CODE_OPEN => {
-                let close = if c == DATA_OPEN { DATA_CLOSE } else { CODE_CLOSE };
+                let close = if c == DATA_OPEN {
+                    DATA_CLOSE
+                } else {
+                    CODE_CLOSE
+                };
                 if c == CODE_OPEN {
                     out.push_str("<code>");
                 }

@@ -471,19 +471,29 @@ pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError
 /// An override whose value has the wrong type fails only when the merged table is read, where
 /// toml knows neither the key nor the line: try each override alone to name it and its reason.
 fn check_overrides(table: &toml::Table, overrides: &[String]) -> Result<(), ScenarioError> {
-    if toml::Value::Table(table.clone()).try_into::<ScenarioFile>().is_ok() {
+    if toml::Value::Table(table.clone())
+        .try_into::<ScenarioFile>()
+        .is_ok()
+    {
         return Ok(());
     }
     for arg in overrides {
         let mut alone = toml::Table::new();
         apply_override(&mut alone, arg)?;
-        if let Err(e) = toml::Value::Table(alone).try_into::<ScenarioFile>() {
+        // Through text, not `Value::try_into`: only the text deserialiser keeps the reason.
+        let text = toml::to_string(&alone).unwrap_or_default();
+        if let Err(e) = toml::from_str::<ScenarioFile>(&text) {
             let key = arg.split_once('=').map_or(arg.as_str(), |(k, _)| k.trim());
+            // The line and column are of the generated text, which the user never saw.
+            let message = one_line(&e.to_string());
+            let reason = match message.split_once(": ") {
+                Some((loc, rest)) if loc.starts_with("line ") => rest.to_string(),
+                _ => message,
+            };
             return Err(ScenarioError::Override {
                 arg: arg.clone(),
                 message: format!(
-                    "{} (key `{key}`); give a value of the type this key takes, see scenarios/baseline.toml",
-                    one_line(&e.to_string())
+                    "{reason} (key `{key}`); give a value of the type this key takes, see scenarios/baseline.toml"
                 ),
             });
         }
@@ -545,8 +555,15 @@ fn read_scenario_text(path: &Path) -> Result<String, ScenarioError> {
     file.take(MAX_SCENARIO_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(read_err)?;
-    String::from_utf8(bytes)
-        .map_err(|e| invalid(path, format!("is not UTF-8 text (byte {}); save it as UTF-8", e.utf8_error().valid_up_to())))
+    String::from_utf8(bytes).map_err(|e| {
+        invalid(
+            path,
+            format!(
+                "is not UTF-8 text (byte {}); save it as UTF-8",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })
 }
 
 fn load_table(
