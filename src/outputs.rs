@@ -473,17 +473,38 @@ pub fn lock_out(out: &Path, on_wait: &dyn Fn(&Path)) -> Result<OutLock, OutputEr
         .write(true)
         .open(&path)
         .map_err(io_err(&path))?;
-    // std's advisory file lock (flock on Unix, LockFileEx on Windows): released by the OS
-    // when the process dies, so a killed run never leaves the folder locked.
-    match file.try_lock() {
-        Ok(()) => {}
-        Err(fs::TryLockError::WouldBlock) => {
-            on_wait(&path);
-            file.lock().map_err(io_err(&path))?;
-        }
-        Err(fs::TryLockError::Error(e)) => return Err(io_err(&path)(e)),
+    if !lock_file(&file, false).map_err(io_err(&path))? {
+        on_wait(&path);
+        lock_file(&file, true).map_err(io_err(&path))?;
     }
     Ok(OutLock { _file: file })
+}
+
+/// An exclusive advisory lock (`flock`), released by the OS when the process dies, so a killed
+/// run never leaves the folder locked. False when `wait` is off and another process holds it.
+/// (std's `File::lock` needs Rust 1.89; this crate supports 1.85.)
+#[cfg(unix)]
+fn lock_file(file: &fs::File, wait: bool) -> std::io::Result<bool> {
+    use std::os::unix::io::AsRawFd;
+    let op = libc::LOCK_EX | if wait { 0 } else { libc::LOCK_NB };
+    loop {
+        // SAFETY: flock only reads the descriptor, which `file` keeps open during the call.
+        if unsafe { libc::flock(file.as_raw_fd(), op) } == 0 {
+            return Ok(true);
+        }
+        let e = std::io::Error::last_os_error();
+        match e.raw_os_error() {
+            Some(libc::EWOULDBLOCK) if !wait => return Ok(false),
+            Some(libc::EINTR) => continue,
+            _ => return Err(e),
+        }
+    }
+}
+
+/// Without flock, concurrent runs into one folder are not serialised (documented).
+#[cfg(not(unix))]
+fn lock_file(_file: &fs::File, _wait: bool) -> std::io::Result<bool> {
+    Ok(true)
 }
 
 /// Whether omvang made `dir`: a real folder (not a link) with the marker, or a run or comparison
