@@ -493,7 +493,7 @@ fn check_overrides(table: &toml::Table, overrides: &[String]) -> Result<(), Scen
             return Err(ScenarioError::Override {
                 arg: arg.clone(),
                 message: format!(
-                    "{reason} (key `{key}`); give a value of the type this key takes, see scenarios/baseline.toml"
+                    "{reason} (key `{key}`); check the key's spelling and the value's type against scenarios/baseline.toml"
                 ),
             });
         }
