@@ -409,7 +409,86 @@ pub fn read_run(dir: &Path) -> Result<RunData, InputError> {
                     .into(),
         });
     }
-    parse_run(dir, &|name| std::fs::read(dir.join(name)).ok())
+    // Only regular files: a device or a link to one in a run folder must not hang the reader.
+    parse_run(dir, &|name| {
+        let path = dir.join(name);
+        std::fs::metadata(&path)
+            .is_ok_and(|m| m.is_file())
+            .then(|| std::fs::read(&path).ok())
+            .flatten()
+    })
+}
+
+/// Read a comparison folder (`comparison.json`) and the sibling run folders it names, reference
+/// first. The names are checked to be plain folder names, so an edited file cannot point outside
+/// the output folder.
+///
+/// # Errors
+/// A missing or malformed `comparison.json`, an unsafe name, or a bad run folder.
+pub fn read_comparison(dir: &Path) -> Result<Vec<RunData>, InputError> {
+    let path = dir.join("comparison.json");
+    let bad = |message: String| InputError::File {
+        path: path.clone(),
+        message,
+    };
+    let bytes = std::fs::read(&path).map_err(|e| {
+        bad(format!(
+            "cannot read: {e}; run `omvang compare` again to make it"
+        ))
+    })?;
+    let manifest: crate::run_data::ComparisonManifest =
+        serde_json::from_slice(&bytes).map_err(|e| {
+            bad(format!(
+                "not a comparison manifest: {e}; run `omvang compare` again to make it"
+            ))
+        })?;
+    if manifest.scenarios.len() < 2 {
+        return Err(bad(
+            "`scenarios` lists fewer than two runs; run `omvang compare` again to make it".into(),
+        ));
+    }
+    for name in &manifest.scenarios {
+        crate::scenario::check_name(name).map_err(|m| {
+            bad(format!(
+                "`scenarios`: {m}; was it edited? Run `omvang compare` again to make it"
+            ))
+        })?;
+    }
+    let parent = dir.parent().unwrap_or(Path::new("."));
+    manifest
+        .scenarios
+        .iter()
+        .map(|name| read_run(&parent.join(name)))
+        .collect()
+}
+
+/// Check a manifest read back from disk as the scenario loader checks a scenario: an edited
+/// horizon or iteration count must not exhaust memory, nor a name leave the output folder.
+fn check_manifest(m: &Manifest) -> Result<(), String> {
+    use crate::scenario::{check_name, BASE_YEARS, MAX_HORIZON_YEARS, MAX_ITERATIONS};
+    check_name(&m.scenario).map_err(|e| format!("`scenario`: {e}"))?;
+    if !BASE_YEARS.contains(&m.base_year) {
+        return Err(format!(
+            "`base_year` = {} is outside {}-{}",
+            m.base_year,
+            BASE_YEARS.start(),
+            BASE_YEARS.end()
+        ));
+    }
+    let span = i64::from(m.horizon) - i64::from(m.base_year);
+    if !(0..=i64::from(MAX_HORIZON_YEARS)).contains(&span) {
+        return Err(format!(
+            "`horizon` = {} must lie from `base_year` ({}) to {MAX_HORIZON_YEARS} years after it",
+            m.horizon, m.base_year
+        ));
+    }
+    if !(1..=MAX_ITERATIONS).contains(&m.iterations) {
+        return Err(format!(
+            "`iterations` = {} must lie from 1 to {MAX_ITERATIONS}",
+            m.iterations
+        ));
+    }
+    Ok(())
 }
 
 /// Parse a run's files, fetched by name through `file` (from disk or from memory).
@@ -433,8 +512,18 @@ pub fn parse_run(
         message,
     };
 
-    let manifest: Manifest = serde_json::from_slice(&fetch("manifest.json")?)
-        .map_err(|e| bad("manifest.json", format!("not a run manifest: {e}")))?;
+    let manifest: Manifest = serde_json::from_slice(&fetch("manifest.json")?).map_err(|e| {
+        bad(
+            "manifest.json",
+            format!("not a run manifest: {e}; run `omvang run` again to make it"),
+        )
+    })?;
+    check_manifest(&manifest).map_err(|m| {
+        bad(
+            "manifest.json",
+            format!("{m}; was it edited? Run `omvang run` again to make it"),
+        )
+    })?;
 
     let stats_of = |t: &Table, row: usize, c: &[usize]| -> Result<Stats, InputError> {
         let mut s = [0.0; 6];

@@ -30,5 +30,11 @@ pub fn is_input_error(err: &(dyn std::error::Error + 'static)) -> bool {
         || err.is::<inputs::InputError>()
         || err.is::<simulate::ModelError>()
         || err.is::<chains::ChainsError>()
+        || err.downcast_ref::<outputs::OutputError>().is_some_and(|e| {
+            matches!(
+                e,
+                outputs::OutputError::NotOurs { .. } | outputs::OutputError::BadName { .. }
+            )
+        })
         || err.is::<report::CompareError>()
 }

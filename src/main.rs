@@ -1,5 +1,6 @@
 //! The `omvang` command line: a thin layer that reads scenarios and data, runs the engine and
-//! writes the outputs. Exit codes: 0 success, 2 bad input or usage, 1 internal error.
+//! writes the outputs. Exit codes: 0 success, 2 bad input or usage, 1 internal or I/O failure,
+//! 130 interrupted (Ctrl-C), each failure as one line on stderr (docs/errors.md).
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -168,10 +169,11 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    watch_interrupt();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", one_line(&err));
             if err.chain().any(omvang::is_input_error) {
                 ExitCode::from(2)
             } else {
@@ -181,10 +183,61 @@ fn main() -> ExitCode {
     }
 }
 
+/// Ctrl-C: remove the half-written folder of this run, never a finished one (the writer holds
+/// the same mutex while it renames), and exit with the shell's code for SIGINT. The signal
+/// handler only sets a flag; a watcher thread does the file work outside the handler.
+fn watch_interrupt() {
+    use std::sync::atomic::AtomicBool;
+    use std::sync::Arc;
+    let flag = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        if signal_hook::flag::register(signal, Arc::clone(&flag)).is_err() {
+            return;
+        }
+    }
+    std::thread::spawn(move || loop {
+        if flag.load(Ordering::Relaxed) {
+            outputs::remove_unfinished();
+            eprintln!("interrupted; earlier runs are intact and nothing half-written is left");
+            std::process::exit(130);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    });
+}
+
+/// The error and its causes on one line, each text once: our errors already quote their cause
+/// (e.g. the OS's message), which anyhow's chain would repeat.
+fn one_line(err: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if line.contains(text.as_str()) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Said once when another omvang run holds the output folder's lock.
+fn say_waiting(lock: &Path) {
+    eprintln!(
+        "waiting for another omvang run that holds {}",
+        lock.display()
+    );
+}
+
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run_scenarios(args, None),
-        Command::Compare { run, name } => run_scenarios(run, Some(name)),
+        Command::Compare { run, name } => {
+            scenario::check_name(&name)
+                .map_err(|m| scenario::ScenarioError::Usage(format!("compare --name: {m}")))?;
+            run_scenarios(run, Some(name))
+        }
         Command::Report { dir, lang } => rebuild_report(&dir, lang.into()),
         Command::Chains {
             files,
@@ -221,7 +274,13 @@ fn run(cli: Cli) -> Result<()> {
                 s.run.base_year,
                 s.run.base_year,
             )
-            .map_err(|m| anyhow::anyhow!("{}: {m}", s.data.population.display()))?;
+            .map_err(|m| inputs::InputError::File {
+                path: s.data.population.clone(),
+                message: format!(
+                    "{m}; run.base_year = {} needs its 1 January figures",
+                    s.run.base_year
+                ),
+            })?;
             let central = scenario::ParameterDraw::central(&s.parameters);
             let per65 = series.crude_65plus(s.run.base_year)
                 * central.prevalence_multiplier
@@ -405,22 +464,39 @@ fn run_scenarios(args: RunArgs, comparison: Option<String>) -> Result<()> {
             run.iterations = iterations;
         }
         if models.iter().any(|(_, m)| &m.scenario.name == name) {
-            anyhow::bail!(
-                "a scenario is named \"{name}\", like the comparison folder; choose another folder with --name"
-            );
+            return Err(scenario::ScenarioError::Usage(format!(
+                "compare --name: a scenario is named \"{name}\", like the comparison folder; choose another folder with --name"
+            ))
+            .into());
         }
     }
     let mut names = std::collections::BTreeSet::new();
     for (path, m) in &models {
         if !names.insert(m.scenario.name.clone()) {
-            anyhow::bail!(
+            return Err(scenario::ScenarioError::Usage(format!(
                 "{}: scenario name \"{}\" is used twice in this run; give each scenario its own name",
                 path.display(),
                 m.scenario.name
-            );
+            ))
+            .into());
         }
     }
     outputs::check_writable(&args.out)?;
+    // Refuse a folder omvang did not make before the first long simulation, not after it.
+    for name in names.iter().chain(&comparison) {
+        outputs::check_target(&args.out, name)?;
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let pool_threads = match args.threads {
+        0 => cores,
+        n if n > cores => {
+            eprintln!(
+                "warning: --threads {n} is more than the {cores} this machine has; using {cores}"
+            );
+            cores
+        }
+        n => n,
+    };
 
     let mut runs = Vec::new();
     for (path, model) in &models {
@@ -451,12 +527,8 @@ fn run_scenarios(args: RunArgs, comparison: Option<String>) -> Result<()> {
                 }
             }
         };
-        let pool_threads = if args.threads == 0 {
-            std::thread::available_parallelism().map_or(1, |n| n.get())
-        } else {
-            args.threads
-        };
         let results = simulate::run(model, pool_threads, &progress)?;
+        check_finite_draws(model, path, &results)?;
         if let Some(bar) = &bar {
             bar.finish_and_clear();
         }
@@ -539,7 +611,7 @@ fn run_scenarios(args: RunArgs, comparison: Option<String>) -> Result<()> {
             let report = report::run_report(&run, lang, charts::run_charts(&run, lang)?);
             artifacts.extend(report.files());
         }
-        let dir = outputs::write_run(&args.out, name, &artifacts)?;
+        let dir = outputs::write_run(&args.out, name, &artifacts, &say_waiting)?;
         if !args.quiet {
             print_key_figures(model, &summary, &dir, clock.elapsed().as_secs_f64());
             if !args.no_report {
@@ -572,7 +644,7 @@ fn run_scenarios(args: RunArgs, comparison: Option<String>) -> Result<()> {
             },
         ];
         artifacts.extend(report.files());
-        let dir = outputs::write_run(&args.out, &name, &artifacts)?;
+        let dir = outputs::write_run(&args.out, &name, &artifacts, &say_waiting)?;
         if !args.quiet {
             println!(
                 "comparison of {} -> {}",
@@ -587,34 +659,54 @@ fn run_scenarios(args: RunArgs, comparison: Option<String>) -> Result<()> {
 /// `report`: read a run (or a comparison and its sibling runs) back and write its charts and
 /// report again.
 fn rebuild_report(dir: &Path, lang: Lang) -> Result<()> {
-    let comparison = dir.join("comparison.json");
-    let report = if comparison.is_file() {
-        let manifest: ComparisonManifest = serde_json::from_slice(
-            &std::fs::read(&comparison)
-                .with_context(|| format!("{}: cannot read", comparison.display()))?,
-        )
-        .map_err(|e| inputs::InputError::File {
-            path: comparison.clone(),
-            message: format!("not a comparison manifest: {e}"),
-        })?;
-        let parent = dir.parent().unwrap_or(Path::new("."));
-        let runs = manifest
-            .scenarios
-            .iter()
-            .map(|s| inputs::read_run(&parent.join(s)))
-            .collect::<Result<Vec<RunData>, _>>()?;
+    let report = if dir.join("comparison.json").is_file() {
+        let runs: Vec<RunData> = inputs::read_comparison(dir)?;
         report::comparison_report(&runs, lang, charts::comparison_charts(&runs, lang)?)?
     } else {
         let run = inputs::read_run(dir)?;
         report::run_report(&run, lang, charts::run_charts(&run, lang)?)
     };
     let files = report.files();
-    outputs::replace_report(dir, &files)?;
+    outputs::replace_report(dir, &files, &say_waiting)?;
     println!(
         "wrote report.md, report.html and {} charts to {}",
         report.charts.len(),
         dir.display()
     );
+    Ok(())
+}
+
+/// Every drawn parameter and pooled rate must be a finite number: a NaN or infinity from an
+/// odd distribution or chain data would otherwise flow silently into every total.
+fn check_finite_draws(model: &Model, path: &Path, results: &simulate::RunResults) -> Result<()> {
+    for (i, (parameters, pooled)) in results.parameters.iter().zip(&results.pooled).enumerate() {
+        if let Some((name, v)) = scenario::non_finite_parameter(parameters) {
+            return Err(scenario::ScenarioError::Invalid {
+                path: path.to_path_buf(),
+                message: format!(
+                    "parameters.{name} drew {v} in iteration {i}; give it a distribution with finite values"
+                ),
+            }
+            .into());
+        }
+        let pooled = simulate::PooledDraw::NAMES.iter().zip(pooled.values());
+        if let Some((name, v)) = pooled.into_iter().find(|(_, v)| !v.is_finite()) {
+            return Err(simulate::ModelError::Data {
+                file: model
+                    .scenario
+                    .data
+                    .chains
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                message: format!(
+                    "the pooled {name} drew {v} in iteration {i}; check the chains' counts, or add chains so the pooling is stable"
+                ),
+            }
+            .into());
+        }
+    }
     Ok(())
 }
 

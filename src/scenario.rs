@@ -21,6 +21,9 @@ pub enum ScenarioError {
     Invalid { path: PathBuf, message: String },
     #[error("--set {arg}: {message}")]
     Override { arg: String, message: String },
+    /// A problem with the command line as a whole (e.g. two scenarios with one name).
+    #[error("{0}")]
+    Usage(String),
 }
 
 fn invalid(path: &Path, message: impl Into<String>) -> ScenarioError {
@@ -28,6 +31,82 @@ fn invalid(path: &Path, message: impl Into<String>) -> ScenarioError {
         path: path.to_path_buf(),
         message: message.into(),
     }
+}
+
+/// Most Monte Carlo iterations a run may ask for.
+pub const MAX_ITERATIONS: usize = 1_000_000;
+/// Furthest horizon, in years after the base year.
+pub const MAX_HORIZON_YEARS: i32 = 60;
+/// Base years the model can sensibly start from.
+pub const BASE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+/// Most files in an `extends` chain (the scenario itself included).
+pub const MAX_EXTENDS_DEPTH: usize = 16;
+/// Largest scenario file read; scenarios are a few kilobytes.
+pub const MAX_SCENARIO_BYTES: u64 = 1 << 20;
+/// Memory the results of one run may take before the run is refused.
+pub const MAX_RESULT_BYTES: u64 = 8 << 30;
+/// Longest scenario or comparison name (it becomes a folder name).
+pub const MAX_NAME_CHARS: usize = 64;
+
+/// Check that `name` can be one folder name under `--out`: letters, digits, `-`, `_` and inner
+/// `.`, 1 to 64 characters. Anything else could escape `--out` or clobber it, so it is refused.
+///
+/// # Errors
+/// What is wrong with the name and what to write instead, as one line.
+pub fn check_name(name: &str) -> Result<(), String> {
+    const RULE: &str =
+        "use 1-64 letters, digits, '-', '_' and '.' (not first or last), e.g. \"baseline-2030\"";
+    let shown = name.escape_debug();
+    if name.is_empty() {
+        return Err(format!("the name is empty; {RULE}"));
+    }
+    if let Some(c) = name.chars().find(|c| c.is_control()) {
+        return Err(format!(
+            "\"{shown}\" contains the control character U+{:04X}; {RULE}",
+            c as u32
+        ));
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(format!(
+            "\"{shown}\" is {} characters long; {RULE}",
+            name.chars().count()
+        ));
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|&c| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.')))
+    {
+        return Err(format!("\"{shown}\" contains '{c}'; {RULE}"));
+    }
+    if name.starts_with('.') || name.ends_with('.') {
+        return Err(format!(
+            "\"{shown}\" starts or ends with '.', which would make a hidden or special folder; {RULE}"
+        ));
+    }
+    Ok(())
+}
+
+/// Bytes the results of a run take in memory: every iteration keeps its yearly and monthly
+/// metrics and its draws as `f64`. A plain function so the model of memory use can change.
+pub fn result_bytes(iterations: usize, years: usize, months: usize) -> u64 {
+    use crate::simulate::{Metric, MonthlyMetric, PooledDraw};
+    let per_iteration = years * Metric::ALL.len()
+        + months * MonthlyMetric::ALL.len()
+        + Parameters::NAMES.len()
+        + PooledDraw::NAMES.len();
+    (iterations as u64)
+        .saturating_mul(per_iteration as u64)
+        .saturating_mul(8)
+}
+
+/// The first drawn parameter that is not a finite number, with its value: a NaN or infinity
+/// would silently poison every total downstream.
+pub fn non_finite_parameter(draw: &ParameterDraw) -> Option<(&'static str, f64)> {
+    Parameters::NAMES
+        .iter()
+        .zip(draw.values())
+        .find(|(_, v)| !v.is_finite())
+        .map(|(name, v)| (*name, v))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -363,10 +442,12 @@ impl Scenario {
 /// A [`ScenarioError`] naming the file and line, or the override, and what to fix.
 pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError> {
     let mut files = Vec::new();
-    let mut table = load_table(path, &mut files)?;
+    let mut seen = Vec::new();
+    let mut table = load_table(path, &mut files, &mut seen)?;
     for arg in overrides {
         apply_override(&mut table, arg)?;
     }
+    check_overrides(&table, overrides)?;
     let merged_name = if overrides.is_empty() && files.len() == 1 {
         path.to_path_buf()
     } else {
@@ -376,11 +457,54 @@ pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError
         .clone()
         .try_into()
         .map_err(|e: toml::de::Error| invalid(&merged_name, one_line(&e.to_string())))?;
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "scenario".into());
-    resolve(file, stem, files, &merged_name)
+    if file.name.is_none() {
+        // The file's stem becomes the folder name: it has to be as safe as a written name.
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        check_name(&stem).map_err(|m| {
+            invalid(
+                path,
+                format!("the scenario has no `name`, so its file name is used: {m}; add name = \"...\" to the file"),
+            )
+        })?;
+        return resolve(file, stem, files, &merged_name);
+    }
+    resolve(file, String::new(), files, &merged_name)
+}
+
+/// An override whose value has the wrong type fails only when the merged table is read, where
+/// toml knows neither the key nor the line: try each override alone to name it and its reason.
+fn check_overrides(table: &toml::Table, overrides: &[String]) -> Result<(), ScenarioError> {
+    if toml::Value::Table(table.clone())
+        .try_into::<ScenarioFile>()
+        .is_ok()
+    {
+        return Ok(());
+    }
+    for arg in overrides {
+        let mut alone = toml::Table::new();
+        apply_override(&mut alone, arg)?;
+        // Through text, not `Value::try_into`: only the text deserialiser keeps the reason.
+        let text = toml::to_string(&alone).unwrap_or_default();
+        if let Err(e) = toml::from_str::<ScenarioFile>(&text) {
+            let key = arg.split_once('=').map_or(arg.as_str(), |(k, _)| k.trim());
+            // The line and column are of the generated text, which the user never saw.
+            let message = one_line(&e.to_string());
+            let reason = match message.split_once(": ") {
+                Some((loc, rest)) if loc.starts_with("line ") => rest.to_string(),
+                _ => message,
+            };
+            return Err(ScenarioError::Override {
+                arg: arg.clone(),
+                message: format!(
+                    "{reason} (key `{key}`); check the key's spelling and the value's type against scenarios/baseline.toml"
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 fn one_line(s: &str) -> String {
@@ -408,30 +532,86 @@ fn one_line(s: &str) -> String {
     }
 }
 
-fn load_table(path: &Path, files: &mut Vec<PathBuf>) -> Result<toml::Table, ScenarioError> {
-    if files.iter().any(|f| f == path) {
+/// Read a scenario file that must be a regular file of sane size: a device such as `/dev/zero`
+/// or a huge file would hang or exhaust memory.
+fn read_scenario_text(path: &Path) -> Result<String, ScenarioError> {
+    use std::io::Read;
+    let read_err = |source| ScenarioError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(read_err)?;
+    let meta = file.metadata().map_err(read_err)?;
+    if !meta.is_file() {
         return Err(invalid(
             path,
-            "`extends` forms a cycle; remove one of the links",
+            "is not a regular file; give a scenario .toml file",
         ));
     }
-    files.push(path.to_path_buf());
-    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+    if meta.len() > MAX_SCENARIO_BYTES {
+        return Err(invalid(
+            path,
+            format!(
+                "is {} bytes, more than a scenario file can be ({MAX_SCENARIO_BYTES} bytes); give a scenario .toml file",
+                meta.len()
+            ),
+        ));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_SCENARIO_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read_err)?;
+    String::from_utf8(bytes).map_err(|e| {
+        invalid(
+            path,
+            format!(
+                "is not UTF-8 text (byte {}); save it as UTF-8",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })
+}
+
+fn load_table(
+    path: &Path,
+    files: &mut Vec<PathBuf>,
+    seen: &mut Vec<PathBuf>,
+) -> Result<toml::Table, ScenarioError> {
+    // Cycles are found on canonical paths: `a.toml` and `./x/../a.toml` are one file.
+    let canonical = std::fs::canonicalize(path).map_err(|source| ScenarioError::Read {
         path: path.to_path_buf(),
         source,
     })?;
+    if seen.contains(&canonical) {
+        return Err(invalid(
+            path,
+            "`extends` forms a cycle (this file extends itself through the chain); remove one of the links",
+        ));
+    }
+    if files.len() >= MAX_EXTENDS_DEPTH {
+        return Err(invalid(
+            path,
+            format!("`extends` is nested more than {MAX_EXTENDS_DEPTH} files deep; extend a scenario nearer the base"),
+        ));
+    }
+    seen.push(canonical);
+    files.push(path.to_path_buf());
+    let text = read_scenario_text(path)?;
     // Deserialising the file on its own gives unknown keys and bad distributions with their line.
     let own: ScenarioFile =
         toml::from_str(&text).map_err(|e| invalid(path, one_line(&e.to_string())))?;
     let mut table: toml::Table =
         toml::from_str(&text).map_err(|e| invalid(path, one_line(&e.to_string())))?;
+    if let Some(name) = &own.name {
+        check_name(name).map_err(|m| invalid(path, format!("name: {m}")))?;
+    }
     let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
     relocate_data_paths(&mut table, &dir);
     match own.extends {
         None => Ok(table),
         Some(parent) => {
             let parent_path = dir.join(parent);
-            let mut base = load_table(&parent_path, files)?;
+            let mut base = load_table(&parent_path, files, seen)?;
             // A child is its own scenario: its name never comes from the parent.
             base.remove("name");
             table.remove("extends");
@@ -494,6 +674,17 @@ fn apply_override(table: &mut toml::Table, arg: &str) -> Result<(), ScenarioErro
         Ok(mut t) => t.remove("v").expect("just parsed"),
         Err(_) => toml::Value::String(raw.to_string()),
     };
+    if parts == ["name"] {
+        match &value {
+            toml::Value::String(name) => check_name(name).map_err(err)?,
+            other => {
+                return Err(err(format!(
+                    "name must be text, got {}; e.g. --set name=baseline-2030",
+                    other.type_str()
+                )))
+            }
+        }
+    }
     let mut node = table;
     for part in &parts[..parts.len() - 1] {
         let entry = node
@@ -522,16 +713,49 @@ fn resolve(
 ) -> Result<Scenario, ScenarioError> {
     let run = file.run.unwrap_or_default();
     let base_year = run.base_year.unwrap_or(2018);
-    let horizon = run.horizon.unwrap_or(2040);
-    if horizon < base_year {
+    if !BASE_YEARS.contains(&base_year) {
         return Err(invalid(
             path,
-            format!("run.horizon ({horizon}) is before run.base_year ({base_year})"),
+            format!(
+                "run.base_year = {base_year} is outside {}-{}; give the year the chain data describe, e.g. 2018",
+                BASE_YEARS.start(),
+                BASE_YEARS.end()
+            ),
+        ));
+    }
+    let horizon = run.horizon.unwrap_or(2040);
+    // i64: a horizon near i32::MAX must not overflow the difference.
+    let span = i64::from(horizon) - i64::from(base_year);
+    if !(0..=i64::from(MAX_HORIZON_YEARS)).contains(&span) {
+        return Err(invalid(
+            path,
+            format!(
+                "run.horizon = {horizon} must lie from run.base_year ({base_year}) to {} years after it ({}); choose a year in that range",
+                MAX_HORIZON_YEARS,
+                base_year + MAX_HORIZON_YEARS
+            ),
         ));
     }
     let iterations = run.iterations.unwrap_or(2000);
-    if iterations == 0 {
-        return Err(invalid(path, "run.iterations must be at least 1"));
+    if !(1..=MAX_ITERATIONS).contains(&iterations) {
+        return Err(invalid(
+            path,
+            format!(
+                "run.iterations = {iterations} must lie from 1 to {MAX_ITERATIONS}; 2000 gives stable 90% intervals"
+            ),
+        ));
+    }
+    let years = span as usize + 1;
+    let bytes = result_bytes(iterations, years, years * 12);
+    if bytes > MAX_RESULT_BYTES {
+        return Err(invalid(
+            path,
+            format!(
+                "run.iterations = {iterations} to run.horizon = {horizon} would keep about {:.1} GB of results in memory (limit {} GB); use fewer iterations or a nearer horizon",
+                bytes as f64 / 1e9,
+                MAX_RESULT_BYTES >> 30
+            ),
+        ));
     }
     let data = file.data.unwrap_or_default();
     let need = |v: Option<String>, key: &str| {

@@ -108,11 +108,14 @@ impl Model {
         )?;
         for c in &chains {
             if c.mean_clients >= c.at_home {
+                // The people at home come from the chain's population and the scenario's
+                // prevalence and shares: either side can be wrong, so name both.
+                let source = inputs.chains.iter().find(|r| r.chain == c.chain);
                 return Err(data_err(
-                    &inputs.chains[0].source,
+                    source.map_or(&inputs.chains[0].source, |r| &r.source),
                     format!(
-                        "chain {}: {:.0} mean clients but only {:.0} people with dementia at home in its region (population_65plus {:.0}); check population_65plus",
-                        c.chain, c.mean_clients, c.at_home, c.population_65plus
+                        "chain {}: {:.0} mean clients but only {:.0} people with dementia at home in its region ({:.0} inhabitants 65+ x {:.4} at home with dementia per inhabitant 65+, from data.prevalence, parameters.prevalence_multiplier and parameters.share_at_home); check the chain's population_65plus and those scenario inputs",
+                        c.chain, c.mean_clients, c.at_home, c.population_65plus, at_home_per_65plus
                     ),
                 ));
             }

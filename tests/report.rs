@@ -30,8 +30,9 @@ fn read_summary(path: &Path) -> BTreeMap<(String, i32), [f64; 6]> {
 /// Three significant figures with a thousands separator, "<10" below ten (the report's rule,
 /// written out again independently).
 fn quoted(x: f64, thousands: char) -> String {
-    if x.abs() < 10.0 {
-        return "<10".into();
+    // Model results are never suppressed (issue 9): 0 is "0", not "<10".
+    if x == 0.0 {
+        return "0".into();
     }
     let digits = x.abs().log10().floor() as i32;
     let unit = 10f64.powi(digits - 2);

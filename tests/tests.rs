@@ -8,6 +8,7 @@ mod engine;
 mod pooling;
 mod projection;
 mod report;
+mod safety;
 mod sampling;
-mod streams;
 mod snapshot;
+mod streams;

@@ -57,12 +57,9 @@ pub fn sig3(x: f64, lang: Lang) -> String {
     number(round_sig(x, 3), sig_decimals(x, 3), lang)
 }
 
-/// A count of people (or a difference in people): three significant figures, and "<10" for
-/// anything below 10 in size (small-cell suppression).
+/// A modelled count of people (or a difference in people): three significant figures. Model
+/// results are not observations of people, so small-cell suppression does not apply to them.
 pub fn count(x: f64, lang: Lang) -> String {
-    if x.is_finite() && x.abs() < 10.0 {
-        return "<10".into();
-    }
     number(round_sig(x, 3), 0, lang)
 }
 
@@ -107,10 +104,10 @@ pub fn signed(x: f64, lang: Lang) -> String {
     }
 }
 
-/// A difference in people with its sign: `+1.230`, `−450`, `<10`.
+/// A difference in people with its sign: `+1.230`, `−450`, `+5`.
 pub fn signed_count(x: f64, lang: Lang) -> String {
     let s = count(x, lang);
-    if x >= 10.0 {
+    if x > 0.0 {
         format!("+{s}")
     } else {
         s
@@ -126,6 +123,45 @@ pub fn with_interval(s: &Stats, f: &dyn Fn(f64) -> String, lang: Lang) -> String
         low = f(s[P05]),
         high = f(s[P95])
     )
+}
+
+/// Text taken from a file (a name, description, source or note), shown as written: every
+/// character Markdown could read as markup is backslash-escaped, and control characters become
+/// spaces, so file data can never become markup in `report.md` or, through it, in the HTML.
+pub fn data(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for (i, c) in s.chars().enumerate() {
+        let c = if c.is_control() { ' ' } else { c };
+        let starts_list = i == 0 && matches!(c, '-' | '+' | '=');
+        if starts_list || "\\`*_[]<>|#~&!".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    // "1. text" at the start of a block would become a numbered list.
+    if let Some(end) = out.find(|c: char| !c.is_ascii_digit()) {
+        if end > 0 && matches!(out.as_bytes()[end], b'.' | b')') {
+            out.insert(end, '\\');
+        }
+    }
+    out
+}
+
+/// Text taken from a file (a path, hash or command) as a Markdown code span, fenced by one
+/// backtick more than the longest run inside it; a pipe is escaped so a table cell holds.
+pub fn code(s: &str) -> String {
+    let s: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if s.starts_with('`') || s.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{}{pad}{fence}", s.replace('|', "\\|"))
 }
 
 #[cfg(test)]
@@ -146,18 +182,33 @@ mod tests {
         assert_eq!(eur(78.4, Lang::Nl), "€ 78");
         assert_eq!(signed(0.414, Lang::Nl), "+0,41");
         assert_eq!(signed_count(1234.0, Lang::Nl), "+1.230");
-        assert_eq!(signed_count(-5.0, Lang::Nl), "<10");
+        assert_eq!(signed_count(-5.0, Lang::Nl), "−5");
+        assert_eq!(signed_count(5.0, Lang::Nl), "+5");
     }
 
     #[test]
-    fn counts_below_ten_are_suppressed() {
-        for x in [0.0, 1.0, 9.0, 9.99, -9.0] {
-            assert_eq!(count(x, Lang::Nl), "<10");
+    fn only_observed_counts_below_ten_are_suppressed() {
+        for x in [1.0, 9.0, 3.0] {
+            assert_eq!(count_exact(x, Lang::Nl), "<10");
+            assert_eq!(count(x, Lang::Nl), format!("{x}"));
         }
         assert_eq!(count(10.0, Lang::Nl), "10");
         assert_eq!(count(12_345.0, Lang::Nl), "12.300");
         assert_eq!(count_exact(12_345.0, Lang::Nl), "12.345");
         assert_eq!(count_exact(3.0, Lang::Nl), "<10");
+    }
+
+    #[test]
+    fn data_is_never_markup() {
+        assert_eq!(
+            data("<script>alert(1)</script> | a *b* [c](d) `e`"),
+            "\\<script\\>alert(1)\\</script\\> \\| a \\*b\\* \\[c\\](d) \\`e\\`"
+        );
+        assert_eq!(data("esc_test"), "esc\\_test");
+        assert_eq!(data("- x\ny"), "\\- x y");
+        assert_eq!(data("1. item"), "1\\. item");
+        assert_eq!(code("a`b|c"), "``a`b\\|c``");
+        assert_eq!(code("`x"), "`` `x ``");
     }
 
     #[test]

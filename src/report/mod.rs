@@ -16,7 +16,7 @@ pub use text::{Lang, Msg};
 
 use crate::analysis::paired_difference;
 use crate::run_data::{RunData, P05, P50, P95};
-use format::{count, eur_millions, number, sig3, signed_count, with_interval};
+use format::{code, count, data, eur_millions, number, sig3, signed_count, with_interval};
 use sections::{
     chain_tables, illustrative_notice, key_message, limitations_bullets, method_bullets,
     outlook_table, pooling_paragraph, reproducibility_bullets, scenario_line, sensitivity_table,
@@ -62,7 +62,7 @@ pub fn run_report(run: &RunData, lang: Lang, charts: Vec<Figure>) -> Report {
     blocks.push(Block::Bullets(reproducibility_bullets(run, lang)));
     Report {
         lang,
-        title: say!(lang, TitleRun, name = run.name),
+        title: say!(lang, TitleRun, name = data(&run.name)),
         blocks,
         charts,
     }
@@ -140,7 +140,7 @@ pub fn comparison_report(
         n = runs.len(),
         seed = reference.manifest.seed,
         iterations = number(reference.manifest.iterations as f64, 0, lang),
-        reference = reference.name
+        reference = data(&reference.name)
     ))];
     if runs.iter().any(RunData::illustrative) {
         blocks.push(illustrative_notice(lang));
@@ -161,10 +161,10 @@ pub fn comparison_report(
         bullets.push(say!(
             lang,
             ComparisonKey,
-            scenario = run.name,
+            scenario = data(&run.name),
             year = h,
             waiting = with_interval(&w, &c, lang),
-            reference = reference.name,
+            reference = data(&reference.name),
             median = signed_count(d[P50], lang),
             low = signed_count(d[P05], lang),
             high = signed_count(d[P95], lang),
@@ -192,7 +192,7 @@ pub fn comparison_report(
             let med = |m: &str, y: i32, f: &dyn Fn(f64) -> String| {
                 run.stats(m, y).map_or("–".into(), |s| f(s[P50]))
             };
-            let mut row = vec![run.name.clone()];
+            let mut row = vec![data(&run.name)];
             if let Some(y) = mid {
                 row.push(med("waiting_list", y, &c));
             }
@@ -232,9 +232,9 @@ pub fn comparison_report(
                 say!(
                     lang,
                     ComparisonRepro,
-                    scenario = r.name,
-                    path = m.scenario_file.path,
-                    sha = m.scenario_file.sha256,
+                    scenario = data(&r.name),
+                    path = code(&m.scenario_file.path),
+                    sha = code(&m.scenario_file.sha256),
                     seed = m.seed,
                     iterations = number(m.iterations as f64, 0, lang),
                     version = m.omvang_version

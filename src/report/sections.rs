@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use super::document::Block;
 use super::format::{
-    count, count_exact, eur, eur_millions, number, percent, sig3, signed, with_interval,
+    code, count, count_exact, data, eur, eur_millions, number, percent, sig3, signed, with_interval,
 };
 use super::text::{driver_label, say, Lang, Msg};
 use crate::analysis::{median, sensitivity};
@@ -17,9 +17,9 @@ use crate::simulate::Actual;
 pub fn scenario_line(run: &RunData) -> String {
     let d = run.manifest.description.trim().trim_end_matches('.');
     if d.is_empty() {
-        format!("**{}**", run.name)
+        format!("**{}**", data(&run.name))
     } else {
-        format!("**{}**: {}", run.name, d)
+        format!("**{}**: {}", data(&run.name), data(d))
     }
 }
 
@@ -53,7 +53,7 @@ pub fn key_message(run: &RunData, lang: Lang) -> Vec<String> {
                     lang,
                     KeyActual,
                     count = c(a.value),
-                    source = short_source(&a.source)
+                    source = data(&short_source(&a.source))
                 )
             })
             .unwrap_or_default();
@@ -109,7 +109,7 @@ pub fn key_message(run: &RunData, lang: Lang) -> Vec<String> {
         out.push(say!(
             lang,
             KeyWaiting,
-            scenario = run.name,
+            scenario = data(&run.name),
             start = c(w0[P50]),
             base = b,
             middle = middle,
@@ -197,7 +197,7 @@ pub fn prevalence_file(run: &RunData) -> Option<&HashedFile> {
 }
 
 fn quoted_names(names: &[String]) -> String {
-    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    let quoted: Vec<String> = names.iter().map(|n| code(n)).collect();
     quoted.join(", ")
 }
 
@@ -296,11 +296,11 @@ pub fn chain_tables(run: &RunData, lang: Lang) -> [Block; 2] {
     };
     let mut counts: Vec<Vec<String>> = run
         .chain_rows()
-        .map(|r| counts_row(r.chain.clone(), r))
+        .map(|r| counts_row(data(&r.chain), r))
         .collect();
     let mut rates: Vec<Vec<String>> = run
         .chain_rows()
-        .map(|r| rates_row(r.chain.clone(), r))
+        .map(|r| rates_row(data(&r.chain), r))
         .collect();
     if let Some(p) = run.pooled_row("pooled") {
         counts.push(counts_row(Msg::RowTotal.get(lang).into(), p));
@@ -429,6 +429,7 @@ pub fn sources_bullets(runs: &[&RunData], lang: Lang) -> Vec<String> {
                 .unwrap_or(&a.source)
                 .trim()
                 .to_string();
+            let s = data(&s);
             if !published.contains(&s) {
                 published.push(s);
             }
@@ -460,6 +461,8 @@ pub fn limitations_bullets(run: &RunData, lang: Lang) -> Vec<String> {
         ]
         .map(|m| m.get(lang).to_string()),
     );
+    // Warnings and notes of the run (outliers in the inputs, pooling led by its prior): data.
+    out.extend(run.manifest.notes.iter().map(|n| data(n)));
     out
 }
 
@@ -479,8 +482,8 @@ pub fn reproducibility_bullets(run: &RunData, lang: Lang) -> Vec<String> {
             lang,
             ReproVersion,
             version = m.omvang_version,
-            path = m.scenario_file.path,
-            sha = m.scenario_file.sha256
+            path = code(&m.scenario_file.path),
+            sha = code(&m.scenario_file.sha256)
         ),
         say!(
             lang,
@@ -491,10 +494,15 @@ pub fn reproducibility_bullets(run: &RunData, lang: Lang) -> Vec<String> {
             horizon = m.horizon,
             started = m.started_at
         ),
-        say!(lang, ReproCommand, command = command),
+        say!(lang, ReproCommand, command = code(&command)),
     ];
     for f in m.extends.iter().chain(&m.inputs) {
-        out.push(say!(lang, ReproFile, path = f.path, sha = f.sha256));
+        out.push(say!(
+            lang,
+            ReproFile,
+            path = code(&f.path),
+            sha = code(&f.sha256)
+        ));
     }
     out
 }

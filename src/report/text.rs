@@ -287,13 +287,13 @@ catalog! {
         nl: "De gepoolde kansen worden onafhankelijk getrokken; samenhang tussen bereik, instroom en uitstroom is niet gemodelleerd.",
         en: "The pooled rates are drawn independently; correlation between uptake, inflow and outflow is not modelled."
     }
-    ReproVersion { nl: "omvang {version}, scenario `{path}` (SHA-256 `{sha}`).", en: "omvang {version}, scenario `{path}` (SHA-256 `{sha}`)." }
+    ReproVersion { nl: "omvang {version}, scenario {path} (SHA-256 {sha}).", en: "omvang {version}, scenario {path} (SHA-256 {sha})." }
     ReproRun {
         nl: "Seed {seed}, iteraties {iterations}, jaren {base}–{horizon}; gedraaid op {started} (de uitkomsten hangen niet af van het aantal threads).",
         en: "Seed {seed}, iterations {iterations}, years {base}–{horizon}; run on {started} (results do not depend on the thread count)."
     }
-    ReproCommand { nl: "Opnieuw maken: `{command}`", en: "To reproduce: `{command}`" }
-    ReproFile { nl: "`{path}`: SHA-256 `{sha}`", en: "`{path}`: SHA-256 `{sha}`" }
+    ReproCommand { nl: "Opnieuw maken: {command}", en: "To reproduce: {command}" }
+    ReproFile { nl: "{path}: SHA-256 {sha}", en: "{path}: SHA-256 {sha}" }
 
     // The comparison.
     ComparisonIntro {
@@ -309,8 +309,8 @@ catalog! {
         en: "The reports per scenario (in the folders beside this one) give the chains' data photo, the sensitivity and every chart per scenario."
     }
     ComparisonRepro {
-        nl: "{scenario}: `{path}` (SHA-256 `{sha}`), seed {seed}, {iterations} iteraties, omvang {version}",
-        en: "{scenario}: `{path}` (SHA-256 `{sha}`), seed {seed}, {iterations} iterations, omvang {version}"
+        nl: "{scenario}: {path} (SHA-256 {sha}), seed {seed}, {iterations} iteraties, omvang {version}",
+        en: "{scenario}: {path} (SHA-256 {sha}), seed {seed}, {iterations} iterations, omvang {version}"
     }
 
     // Charts: shared labels.
