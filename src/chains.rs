@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 /// A calendar date as read from ISO `YYYY-MM-DD`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
     pub year: i32,
     pub month: u32,
@@ -294,18 +294,18 @@ pub fn derive_rates(
 /// log-uptake marks a chain as an outlier.
 pub const UPTAKE_OUTLIER_MADS: f64 = 3.0;
 
-/// A warning for every chain whose uptake lies far from the others': more than
+/// One warning naming the chains whose uptake lies far from the others': more than
 /// `UPTAKE_OUTLIER_MADS` robust standard deviations from the median on the log scale (at least
 /// 0.1 on that scale, so near-identical chains raise nothing). Scale-free, so it holds whatever
-/// converts a region's inhabitants 65+ to people at home. Needs three chains.
-pub fn uptake_outliers(rates: &[ChainRates]) -> Vec<String> {
+/// converts a region's inhabitants 65+ to people at home. Needs three chains; names at most five.
+pub fn uptake_outliers(rates: &[ChainRates]) -> Option<String> {
     let logs: Vec<(&ChainRates, f64)> = rates
         .iter()
         .filter(|r| r.uptake > 0.0 && r.uptake.is_finite())
         .map(|r| (r, r.uptake.ln()))
         .collect();
     if logs.len() < 3 {
-        return Vec::new();
+        return None;
     }
     let median = |mut v: Vec<f64>| {
         v.sort_by(f64::total_cmp);
@@ -319,16 +319,25 @@ pub fn uptake_outliers(rates: &[ChainRates]) -> Vec<String> {
     let centre = median(logs.iter().map(|(_, x)| *x).collect());
     let mad = median(logs.iter().map(|(_, x)| (x - centre).abs()).collect());
     let spread = (1.4826 * mad).max(0.1);
-    logs.iter()
+    let far: Vec<String> = logs
+        .iter()
         .filter(|(_, x)| (x - centre).abs() > UPTAKE_OUTLIER_MADS * spread)
-        .map(|(r, x)| {
-            format!(
-                "chain {}: its uptake is {:.2} times the median of the chains, far outside the others (more than {UPTAKE_OUTLIER_MADS} robust standard deviations of log-uptake); check its clients and population_65plus",
-                r.chain,
-                (x - centre).exp()
-            )
-        })
-        .collect()
+        .map(|(r, x)| format!("{} ({:.2} times the median)", r.chain, (x - centre).exp()))
+        .collect();
+    if far.is_empty() {
+        return None;
+    }
+    let shown = far.len().min(5);
+    let more = match far.len() - shown {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
+    Some(format!(
+        "{} of {} chains have an uptake far outside the others' (more than {UPTAKE_OUTLIER_MADS} robust standard deviations of log-uptake from the median): {}{more}; check their clients and population_65plus",
+        far.len(),
+        logs.len(),
+        far[..shown].join(", ")
+    ))
 }
 
 #[cfg(test)]
@@ -419,16 +428,24 @@ mod tests {
             derive_rates(&recs, 0.05, 0.05).unwrap()
         };
         let calm = chains(&[100.0, 110.0, 95.0, 105.0, 120.0]);
-        assert!(uptake_outliers(&calm).is_empty());
-        let wild = uptake_outliers(&chains(&[100.0, 110.0, 95.0, 105.0, 480.0]));
-        assert_eq!(wild.len(), 1);
+        assert_eq!(uptake_outliers(&calm), None);
+        let wild = uptake_outliers(&chains(&[100.0, 110.0, 95.0, 105.0, 480.0])).unwrap();
         assert!(
-            wild[0].starts_with("chain c4: its uptake is 4.57 times the median"),
-            "{}",
-            wild[0]
+            wild.starts_with("1 of 5 chains have an uptake far outside")
+                && wild.contains(": c4 (4.57 times the median); check"),
+            "{wild}"
+        );
+        let many = uptake_outliers(&chains(&[
+            100.0, 101.0, 99.0, 100.0, 100.0, 100.0, 400.0, 400.0, 20.0, 20.0, 400.0, 20.0, 100.0,
+            100.0, 100.0,
+        ]))
+        .unwrap();
+        assert!(
+            many.starts_with("6 of 15 chains") && many.contains(" and 1 more;"),
+            "{many}"
         );
         // Two chains give no basis for calling one of them odd.
-        assert!(uptake_outliers(&chains(&[100.0, 900.0])).is_empty());
+        assert_eq!(uptake_outliers(&chains(&[100.0, 900.0])), None);
     }
 
     #[test]

@@ -140,6 +140,15 @@ impl Table {
             message,
         };
         let (text, encoding) = decode(path, bytes)?;
+        // The csv crate counts a CRLF record's line before its LF: read LF line ends, so that
+        // line numbers stay right (a CR LF inside a quoted value becomes LF, which no reader
+        // here distinguishes).
+        let crlf = text.contains("\r\n");
+        let text = if crlf {
+            text.replace("\r\n", "\n")
+        } else {
+            text
+        };
         let first = text
             .split('\n')
             .find(|l| !l.trim().is_empty())
@@ -155,7 +164,7 @@ impl Table {
             separator,
             encoding,
             decimal_comma: separator == b';',
-            crlf: first.ends_with('\r'),
+            crlf,
         };
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(separator)
@@ -292,7 +301,7 @@ impl Table {
     pub fn number(&self, row: usize, col: usize) -> Result<f64, InputError> {
         let t = self.text(row, col)?;
         parse_number(t, self.format.decimal_comma)
-            .map_err(|why| self.error(row, format!("`{}` is \"{t}\": {why}", self.columns[col])))
+            .map_err(|why| self.error(row, format!("`{}` is \"{t}\", {why}", self.columns[col])))
     }
 
     /// A count: a number that is not negative.
@@ -776,12 +785,6 @@ fn chains_from(t: &Table) -> Result<Read<Vec<ChainRecord>>, InputError> {
                 format!("period_end {period_end} is before period_start {period_start}; swap them or fix the dates"),
             ));
         }
-        if let Some(first) = seen.insert((chain, period_start), t.line(row)) {
-            return Err(t.error(
-                row,
-                format!("chain `{chain}` has a period starting {period_start} twice (also on line {first}); give each period once"),
-            ));
-        }
         let population_65plus = t.bounded(
             row,
             c[3],
@@ -828,6 +831,12 @@ fn chains_from(t: &Table) -> Result<Read<Vec<ChainRecord>>, InputError> {
                 "a plausible number of case-manager FTE",
             )?,
         });
+        if let Some(first) = seen.insert((chain, period_start), t.line(row)) {
+            return Err(t.error(
+                row,
+                format!("chain `{chain}` has a period starting {period_start} twice (also on line {first}); give each period once"),
+            ));
+        }
     }
     if out.is_empty() {
         return Err(InputError::File {
