@@ -2,10 +2,11 @@
 //! and the rates derived per chain: person-years, exit hazards, duration, inflow rate, uptake,
 //! caseload, waiting share and flow imbalance.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 /// A calendar date as read from ISO `YYYY-MM-DD`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
     pub year: i32,
     pub month: u32,
@@ -183,16 +184,19 @@ pub fn derive_rates(
     if records.is_empty() {
         return Err(ChainsError::Empty);
     }
-    // Chains in order of first appearance, so output follows the input.
-    let mut names: Vec<&str> = Vec::new();
+    // Group by chain in one pass (a map from id to group), in order of first appearance, so
+    // output follows the input and the work grows linearly with the records.
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut groups: Vec<(&str, Vec<&ChainRecord>)> = Vec::new();
     for r in records {
-        if !names.contains(&r.chain.as_str()) {
-            names.push(&r.chain);
-        }
+        let i = *index.entry(r.chain.as_str()).or_insert_with(|| {
+            groups.push((r.chain.as_str(), Vec::new()));
+            groups.len() - 1
+        });
+        groups[i].1.push(r);
     }
-    let mut out = Vec::with_capacity(names.len());
-    for name in names {
-        let mut rows: Vec<&ChainRecord> = records.iter().filter(|r| r.chain == name).collect();
+    let mut out = Vec::with_capacity(groups.len());
+    for (name, mut rows) in groups {
         rows.sort_by_key(|r| r.period_start);
         for pair in rows.windows(2) {
             if pair[1].period_start <= pair[0].period_end {
@@ -286,6 +290,56 @@ pub fn derive_rates(
     Ok(out)
 }
 
+/// Uptake more than this many robust standard deviations (1.4826 × MAD) from the median of
+/// log-uptake marks a chain as an outlier.
+pub const UPTAKE_OUTLIER_MADS: f64 = 3.0;
+
+/// One warning naming the chains whose uptake lies far from the others': more than
+/// `UPTAKE_OUTLIER_MADS` robust standard deviations from the median on the log scale (at least
+/// 0.1 on that scale, so near-identical chains raise nothing). Scale-free, so it holds whatever
+/// converts a region's inhabitants 65+ to people at home. Needs three chains; names at most five.
+pub fn uptake_outliers(rates: &[ChainRates]) -> Option<String> {
+    let logs: Vec<(&ChainRates, f64)> = rates
+        .iter()
+        .filter(|r| r.uptake > 0.0 && r.uptake.is_finite())
+        .map(|r| (r, r.uptake.ln()))
+        .collect();
+    if logs.len() < 3 {
+        return None;
+    }
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        let n = v.len();
+        if n % 2 == 1 {
+            v[n / 2]
+        } else {
+            (v[n / 2 - 1] + v[n / 2]) / 2.0
+        }
+    };
+    let centre = median(logs.iter().map(|(_, x)| *x).collect());
+    let mad = median(logs.iter().map(|(_, x)| (x - centre).abs()).collect());
+    let spread = (1.4826 * mad).max(0.1);
+    let far: Vec<String> = logs
+        .iter()
+        .filter(|(_, x)| (x - centre).abs() > UPTAKE_OUTLIER_MADS * spread)
+        .map(|(r, x)| format!("{} ({:.2} times the median)", r.chain, (x - centre).exp()))
+        .collect();
+    if far.is_empty() {
+        return None;
+    }
+    let shown = far.len().min(5);
+    let more = match far.len() - shown {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
+    Some(format!(
+        "{} of {} chains have an uptake far outside the others' (more than {UPTAKE_OUTLIER_MADS} robust standard deviations of log-uptake from the median): {}{more}; check their clients and population_65plus",
+        far.len(),
+        logs.len(),
+        far[..shown].join(", ")
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -357,6 +411,55 @@ mod tests {
         assert!((a.inflow_rate - 30.0 / (500.0 * (y1 + y2))).abs() < 1e-12);
         assert!((a.caseload - (110.0 + 110.0) / 4.0).abs() < 1e-12);
         assert_eq!(a.flow_imbalance, 0.0);
+    }
+
+    #[test]
+    fn one_chain_far_from_the_others_is_an_uptake_outlier() {
+        let chains = |clients: &[f64]| -> Vec<ChainRates> {
+            let recs: Vec<ChainRecord> = clients
+                .iter()
+                .enumerate()
+                .map(|(i, &c)| {
+                    let mut r = record("x", "2017-01-01", "2017-12-31", c, 0.0, [0.0; 3]);
+                    r.chain = format!("c{i}");
+                    r
+                })
+                .collect();
+            derive_rates(&recs, 0.05, 0.05).unwrap()
+        };
+        let calm = chains(&[100.0, 110.0, 95.0, 105.0, 120.0]);
+        assert_eq!(uptake_outliers(&calm), None);
+        let wild = uptake_outliers(&chains(&[100.0, 110.0, 95.0, 105.0, 480.0])).unwrap();
+        assert!(
+            wild.starts_with("1 of 5 chains have an uptake far outside")
+                && wild.contains(": c4 (4.57 times the median); check"),
+            "{wild}"
+        );
+        let many = uptake_outliers(&chains(&[
+            100.0, 101.0, 99.0, 100.0, 100.0, 100.0, 400.0, 400.0, 20.0, 20.0, 400.0, 20.0, 100.0,
+            100.0, 100.0,
+        ]))
+        .unwrap();
+        assert!(
+            many.starts_with("6 of 15 chains") && many.contains(" and 1 more;"),
+            "{many}"
+        );
+        // Two chains give no basis for calling one of them odd.
+        assert_eq!(uptake_outliers(&chains(&[100.0, 900.0])), None);
+    }
+
+    #[test]
+    fn rates_follow_the_order_of_first_appearance_whatever_the_interleaving() {
+        let a1 = record("a", "2017-01-01", "2017-06-30", 100.0, 0.0, [0.0; 3]);
+        let b1 = record("b", "2017-01-01", "2017-06-30", 200.0, 0.0, [0.0; 3]);
+        let a2 = record("a", "2017-07-01", "2017-12-31", 100.0, 0.0, [0.0; 3]);
+        let rates = derive_rates(&[a2.clone(), b1.clone(), a1.clone()], 0.05, 0.05).unwrap();
+        assert_eq!(
+            rates.iter().map(|r| r.chain.as_str()).collect::<Vec<_>>(),
+            ["a", "b"]
+        );
+        assert_eq!((rates[0].periods, rates[1].periods), (2, 1));
+        assert_eq!(rates, derive_rates(&[a1, a2, b1], 0.05, 0.05).unwrap());
     }
 
     #[test]

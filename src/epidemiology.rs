@@ -5,10 +5,20 @@
 use std::collections::BTreeMap;
 
 /// Sex as CBS codes it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Sex {
     Male,
     Female,
+}
+
+impl Sex {
+    /// The code in the input files: M or F.
+    pub fn code(self) -> &'static str {
+        match self {
+            Sex::Male => "M",
+            Sex::Female => "F",
+        }
+    }
 }
 
 /// The oldest single year of age CBS publishes; it holds everyone that age and older.
@@ -18,13 +28,19 @@ pub const OLDEST_AGE: usize = 99;
 #[derive(Debug, Clone, Default)]
 pub struct Population {
     years: BTreeMap<i32, [[f64; OLDEST_AGE + 1]; 2]>,
+    /// Which cells a file gave, so that a missing age is an error rather than a silent zero.
+    known: BTreeMap<i32, [[bool; OLDEST_AGE + 1]; 2]>,
 }
 
 impl Population {
-    /// Add one count. Counts for the same cell add up.
+    /// Add one count. Counts for the same cell add up (ages past 99 join the 99-and-older cell).
     pub fn add(&mut self, year: i32, sex: Sex, age: usize, count: f64) {
+        let age = age.min(OLDEST_AGE);
         let entry = self.years.entry(year).or_insert([[0.0; OLDEST_AGE + 1]; 2]);
-        entry[sex as usize][age.min(OLDEST_AGE)] += count;
+        entry[sex as usize][age] += count;
+        self.known
+            .entry(year)
+            .or_insert([[false; OLDEST_AGE + 1]; 2])[sex as usize][age] = true;
     }
 
     /// First and last year with figures.
@@ -32,9 +48,36 @@ impl Population {
         Some((*self.years.keys().next()?, *self.years.keys().next_back()?))
     }
 
+    /// The years with figures, in order.
+    pub fn years(&self) -> impl Iterator<Item = i32> + '_ {
+        self.years.keys().copied()
+    }
+
     /// Whether every year from `first` to `last` has figures.
     pub fn covers(&self, first: i32, last: i32) -> bool {
         (first..=last).all(|y| self.years.contains_key(&y))
+    }
+
+    /// The count of one cell, `None` when no row gave it.
+    pub fn cell(&self, year: i32, sex: Sex, age: usize) -> Option<f64> {
+        let age = age.min(OLDEST_AGE);
+        let known = self.known.get(&year)?[sex as usize][age];
+        known.then(|| self.years[&year][sex as usize][age])
+    }
+
+    /// The first sex and age in `ages` without a figure in `year` (a year without any figures
+    /// is not checked here: see `covers`).
+    pub fn missing(
+        &self,
+        year: i32,
+        ages: std::ops::RangeInclusive<usize>,
+    ) -> Option<(Sex, usize)> {
+        let known = self.known.get(&year)?;
+        [Sex::Male, Sex::Female].into_iter().find_map(|sex| {
+            ages.clone()
+                .find(|&a| !known[sex as usize][a.min(OLDEST_AGE)])
+                .map(|a| (sex, a))
+        })
     }
 
     /// Inhabitants aged `min_age` and over on 1 January of `year`.
@@ -258,6 +301,22 @@ mod tests {
         ])
         .unwrap_err();
         assert!(err.contains("overlap at age 75"));
+    }
+
+    #[test]
+    fn missing_cells_are_found_and_old_ages_join_the_oldest() {
+        let mut pop = Population::default();
+        for age in 60..=104 {
+            pop.add(2018, Sex::Male, age, 1.0);
+            if age != 87 {
+                pop.add(2018, Sex::Female, age, 1.0);
+            }
+        }
+        assert_eq!(pop.missing(2018, 60..=OLDEST_AGE), Some((Sex::Female, 87)));
+        assert_eq!(pop.missing(2018, 88..=OLDEST_AGE), None);
+        assert_eq!(pop.missing(2019, 60..=OLDEST_AGE), None);
+        assert_eq!(pop.cell(2018, Sex::Male, OLDEST_AGE), Some(6.0));
+        assert_eq!(pop.cell(2018, Sex::Female, 87), None);
     }
 
     #[test]

@@ -64,7 +64,7 @@ enum Command {
     },
     /// Show the data photo: per-chain derived rates and the pooled estimates.
     #[command(
-        after_help = "Example:\n  omvang chains data/chains/illustrative_chains.csv --out chains.csv"
+        after_help = "Example:\n  omvang chains data/chains/illustrative_chains.csv --out chains.csv\n\nThe columns (name, unit, meaning, required or optional, example) are described in\ndocs/chain-data.md; `omvang template chains --out my_chains.csv` writes a file to start from.\nComma- or semicolon-separated (Dutch Excel, decimal commas), UTF-8 or Windows-1252."
     )]
     Chains {
         /// Chain CSV files (columns as in DESIGN.md §2).
@@ -74,6 +74,26 @@ enum Command {
         #[arg(long, default_value = "scenarios/baseline.toml")]
         scenario: PathBuf,
         /// Also write the table as CSV to this file.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Validate input files without running: chain data, population, prevalence, actuals (told
+    /// apart by their header) or a scenario (.toml) with its extends and data.
+    #[command(
+        after_help = "Examples:\n  omvang check my_chains.csv\n  omvang check scenarios/baseline.toml data/population/*.csv\n\nPrints what each file holds and its warnings; stops at the first error (exit code 2)."
+    )]
+    Check {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Write a template input file: the header and one example row.
+    #[command(
+        after_help = "Example:\n  omvang template chains --out my_chains.csv\n\nThe columns are described in docs/chain-data.md."
+    )]
+    Template {
+        #[arg(value_enum)]
+        kind: TemplateKind,
+        /// Write to this file (never overwriting one); default: standard output.
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -142,6 +162,12 @@ struct RunArgs {
     /// Write only the tables, no charts or report.
     #[arg(long)]
     no_report: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum TemplateKind {
+    /// A chain data photo (docs/chain-data.md).
+    Chains,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -258,6 +284,8 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        Command::Check { files } => files.iter().try_for_each(|f| check(f)),
+        Command::Template { kind, out } => template(kind, out.as_deref()),
         Command::GenerateChains {
             scenario,
             seed,
@@ -403,6 +431,89 @@ fn bench(scenario: &Path, iterations: usize, quick: bool) -> Result<()> {
     Ok(())
 }
 
+/// `check`: validate one file and print what it holds.
+fn check(path: &Path) -> Result<()> {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+    {
+        let s = scenario::load(path, &[])?;
+        let inputs = inputs::read_inputs(&s)?;
+        let chains = inputs.chains.len();
+        let model = Model::build(s, &inputs)?;
+        let s = &model.scenario;
+        println!(
+            "{}: scenario `{}`{}, base year {}, horizon {}, {} iterations; {} chain records of {} chains",
+            path.display(),
+            s.name,
+            if s.files.len() > 1 {
+                format!(
+                    " (extends {})",
+                    s.files[1..]
+                        .iter()
+                        .map(|p| p.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            } else {
+                String::new()
+            },
+            s.run.base_year,
+            s.run.horizon,
+            s.run.iterations,
+            chains,
+            model.chains.len()
+        );
+        for (file, format) in &inputs.formats {
+            println!("  {}: {format}", file.display());
+        }
+        for note in &model.notes {
+            println!("  note: {note}");
+        }
+    } else {
+        let checked = inputs::check_table(path)?;
+        println!("{}: {checked}", path.display());
+        for warning in &checked.warnings {
+            println!("  warning: {warning}");
+        }
+    }
+    Ok(())
+}
+
+/// `template`: the template to standard output or to a new file.
+fn template(kind: TemplateKind, out: Option<&Path>) -> Result<()> {
+    let text = match kind {
+        TemplateKind::Chains => inputs::chain_template(),
+    };
+    let Some(out) = out else {
+        print!("{text}");
+        return Ok(());
+    };
+    use std::io::Write;
+    let mut file = match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(out)
+    {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return Err(inputs::InputError::File {
+                path: out.to_path_buf(),
+                message: "already exists; omvang does not overwrite it: choose another name or remove the file first".into(),
+            }
+            .into())
+        }
+        Err(e) => return Err(e).with_context(|| format!("{}: cannot create", out.display())),
+    };
+    file.write_all(text.as_bytes())
+        .with_context(|| format!("{}: cannot write", out.display()))?;
+    eprintln!(
+        "wrote a chain data template to {}; its columns are described in docs/chain-data.md",
+        out.display()
+    );
+    Ok(())
+}
+
 fn chains_override(files: &[PathBuf]) -> String {
     let list = toml::Value::Array(
         files
@@ -499,11 +610,15 @@ fn run_scenarios(args: RunArgs, comparison: Option<String>) -> Result<()> {
     };
 
     let mut runs = Vec::new();
+    // Scenarios that share data share its notes: print each once.
+    let mut printed = std::collections::BTreeSet::new();
     for (path, model) in &models {
         let started_at = SystemTime::now();
         let clock = Instant::now();
         for note in &model.notes {
-            eprintln!("note: {}: {note}", model.scenario.name);
+            if printed.insert(note.clone()) {
+                eprintln!("note: {}: {note}", model.scenario.name);
+            }
         }
         let n = model.scenario.run.iterations;
         let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {

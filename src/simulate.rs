@@ -34,6 +34,10 @@ pub struct Inputs {
     pub prevalence: Prevalence,
     pub chains: Vec<ChainRecord>,
     pub actuals: Vec<Actual>,
+    /// Remarks from reading the files (formats other than plain UTF-8 CSV, warnings).
+    pub notes: Vec<String>,
+    /// How each file was written, in the order read.
+    pub formats: Vec<(std::path::PathBuf, crate::inputs::InputFormat)>,
 }
 
 /// Why the model cannot be built from its inputs.
@@ -130,7 +134,8 @@ impl Model {
             }
         }
         let pooled = pool_rates(&chains, scenario.pooling_method);
-        let mut notes = Vec::new();
+        let mut notes = inputs.notes.clone();
+        notes.extend(crate::chains::uptake_outliers(&chains));
         let dominated: Vec<&str> = [
             ("uptake", &pooled.uptake),
             ("inflow_rate", &pooled.inflow_rate),

@@ -5,6 +5,7 @@ mod util;
 mod browser;
 mod cli;
 mod engine;
+mod inputs;
 mod pooling;
 mod projection;
 mod report;
