@@ -184,8 +184,9 @@ pub fn derive_rates(
     if records.is_empty() {
         return Err(ChainsError::Empty);
     }
-    // Group by chain in one pass (a map from id to group), in order of first appearance, so
-    // output follows the input and the work grows linearly with the records.
+    // Group by chain in one pass (a map from id to group), so the work grows linearly with the
+    // records; then order the chains by id, so that the order of rows in the data photo never
+    // changes a result (sums over chains run in one order).
     let mut index: HashMap<&str, usize> = HashMap::new();
     let mut groups: Vec<(&str, Vec<&ChainRecord>)> = Vec::new();
     for r in records {
@@ -195,6 +196,7 @@ pub fn derive_rates(
         });
         groups[i].1.push(r);
     }
+    groups.sort_by(|a, b| a.0.cmp(b.0));
     let mut out = Vec::with_capacity(groups.len());
     for (name, mut rows) in groups {
         rows.sort_by_key(|r| r.period_start);
@@ -449,11 +451,11 @@ mod tests {
     }
 
     #[test]
-    fn rates_follow_the_order_of_first_appearance_whatever_the_interleaving() {
+    fn chains_come_in_id_order_whatever_the_order_of_rows() {
         let a1 = record("a", "2017-01-01", "2017-06-30", 100.0, 0.0, [0.0; 3]);
         let b1 = record("b", "2017-01-01", "2017-06-30", 200.0, 0.0, [0.0; 3]);
         let a2 = record("a", "2017-07-01", "2017-12-31", 100.0, 0.0, [0.0; 3]);
-        let rates = derive_rates(&[a2.clone(), b1.clone(), a1.clone()], 0.05, 0.05).unwrap();
+        let rates = derive_rates(&[b1.clone(), a2.clone(), a1.clone()], 0.05, 0.05).unwrap();
         assert_eq!(
             rates.iter().map(|r| r.chain.as_str()).collect::<Vec<_>>(),
             ["a", "b"]

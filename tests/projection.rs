@@ -293,3 +293,51 @@ fn initial_waiting_list_over_norm_share_is_kept() {
     let t = c.run(1, 1);
     assert!((t.share_waiting_over_norm[0] - 0.4).abs() < 1e-3);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config::with_cases(200))]
+
+    /// Issue 9: for any valid input, however extreme (a billion people at home, hazards of 3 a
+    /// year, a caseload of 1), every month conserves people and every value is finite and not
+    /// negative. Counts this large used to hang the binomial sampler.
+    #[test]
+    fn projection_conserves_people_and_stays_finite_for_any_valid_input(
+        months in 1usize..48,
+        at_home in 1.0f64..1e9,
+        growth in -0.01f64..0.02,
+        inflow in 0.0f64..2.0,
+        death in 0.0f64..3.0,
+        institution in 0.0f64..3.0,
+        other in 0.0f64..3.0,
+        clients in 0u64..10_000_000,
+        waiting in 0u64..10_000_000,
+        over in 0.0f64..1.0,
+        caseload in 1.0f64..200.0,
+        zorgstandaard in 0.0f64..2.0,
+        seed in proptest::prelude::any::<u64>(),
+    ) {
+        let mut c = base_case(months);
+        c.epi = flat_epidemiology(months, at_home, growth);
+        c.rates = Rates { inflow_rate: inflow, hazard_death: death, hazard_institution: institution, hazard_other: other };
+        c.initial = InitialState { clients, waiting, waiting_over_norm_share: over };
+        c.caseload = caseload;
+        c.zorgstandaard = zorgstandaard;
+        let t = c.run(months, seed);
+        let mut arrived = (clients + waiting) as f64;
+        let mut gone = 0.0;
+        for m in 0..months {
+            arrived += t.arrivals[m];
+            gone += t.exits_death[m] + t.exits_institution[m] + t.exits_other[m]
+                + t.lost_death[m] + t.lost_institution[m];
+            proptest::prop_assert_eq!(arrived, t.clients_in_care[m + 1] + t.waiting_list[m + 1] + gone);
+            for v in [
+                t.clients_in_care[m + 1], t.waiting_list[m + 1], t.fte_available[m + 1],
+                t.fte_needed[m + 1], t.share_waiting_over_norm[m + 1], t.arrivals[m],
+                t.admissions[m], t.exits_death[m], t.exits_institution[m], t.exits_other[m],
+                t.lost_death[m], t.lost_institution[m], t.wait_months_admitted[m], t.cost_eur[m],
+            ] {
+                proptest::prop_assert!(v.is_finite() && v >= 0.0, "month {}: {}", m, v);
+            }
+        }
+    }
+}
