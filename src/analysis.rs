@@ -4,9 +4,9 @@
 
 use statrs::distribution::{ContinuousCDF, Normal};
 
+use crate::model::simulate::{Metric, PooledDraw};
 use crate::run_data::{RunData, Stats};
 use crate::scenario::Parameters;
-use crate::simulate::{Metric, PooledDraw};
 
 /// The `p` quantile of sorted values, interpolated linearly between order statistics (R's
 /// type 7, the default of R and NumPy). `NaN` for no values.

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::simulate::Actual;
+use crate::data::Actual;
 
 /// mean, p05, p25, p50, p75, p95 (the columns of `summary.csv`).
 pub type Stats = [f64; 6];
@@ -202,4 +202,10 @@ impl Manifest {
     pub fn prevalence_file(&self) -> Option<&HashedFile> {
         self.inputs.get(1)
     }
+}
+
+/// One file of a run: name and content.
+pub struct Artifact {
+    pub name: String,
+    pub bytes: Vec<u8>,
 }

@@ -1,10 +1,10 @@
 //! The engine end to end on the shipped data and on synthetic data from known truths.
 
-use omvang::inputs::read_inputs;
-use omvang::pooling::uptake_study;
+use omvang::model::pooling::uptake_study;
+use omvang::model::simulate::{self, Metric, Model};
+use omvang::model::synthetic::{generate, Truth};
+use omvang::pipeline::read_inputs;
 use omvang::scenario;
-use omvang::simulate::{self, Metric, Model};
-use omvang::synthetic::{generate, Truth};
 
 use crate::util::root;
 

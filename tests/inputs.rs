@@ -5,7 +5,7 @@ use std::path::Path;
 
 use proptest::prelude::*;
 
-use omvang::inputs::{
+use omvang::data::{
     parse_actuals, parse_chains, parse_population, parse_prevalence, Table, TextEncoding,
 };
 
@@ -484,7 +484,7 @@ fn template_passes_check_and_never_overwrites() {
     let o = omvang(&["template", "chains"]);
     assert!(o.status.success());
     let text = String::from_utf8(o.stdout).unwrap();
-    assert_eq!(text, omvang::inputs::chain_template());
+    assert_eq!(text, omvang::data::chain_template());
     let out = w.path.join("keten.csv");
     let o = omvang(&["template", "chains", "--out", path_str(&out)]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -648,7 +648,7 @@ fn row() -> impl Strategy<Value = Row> {
 
 /// The rows as a comma-separated UTF-8 file (values with a comma quoted).
 fn plain_csv(rows: &[Row]) -> String {
-    let mut text = omvang::inputs::CHAIN_COLUMNS.join(",") + "\n";
+    let mut text = omvang::data::CHAIN_COLUMNS.join(",") + "\n";
     for (i, r) in rows.iter().enumerate() {
         let start = 2010 + (r.quarter + i as u32 * 40) / 4;
         let month = (r.quarter % 4) * 3 + 1;

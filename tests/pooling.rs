@@ -1,6 +1,6 @@
 //! Pooling against closed forms.
 
-use omvang::pooling::{pool, Study};
+use omvang::model::pooling::{pool, Study};
 use omvang::scenario::PoolingMethod;
 
 /// DerSimonian–Laird by hand for y = (0, 1, 2), v = (1/4, 1/2, 1):

@@ -1,6 +1,8 @@
 //! The monthly queue model against conservation, analytic results and common random numbers.
 
-use omvang::projection::{project, Epidemiology, InitialState, ProjectionInput, Rates, Trajectory};
+use omvang::model::projection::{
+    project, Epidemiology, InitialState, ProjectionInput, Rates, Trajectory,
+};
 use omvang::scenario::{CapacityPolicy, FtePolicyKind, Intensity, Referral};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;

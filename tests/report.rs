@@ -353,8 +353,8 @@ fn compare_writes_a_paired_comparison() {
     assert!(md.contains(&expected), "`{expected}` not in\n{md}");
 
     // The paired difference, recomputed from the two runs' draws.
-    let a = omvang::inputs::read_run(&out.join("capaciteit-bevroren")).unwrap();
-    let b = omvang::inputs::read_run(&out.join("baseline")).unwrap();
+    let a = omvang::output::read_run(&out.join("capaciteit-bevroren")).unwrap();
+    let b = omvang::output::read_run(&out.join("baseline")).unwrap();
     assert_eq!(a.manifest.seed, b.manifest.seed);
     let (x, y) = (
         a.draw("waiting_list_2040").unwrap(),
@@ -459,7 +459,7 @@ fn report_side_imports_flow_one_way() {
     };
     for file in ["run_data.rs", "analysis.rs"] {
         let text = code(file);
-        for downstream in ["crate::report", "crate::outputs", "crate::inputs"] {
+        for downstream in ["crate::report", "crate::output", "crate::pipeline"] {
             assert!(!text.contains(downstream), "{file} imports {downstream}");
         }
     }

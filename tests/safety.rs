@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use omvang::outputs::{self, Artifact, SwapStep, MARKER};
+use omvang::output::{self as outputs, Artifact, SwapStep, MARKER};
 
 use crate::util::{omvang, path_str, root, WorkDir};
 

@@ -1,9 +1,9 @@
 //! Random streams keyed by meaning: one parameter changing from a fixed value to a distribution
 //! leaves every other draw, and the state every iteration starts from, as it was.
 
-use omvang::inputs::read_inputs;
+use omvang::model::simulate::{self, Metric, Model, RunResults};
+use omvang::pipeline::read_inputs;
 use omvang::scenario::{self, Parameters};
-use omvang::simulate::{self, Metric, Model, RunResults};
 
 use crate::util::root;
 

@@ -2,6 +2,7 @@
 
 mod util;
 
+mod architecture;
 mod browser;
 mod cli;
 mod engine;

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
 
 use super::text::{Lang, Msg};
-use crate::outputs::Artifact;
+use crate::run_data::Artifact;
 
 /// A drawn chart as the report shows it: file stem, title, a one-sentence caption and both
 /// renderings. The caller draws the charts and hands them to the report.

@@ -10,8 +10,8 @@ use super::format::{
 };
 use super::text::{driver_label, say, Lang, Msg};
 use crate::analysis::{median, sensitivity};
+use crate::data::Actual;
 use crate::run_data::{ChainRow, HashedFile, RunData, P50};
-use crate::simulate::Actual;
 
 /// The title of a scenario for readers: its name and, if any, its description's first sentence.
 pub fn scenario_line(run: &RunData) -> String {
@@ -510,7 +510,7 @@ pub fn reproducibility_bullets(run: &RunData, lang: Lang) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::chains::Date;
+    use crate::data::Date;
 
     fn actual(source: &str) -> Actual {
         Actual {

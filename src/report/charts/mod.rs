@@ -18,12 +18,12 @@ use histogram::Histogram;
 use tornado::Tornado;
 
 use crate::analysis::{paired_difference, sensitivity};
+use crate::data::Actual;
 use crate::report::document::Figure;
 use crate::report::format::{count, number};
 use crate::report::sections::{input_names, population_file, prevalence_file, publishers};
 use crate::report::text::{driver_label, say, Lang, Msg};
 use crate::run_data::{RunData, Stats};
-use crate::simulate::Actual;
 
 /// The source line under every chart: omvang, the runs, the input files, the chain data.
 fn source_line(runs: &[&RunData], lang: Lang) -> String {

@@ -193,7 +193,7 @@ fn walk_up(pmf0: f64, u: f64, max: u64, ratio: impl Fn(u64) -> f64) -> u64 {
 /// Standardised quantile at `u` of a distribution with skewness `skew` and excess kurtosis
 /// `kurt`: the Cornish–Fisher expansion to the second order around the normal quantile.
 fn cornish_fisher(u: f64, skew: f64, kurt: f64) -> f64 {
-    let z = crate::distributions::normal_quantile(u).clamp(-Z_MAX, Z_MAX);
+    let z = crate::scenario::distributions::normal_quantile(u).clamp(-Z_MAX, Z_MAX);
     let z2 = z * z;
     z + (z2 - 1.0) * skew / 6.0 + (z2 - 3.0) * z * kurt / 24.0
         - (2.0 * z2 - 5.0) * z * skew * skew / 36.0

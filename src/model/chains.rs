@@ -3,107 +3,8 @@
 //! caseload, waiting share and flow imbalance.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 
-/// A calendar date as read from ISO `YYYY-MM-DD`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Date {
-    pub year: i32,
-    pub month: u32,
-    pub day: u32,
-}
-
-impl Date {
-    /// Parse `YYYY-MM-DD`.
-    ///
-    /// # Errors
-    /// When the text is not a valid calendar date.
-    pub fn parse(s: &str) -> Result<Self, String> {
-        let bad = || format!("\"{s}\" is not a date; write it as YYYY-MM-DD");
-        let mut parts = s.trim().splitn(3, '-');
-        let (y, m, d) = (parts.next(), parts.next(), parts.next());
-        let (Some(y), Some(m), Some(d)) = (y, m, d) else {
-            return Err(bad());
-        };
-        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
-            return Err(bad());
-        }
-        let (year, month, day) = (
-            y.parse::<i32>().map_err(|_| bad())?,
-            m.parse::<u32>().map_err(|_| bad())?,
-            d.parse::<u32>().map_err(|_| bad())?,
-        );
-        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
-            return Err(bad());
-        }
-        Ok(Date { year, month, day })
-    }
-
-    /// Days since 0000-03-01 (proleptic Gregorian), for differences.
-    pub fn day_number(&self) -> i64 {
-        let (y, m) = if self.month <= 2 {
-            (self.year as i64 - 1, self.month as i64 + 9)
-        } else {
-            (self.year as i64, self.month as i64 - 3)
-        };
-        365 * y + y / 4 - y / 100 + y / 400 + (153 * m + 2) / 5 + self.day as i64 - 1
-    }
-}
-
-impl std::fmt::Display for Date {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
-}
-
-fn days_in_month(year: i32, month: u32) -> u32 {
-    match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days per year in the rates.
-pub const DAYS_PER_YEAR: f64 = 365.25;
-
-/// One chain, one period: a row of the data photo.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ChainRecord {
-    /// File and line the record came from, for messages.
-    pub source: PathBuf,
-    pub line: usize,
-    pub chain: String,
-    pub period_start: Date,
-    /// Inclusive: a quarter runs from 01-01 to 03-31.
-    pub period_end: Date,
-    pub population_65plus: f64,
-    pub clients_start: f64,
-    pub clients_end: f64,
-    pub inflow: f64,
-    pub outflow_death: f64,
-    pub outflow_institution: f64,
-    pub outflow_other: f64,
-    pub waiting_end: f64,
-    pub fte: f64,
-}
-
-impl ChainRecord {
-    /// Length of the period in years (end inclusive).
-    pub fn years(&self) -> f64 {
-        (self.period_end.day_number() - self.period_start.day_number() + 1) as f64 / DAYS_PER_YEAR
-    }
-
-    /// `clients_end − (clients_start + inflow − outflow)`: zero when the flows add up.
-    pub fn imbalance(&self) -> f64 {
-        self.clients_end
-            - (self.clients_start + self.inflow
-                - self.outflow_death
-                - self.outflow_institution
-                - self.outflow_other)
-    }
-}
+use crate::data::{ChainRecord, ChainsError};
 
 /// Derived rates of one chain (rates per year).
 #[derive(Debug, Clone, PartialEq)]
@@ -137,36 +38,6 @@ pub struct ChainRates {
     pub waiting_end_total: f64,
     pub clients_end_total: f64,
     pub fte_total: f64,
-}
-
-/// Why a chain's data photo cannot be used.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[non_exhaustive]
-pub enum ChainsError {
-    #[error("{file}: line {line}: chain {chain}: flows do not add up: clients_end {clients_end} but clients_start + inflow - outflow = {expected} ({share:.1}% of its mean clients, tolerance {tolerance:.1}%); correct the counts or raise pooling.max_flow_imbalance")]
-    Imbalance {
-        file: PathBuf,
-        line: usize,
-        chain: String,
-        clients_end: f64,
-        expected: f64,
-        share: f64,
-        tolerance: f64,
-    },
-    #[error("{file}: line {line}: chain {chain}: period {start}..{end} overlaps the chain's previous period; give each period once")]
-    Overlap {
-        file: PathBuf,
-        line: usize,
-        chain: String,
-        start: Date,
-        end: Date,
-    },
-    #[error(
-        "{file}: chain {chain} has no clients in any period, so none of its rates exist; remove it"
-    )]
-    NoClients { file: PathBuf, chain: String },
-    #[error("no chain records: the data photo is empty")]
-    Empty,
 }
 
 /// Derive per-chain rates. `at_home_per_65plus` turns a region's inhabitants 65+ into people
@@ -345,6 +216,7 @@ pub fn uptake_outliers(rates: &[ChainRates]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::{Date, DAYS_PER_YEAR};
 
     fn record(
         chain: &str,

@@ -4,7 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use rand::Rng;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 use rand_distr::Distribution;
 
 /// A validated distribution. Fields are private: the only ways in are [`Dist::fixed`] and
@@ -76,7 +77,7 @@ impl Dist {
     ///
     /// # Examples
     /// ```
-    /// use omvang::distributions::Dist;
+    /// use omvang::scenario::distributions::Dist;
     /// let t: toml::Table = toml::from_str("dist = 'beta'\nmean = 0.7\nsd = 0.03").unwrap();
     /// let d = Dist::from_table(&t).unwrap();
     /// assert!((d.mean() - 0.7).abs() < 1e-12);
@@ -481,6 +482,39 @@ fn finite(key: &str, v: f64) -> Result<(), String> {
     } else {
         Err(format!("`{key}` must be a finite number, got {v}"))
     }
+}
+
+/// FNV-1a of a key: a stable hash (unlike `DefaultHasher`, which may change between Rust
+/// releases), so a key names the same stream on every machine and version.
+fn fnv1a(key: &str) -> u64 {
+    key.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// SplitMix64: spreads a 64-bit state over the 256-bit ChaCha key.
+fn splitmix64(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// The random stream of one quantity (`key`, e.g. `parameters.caseload` or `flow.arrivals`) in
+/// iteration `iteration`: ChaCha8 keyed by (seed, key), stream number = iteration. Every random
+/// quantity has its own stream, so adding, removing or changing one leaves all others as they
+/// were, and results do not depend on the thread count.
+pub fn keyed_stream(seed: u64, key: &str, iteration: u64) -> ChaCha8Rng {
+    let mut seed_state = seed;
+    let mut state = splitmix64(&mut seed_state) ^ fnv1a(key);
+    let mut bytes = [0u8; 32];
+    for chunk in bytes.chunks_exact_mut(8) {
+        chunk.copy_from_slice(&splitmix64(&mut state).to_le_bytes());
+    }
+    let mut rng = ChaCha8Rng::from_seed(bytes);
+    rng.set_stream(iteration);
+    rng
 }
 
 #[cfg(test)]

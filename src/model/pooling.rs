@@ -4,7 +4,7 @@
 
 use statrs::distribution::{ContinuousCDF, Normal};
 
-use crate::chains::ChainRates;
+use crate::model::chains::ChainRates;
 use crate::scenario::PoolingMethod;
 
 /// One chain's estimate on the analysis scale with its sampling variance.
@@ -170,7 +170,7 @@ impl TauPosterior {
 
 /// Φ⁻¹(u), clamped away from 0 and 1 so the draw stays finite.
 pub fn standard_normal_quantile(u: f64) -> f64 {
-    crate::distributions::normal_quantile(u.clamp(1e-12, 1.0 - 1e-12))
+    crate::scenario::distributions::normal_quantile(u.clamp(1e-12, 1.0 - 1e-12))
 }
 
 /// Pool studies with a random-effects model.

@@ -3,42 +3,21 @@
 //! `(seed, iteration)`, so that results do not depend on the thread count.
 
 use rand::RngExt;
-use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Gamma};
 use rayon::prelude::*;
 
-use crate::chains::{derive_rates, ChainRates, ChainRecord, ChainsError, Date};
-use crate::epidemiology::{trend_factor, DementiaSeries, Population, Prevalence};
-use crate::pooling::{inv_logit, pool_rates, Pooled, PooledRates};
-use crate::projection::{
+use crate::data::{Actual, ChainsError, Inputs};
+use crate::model::chains::{derive_rates, ChainRates};
+use crate::model::epidemiology::{trend_factor, DementiaSeries};
+use crate::model::pooling::{inv_logit, pool_rates, Pooled, PooledRates};
+use crate::model::projection::{
     self, Epidemiology, Flow, FlowUniforms, InitialState, ProjectionInput, Rates, Trajectory,
     FLOWS, WEEKS_PER_MONTH,
 };
+use crate::model::sketch::Sketch;
+pub use crate::scenario::distributions::keyed_stream;
 use crate::scenario::{self, ParameterDraw, Scenario};
-use crate::sketch::Sketch;
-
-/// A published national figure (`data/national/actuals.csv`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Actual {
-    pub metric: String,
-    pub date: Date,
-    pub value: f64,
-    pub source: String,
-}
-
-/// Everything read from disk for one scenario.
-#[derive(Debug, Clone)]
-pub struct Inputs {
-    pub population: Population,
-    pub prevalence: Prevalence,
-    pub chains: Vec<ChainRecord>,
-    pub actuals: Vec<Actual>,
-    /// Remarks from reading the files (formats other than plain UTF-8 CSV, warnings).
-    pub notes: Vec<String>,
-    /// How each file was written, in the order read.
-    pub formats: Vec<(std::path::PathBuf, crate::inputs::InputFormat)>,
-}
 
 /// Why the model cannot be built from its inputs.
 #[derive(Debug, thiserror::Error)]
@@ -135,7 +114,7 @@ impl Model {
         }
         let pooled = pool_rates(&chains, scenario.pooling_method);
         let mut notes = inputs.notes.clone();
-        notes.extend(crate::chains::uptake_outliers(&chains));
+        notes.extend(crate::model::chains::uptake_outliers(&chains));
         let dominated: Vec<&str> = [
             ("uptake", &pooled.uptake),
             ("inflow_rate", &pooled.inflow_rate),
@@ -151,14 +130,14 @@ impl Model {
             notes.push(format!(
                 "only one chain ({}): the spread between chains is unknown and comes from the prior (half-normal, scale {}), so national rates are uncertain by that spread",
                 chains[0].chain,
-                crate::pooling::TAU_PRIOR_SCALE
+                crate::model::pooling::TAU_PRIOR_SCALE
             ));
         } else if !dominated.is_empty() {
             notes.push(format!(
                 "{} chains say little about how much chains differ in {}: the prior on the between-chain spread (half-normal, scale {}) sets their uncertainty",
                 chains.len(),
                 dominated.join(", "),
-                crate::pooling::TAU_PRIOR_SCALE
+                crate::model::pooling::TAU_PRIOR_SCALE
             ));
         }
         let actual = |metric: &str| {
@@ -407,39 +386,6 @@ impl IterationResult {
     pub fn value(&self, metric: Metric, year_index: usize) -> f64 {
         self.yearly[year_index][metric as usize]
     }
-}
-
-/// FNV-1a of a key: a stable hash (unlike `DefaultHasher`, which may change between Rust
-/// releases), so a key names the same stream on every machine and version.
-fn fnv1a(key: &str) -> u64 {
-    key.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
-    })
-}
-
-/// SplitMix64: spreads a 64-bit state over the 256-bit ChaCha key.
-fn splitmix64(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
-
-/// The random stream of one quantity (`key`, e.g. `parameters.caseload` or `flow.arrivals`) in
-/// iteration `iteration`: ChaCha8 keyed by (seed, key), stream number = iteration. Every random
-/// quantity has its own stream, so adding, removing or changing one leaves all others as they
-/// were, and results do not depend on the thread count.
-pub fn keyed_stream(seed: u64, key: &str, iteration: u64) -> ChaCha8Rng {
-    let mut seed_state = seed;
-    let mut state = splitmix64(&mut seed_state) ^ fnv1a(key);
-    let mut bytes = [0u8; 32];
-    for chunk in bytes.chunks_exact_mut(8) {
-        chunk.copy_from_slice(&splitmix64(&mut state).to_le_bytes());
-    }
-    let mut rng = ChaCha8Rng::from_seed(bytes);
-    rng.set_stream(iteration);
-    rng
 }
 
 /// The random stream of iteration `i` for anything without a name of its own.
@@ -938,6 +884,24 @@ pub fn summarise_monthly(model: &Model, results: &RunResults) -> Vec<SummaryRow>
         }
     }
     rows
+}
+
+/// Bytes the results of a run take in memory at their peak. Per iteration the run keeps its
+/// drawn inputs and a fixed set of outcomes (every metric in the base year, the key metrics at
+/// the horizon, the waiting list every year); the monthly and yearly quantiles come from
+/// fixed-size sketches. Those columns exist about four times over at the peak (results, the
+/// draws table, its Parquet bytes, the run read back as `f64`): 32 bytes per column and
+/// iteration, which matches the measured 249 MB peak of 100,000 iterations to 2040. A plain
+/// function so the model of memory use can change.
+pub fn result_bytes(iterations: usize, years: usize, _months: usize) -> u64 {
+    let columns = Metric::ALL.len()
+        + Metric::KEY.len()
+        + years
+        + scenario::Parameters::NAMES.len()
+        + PooledDraw::NAMES.len();
+    (iterations as u64)
+        .saturating_mul(columns as u64)
+        .saturating_mul(32)
 }
 
 #[cfg(test)]

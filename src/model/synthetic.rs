@@ -6,8 +6,8 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Binomial, Distribution, Poisson, StandardNormal};
 
-use crate::chains::{ChainRecord, Date};
-use crate::pooling::inv_logit;
+use crate::data::{ChainRecord, Date};
+use crate::model::pooling::inv_logit;
 
 /// The true parameters behind a synthetic data photo. Defaults match the published national
 /// figures (`data/README.md`): coverage ≈ 30% of people with dementia at home, caseload 50–55

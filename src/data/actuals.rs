@@ -1,0 +1,63 @@
+//! Published national figures (`metric, date, value, source`) and `Inputs`, everything read
+//! from disk for one scenario.
+
+use std::path::{Path, PathBuf};
+
+use super::chains::ChainRecord;
+use super::date::Date;
+use super::population::Population;
+use super::prevalence::Prevalence;
+use super::table::{InputFormat, Table};
+use super::InputError;
+
+/// A published national figure (`data/national/actuals.csv`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Actual {
+    pub metric: String,
+    pub date: Date,
+    pub value: f64,
+    pub source: String,
+}
+
+/// Everything read from disk for one scenario.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    pub population: Population,
+    pub prevalence: Prevalence,
+    pub chains: Vec<ChainRecord>,
+    pub actuals: Vec<Actual>,
+    /// Remarks from reading the files (formats other than plain UTF-8 CSV, warnings).
+    pub notes: Vec<String>,
+    /// How each file was written, in the order read.
+    pub formats: Vec<(PathBuf, InputFormat)>,
+}
+
+/// Read national actuals: `metric, date, value, source` (other columns are kept for people).
+///
+/// # Errors
+/// Missing columns and bad cells.
+pub fn read_actuals(path: &Path) -> Result<Vec<Actual>, InputError> {
+    actuals_from(&Table::read(path)?)
+}
+
+/// Parse national actuals.
+///
+/// # Errors
+/// Missing columns and bad cells.
+pub fn parse_actuals(path: &Path, bytes: Vec<u8>) -> Result<Vec<Actual>, InputError> {
+    actuals_from(&Table::parse(path, bytes)?)
+}
+
+pub fn actuals_from(t: &Table) -> Result<Vec<Actual>, InputError> {
+    let c = t.require(&["metric", "date", "value", "source"])?;
+    (0..t.rows())
+        .map(|row| {
+            Ok(Actual {
+                metric: t.text(row, c[0])?.to_string(),
+                date: t.date(row, c[1])?,
+                value: t.number(row, c[2])?,
+                source: t.text(row, c[3])?.to_string(),
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,12 @@
+//! Stage 2: the pure engine. Rates per chain, pooling across chains, people with dementia over
+//! time, the Monte Carlo and the monthly queue projection: no files, no printing, every random
+//! number from a stream keyed by (seed, name, iteration).
+
+pub mod calibration;
+pub mod chains;
+pub mod epidemiology;
+pub mod pooling;
+pub mod projection;
+pub mod simulate;
+pub mod sketch;
+pub mod synthetic;

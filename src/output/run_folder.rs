@@ -1,0 +1,250 @@
+//! Reading a finished run folder (`summary.csv`, `monthly.csv`, `chains.csv`, `pooling.csv`,
+//! `draws.parquet`, `actuals.csv`, `manifest.json`) or a comparison folder back into `RunData`,
+//! with the manifest checked as the scenario loader checks a scenario.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use polars::prelude::*;
+
+use crate::data::actuals::actuals_from;
+use crate::data::{InputError, Table};
+use crate::run_data::{ChainRow, Manifest, PoolingRow, RunData, Stats};
+
+/// Rows of a table keyed by one text column, with every numeric cell by column name.
+type KeyedRows = Vec<(String, BTreeMap<String, f64>)>;
+
+/// Read a finished run folder (`summary.csv`, `monthly.csv`, `chains.csv`, `pooling.csv`,
+/// `draws.parquet`, `actuals.csv`, `manifest.json`) for the report.
+///
+/// # Errors
+/// A missing or unreadable file, naming it.
+pub fn read_run(dir: &Path) -> Result<RunData, InputError> {
+    if !dir.is_dir() {
+        return Err(InputError::File {
+            path: dir.to_path_buf(),
+            message:
+                "not a folder; give a run folder written by `omvang run`, e.g. output/baseline"
+                    .into(),
+        });
+    }
+    // Only regular files: a device or a link to one in a run folder must not hang the reader.
+    parse_run(dir, &|name| {
+        let path = dir.join(name);
+        std::fs::metadata(&path)
+            .is_ok_and(|m| m.is_file())
+            .then(|| std::fs::read(&path).ok())
+            .flatten()
+    })
+}
+
+/// Read a comparison folder (`comparison.json`) and the sibling run folders it names, reference
+/// first. The names are checked to be plain folder names, so an edited file cannot point outside
+/// the output folder.
+///
+/// # Errors
+/// A missing or malformed `comparison.json`, an unsafe name, or a bad run folder.
+pub fn read_comparison(dir: &Path) -> Result<Vec<RunData>, InputError> {
+    let path = dir.join("comparison.json");
+    let bad = |message: String| InputError::File {
+        path: path.clone(),
+        message,
+    };
+    let bytes = std::fs::read(&path).map_err(|e| {
+        bad(format!(
+            "cannot read: {e}; run `omvang compare` again to make it"
+        ))
+    })?;
+    let manifest: crate::run_data::ComparisonManifest =
+        serde_json::from_slice(&bytes).map_err(|e| {
+            bad(format!(
+                "not a comparison manifest: {e}; run `omvang compare` again to make it"
+            ))
+        })?;
+    if manifest.scenarios.len() < 2 {
+        return Err(bad(
+            "`scenarios` lists fewer than two runs; run `omvang compare` again to make it".into(),
+        ));
+    }
+    for name in &manifest.scenarios {
+        crate::scenario::check_name(name).map_err(|m| {
+            bad(format!(
+                "`scenarios`: {m}; was it edited? Run `omvang compare` again to make it"
+            ))
+        })?;
+    }
+    let parent = dir.parent().unwrap_or(Path::new("."));
+    manifest
+        .scenarios
+        .iter()
+        .map(|name| read_run(&parent.join(name)))
+        .collect()
+}
+
+/// Check a manifest read back from disk as the scenario loader checks a scenario: an edited
+/// horizon or iteration count must not exhaust memory, nor a name leave the output folder.
+fn check_manifest(m: &Manifest) -> Result<(), String> {
+    use crate::scenario::{check_name, BASE_YEARS, MAX_HORIZON_YEARS, MAX_ITERATIONS};
+    check_name(&m.scenario).map_err(|e| format!("`scenario`: {e}"))?;
+    if !BASE_YEARS.contains(&m.base_year) {
+        return Err(format!(
+            "`base_year` = {} is outside {}-{}",
+            m.base_year,
+            BASE_YEARS.start(),
+            BASE_YEARS.end()
+        ));
+    }
+    let span = i64::from(m.horizon) - i64::from(m.base_year);
+    if !(0..=i64::from(MAX_HORIZON_YEARS)).contains(&span) {
+        return Err(format!(
+            "`horizon` = {} must lie from `base_year` ({}) to {MAX_HORIZON_YEARS} years after it",
+            m.horizon, m.base_year
+        ));
+    }
+    if !(1..=MAX_ITERATIONS).contains(&m.iterations) {
+        return Err(format!(
+            "`iterations` = {} must lie from 1 to {MAX_ITERATIONS}",
+            m.iterations
+        ));
+    }
+    Ok(())
+}
+
+/// Parse a run's files, fetched by name through `file` (from disk or from memory).
+///
+/// # Errors
+/// A missing or malformed file, naming it.
+pub fn parse_run(
+    dir: &Path,
+    file: &dyn Fn(&str) -> Option<Vec<u8>>,
+) -> Result<RunData, InputError> {
+    let fetch = |name: &str| {
+        file(name).ok_or_else(|| InputError::File {
+            path: dir.join(name),
+            message: "missing; is this a complete run folder? Run `omvang run` again to make one"
+                .into(),
+        })
+    };
+    let table = |name: &str| Table::parse(&dir.join(name), fetch(name)?);
+    let bad = |name: &str, message: String| InputError::File {
+        path: dir.join(name),
+        message,
+    };
+
+    let manifest: Manifest = serde_json::from_slice(&fetch("manifest.json")?).map_err(|e| {
+        bad(
+            "manifest.json",
+            format!("not a run manifest: {e}; run `omvang run` again to make it"),
+        )
+    })?;
+    check_manifest(&manifest).map_err(|m| {
+        bad(
+            "manifest.json",
+            format!("{m}; was it edited? Run `omvang run` again to make it"),
+        )
+    })?;
+
+    let stats_of = |t: &Table, row: usize, c: &[usize]| -> Result<Stats, InputError> {
+        let mut s = [0.0; 6];
+        for (i, &col) in c.iter().enumerate() {
+            s[i] = t.number(row, col)?;
+        }
+        Ok(s)
+    };
+    const STATS: [&str; 6] = ["mean", "p05", "p25", "p50", "p75", "p95"];
+
+    let t = table("summary.csv")?;
+    let c = t.require(&["metric", "year"])?;
+    let s = t.require(&STATS)?;
+    let mut yearly = BTreeMap::new();
+    for row in 0..t.rows() {
+        let year = t.number(row, c[1])? as i32;
+        yearly.insert(
+            (t.text(row, c[0])?.to_string(), year),
+            stats_of(&t, row, &s)?,
+        );
+    }
+
+    let t = table("monthly.csv")?;
+    let c = t.require(&["metric", "month"])?;
+    let s = t.require(&STATS)?;
+    let mut monthly: BTreeMap<String, Vec<(i32, u32, Stats)>> = BTreeMap::new();
+    for row in 0..t.rows() {
+        let month = t.text(row, c[1])?;
+        let (y, m) = month
+            .split_once('-')
+            .and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m.parse::<u32>().ok()?)))
+            .ok_or_else(|| t.error(row, format!("`month` is \"{month}\"; expected YYYY-MM")))?;
+        monthly
+            .entry(t.text(row, c[0])?.to_string())
+            .or_default()
+            .push((y, m, stats_of(&t, row, &s)?));
+    }
+
+    let numeric_rows = |t: &Table, key: &str| -> Result<KeyedRows, InputError> {
+        let k = t.require(&[key])?[0];
+        (0..t.rows())
+            .map(|row| {
+                let mut values = BTreeMap::new();
+                for (col, name) in t.columns.iter().enumerate() {
+                    if col != k && t.cell(row, col).is_some() {
+                        if let Ok(v) = t.number(row, col) {
+                            values.insert(name.clone(), v);
+                        }
+                    }
+                }
+                Ok((t.text(row, k)?.to_string(), values))
+            })
+            .collect()
+    };
+    let chains = numeric_rows(&table("chains.csv")?, "chain")?
+        .into_iter()
+        .map(|(chain, values)| ChainRow { chain, values })
+        .collect();
+    let pooling = numeric_rows(&table("pooling.csv")?, "rate")?
+        .into_iter()
+        .map(|(rate, values)| PoolingRow { rate, values })
+        .collect();
+
+    let actuals = actuals_from(&table("actuals.csv")?)?;
+
+    let df = ParquetReader::new(std::io::Cursor::new(fetch("draws.parquet")?))
+        .finish()
+        .map_err(|e| {
+            bad(
+                "draws.parquet",
+                format!("cannot read: {}", first_line(&e.to_string())),
+            )
+        })?;
+    let mut draws = BTreeMap::new();
+    for col in df.columns() {
+        let values = col
+            .cast(&DataType::Float64)
+            .and_then(|c| {
+                Ok(c.f64()?
+                    .iter()
+                    .map(|v| v.unwrap_or(f64::NAN))
+                    .collect::<Vec<f64>>())
+            })
+            .map_err(|e| bad("draws.parquet", format!("column `{}`: {e}", col.name())))?;
+        draws.insert(col.name().to_string(), values);
+    }
+
+    Ok(RunData {
+        name: dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| manifest.scenario.clone()),
+        manifest,
+        yearly,
+        monthly,
+        chains,
+        pooling,
+        draws,
+        actuals,
+    })
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or(s).trim().to_string()
+}

@@ -1,0 +1,436 @@
+//! The run's tables (`summary.csv`, `monthly.csv`, `chains.csv`, `pooling.csv`,
+//! `draws.parquet`, `actuals.csv`) built as polars DataFrames from the engine's results, their
+//! CSV and Parquet bytes, file hashes for the manifest, and the data photo as text.
+
+use std::fs;
+use std::path::Path;
+
+use polars::prelude::*;
+use sha2::{Digest, Sha256};
+
+use super::{io_err, OutputError};
+use crate::data::Actual;
+use crate::model::pooling::{inv_logit, Pooled};
+use crate::model::simulate::{Model, PooledDraw, RunResults, SummaryRow};
+use crate::scenario::Parameters;
+
+/// `summary.csv` / `monthly.csv`: scenario, metric, year or month, mean, p05 … p95.
+pub fn summary_frame(scenario: &str, rows: &[SummaryRow], period: &str) -> PolarsResult<DataFrame> {
+    let stat = |i: usize| rows.iter().map(|r| r.stats[i]).collect::<Vec<f64>>();
+    let mut columns = vec![
+        Column::new("scenario".into(), vec![scenario; rows.len()]),
+        Column::new(
+            "metric".into(),
+            rows.iter().map(|r| r.metric).collect::<Vec<_>>(),
+        ),
+    ];
+    if period == "year" {
+        columns.push(Column::new(
+            "year".into(),
+            rows.iter()
+                .map(|r| r.period.parse::<i32>().unwrap_or_default())
+                .collect::<Vec<_>>(),
+        ));
+    } else {
+        columns.push(Column::new(
+            period.into(),
+            rows.iter().map(|r| r.period.as_str()).collect::<Vec<_>>(),
+        ));
+    }
+    for (i, name) in ["mean", "p05", "p25", "p50", "p75", "p95"]
+        .iter()
+        .enumerate()
+    {
+        columns.push(Column::new((*name).into(), stat(i)));
+    }
+    DataFrame::new_infer_height(columns)
+}
+
+/// `chains.csv`: one row per chain, then `pooled` and the prediction interval's bounds
+/// (`pi_low`, `pi_high`) on the natural scale.
+pub fn chains_frame(model: &Model) -> PolarsResult<DataFrame> {
+    let c = &model.chains;
+    let p = &model.pooled;
+    let mut chain: Vec<String> = c.iter().map(|c| c.chain.clone()).collect();
+    chain.extend(["pooled".into(), "pi_low".into(), "pi_high".into()]);
+    let per = |f: &dyn Fn(&crate::model::chains::ChainRates) -> f64, pooled: [Option<f64>; 3]| {
+        c.iter()
+            .map(|c| Some(f(c)))
+            .chain(pooled)
+            .collect::<Vec<Option<f64>>>()
+    };
+    let sum =
+        |f: &dyn Fn(&crate::model::chains::ChainRates) -> f64| Some(c.iter().map(f).sum::<f64>());
+    // A count or size: per chain, then its total on the pooled row.
+    let summed = |name: &str, f: &dyn Fn(&crate::model::chains::ChainRates) -> f64| {
+        Column::new(name.into(), per(f, [sum(f), None, None]))
+    };
+    let nat = |pooled: &Pooled, f: fn(f64) -> f64| {
+        [
+            Some(f(pooled.mean)),
+            Some(f(pooled.pi_low)),
+            Some(f(pooled.pi_high)),
+        ]
+    };
+    // Long durations go with low hazards, so the interval's bounds swap.
+    let duration = |bound: fn(&Pooled) -> f64| {
+        Some(
+            1.0 / (bound(&p.hazard_death).exp()
+                + bound(&p.hazard_institution).exp()
+                + bound(&p.hazard_other).exp()),
+        )
+    };
+    let periods: Vec<Option<u32>> = c
+        .iter()
+        .map(|c| Some(c.periods as u32))
+        .chain([Some(c.iter().map(|c| c.periods as u32).sum()), None, None])
+        .collect();
+    DataFrame::new_infer_height(vec![
+        Column::new("chain".into(), chain),
+        Column::new("periods".into(), periods),
+        summed("mean_clients", &|c| c.mean_clients),
+        summed("at_home", &|c| c.at_home),
+        Column::new(
+            "uptake".into(),
+            per(&|c| c.uptake, nat(&p.uptake, inv_logit)),
+        ),
+        summed("person_years", &|c| c.person_years),
+        Column::new(
+            "inflow_rate".into(),
+            per(&|c| c.inflow_rate, nat(&p.inflow_rate, f64::exp)),
+        ),
+        Column::new(
+            "hazard_death".into(),
+            per(&|c| c.hazard_death, nat(&p.hazard_death, f64::exp)),
+        ),
+        Column::new(
+            "hazard_institution".into(),
+            per(
+                &|c| c.hazard_institution,
+                nat(&p.hazard_institution, f64::exp),
+            ),
+        ),
+        Column::new(
+            "hazard_other".into(),
+            per(&|c| c.hazard_other, nat(&p.hazard_other, f64::exp)),
+        ),
+        Column::new(
+            "mean_duration_years".into(),
+            per(
+                &|c| c.mean_duration_years,
+                [
+                    duration(|q| q.mean),
+                    duration(|q| q.pi_high),
+                    duration(|q| q.pi_low),
+                ],
+            ),
+        ),
+        Column::new(
+            "caseload".into(),
+            per(&|c| c.caseload, [Some(p.caseload), None, None]),
+        ),
+        Column::new(
+            "waiting_share".into(),
+            per(&|c| c.waiting_share, [Some(p.waiting_share), None, None]),
+        ),
+        summed("flow_imbalance", &|c| c.flow_imbalance),
+        summed("population_65plus", &|c| c.population_65plus),
+        summed("inflow", &|c| c.inflow),
+        summed("outflow_death", &|c| c.outflow_death),
+        summed("outflow_institution", &|c| c.outflow_institution),
+        summed("outflow_other", &|c| c.outflow_other),
+    ])
+}
+
+/// A pooled rate: name, analysis scale, estimate and the back-transform to the natural scale.
+pub type PooledRow<'a> = (&'static str, &'static str, &'a Pooled, fn(f64) -> f64);
+
+/// The pooled rates with their meta-analysis statistics, one row per rate.
+pub fn pooled_rows(model: &Model) -> Vec<PooledRow<'_>> {
+    let p = &model.pooled;
+    vec![
+        ("uptake", "logit", &p.uptake, inv_logit as fn(f64) -> f64),
+        ("inflow_rate", "log", &p.inflow_rate, f64::exp),
+        ("hazard_death", "log", &p.hazard_death, f64::exp),
+        ("hazard_institution", "log", &p.hazard_institution, f64::exp),
+        ("hazard_other", "log", &p.hazard_other, f64::exp),
+    ]
+}
+
+/// `pooling.csv`: per rate k, mean and se on the analysis scale, τ², Q, I², the prediction
+/// interval, and the pooled value and interval on the natural scale.
+pub fn pooling_frame(model: &Model) -> PolarsResult<DataFrame> {
+    let rows = pooled_rows(model);
+    type Stat<'s> = &'s dyn Fn(&Pooled, fn(f64) -> f64) -> f64;
+    let col = |f: Stat| {
+        rows.iter()
+            .map(|(_, _, p, t)| f(p, *t))
+            .collect::<Vec<f64>>()
+    };
+    DataFrame::new_infer_height(vec![
+        Column::new("rate".into(), rows.iter().map(|r| r.0).collect::<Vec<_>>()),
+        Column::new("scale".into(), rows.iter().map(|r| r.1).collect::<Vec<_>>()),
+        Column::new(
+            "k".into(),
+            rows.iter().map(|r| r.2.k as u32).collect::<Vec<_>>(),
+        ),
+        Column::new("mean".into(), col(&|p, _| p.mean)),
+        Column::new("se".into(), col(&|p, _| p.se)),
+        Column::new("tau2".into(), col(&|p, _| p.tau2)),
+        Column::new("q".into(), col(&|p, _| p.q)),
+        Column::new("i2".into(), col(&|p, _| p.i2)),
+        Column::new("pi_low".into(), col(&|p, _| p.pi_low)),
+        Column::new("pi_high".into(), col(&|p, _| p.pi_high)),
+        Column::new("pooled".into(), col(&|p, t| t(p.mean))),
+        Column::new(
+            "ci_low".into(),
+            col(&|p, t| t(p.mean - 1.959_963_984_540_054 * p.se)),
+        ),
+        Column::new(
+            "ci_high".into(),
+            col(&|p, t| t(p.mean + 1.959_963_984_540_054 * p.se)),
+        ),
+        Column::new("pi_low_natural".into(), col(&|p, t| t(p.pi_low))),
+        Column::new("pi_high_natural".into(), col(&|p, t| t(p.pi_high))),
+    ])
+}
+
+/// `draws.parquet`: one row per iteration with every drawn parameter and pooled rate, and the
+/// outcomes the report and a sensitivity analysis read (`<metric>_<year>`, see
+/// [`crate::model::simulate::draw_columns`]), in f32: a few hundred bytes per iteration.
+pub fn draws_frame(model: &Model, results: &RunResults) -> PolarsResult<DataFrame> {
+    let mut columns = vec![Column::new(
+        "iteration".into(),
+        (0..results.len() as u32).collect::<Vec<_>>(),
+    )];
+    for (i, name) in Parameters::NAMES.iter().enumerate() {
+        columns.push(Column::new(
+            (*name).into(),
+            results
+                .parameters
+                .iter()
+                .map(|p| p.values()[i] as f32)
+                .collect::<Vec<f32>>(),
+        ));
+    }
+    for (i, name) in PooledDraw::NAMES.iter().enumerate() {
+        columns.push(Column::new(
+            format!("pooled_{name}").into(),
+            results
+                .pooled
+                .iter()
+                .map(|p| p.values()[i] as f32)
+                .collect::<Vec<f32>>(),
+        ));
+    }
+    let years = model.years();
+    for (c, column) in results.columns.iter().enumerate() {
+        columns.push(Column::new(
+            format!("{}_{}", column.metric.as_str(), years[column.year_index]).into(),
+            results.column_f32(c),
+        ));
+    }
+    DataFrame::new_infer_height(columns)
+}
+
+/// `actuals.csv`: the published national figures the run compared itself with, so that the
+/// report can be rebuilt from the run folder alone.
+pub fn actuals_frame(actuals: &[Actual]) -> PolarsResult<DataFrame> {
+    DataFrame::new_infer_height(vec![
+        Column::new(
+            "metric".into(),
+            actuals
+                .iter()
+                .map(|a| a.metric.as_str())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "date".into(),
+            actuals
+                .iter()
+                .map(|a| a.date.to_string())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "value".into(),
+            actuals.iter().map(|a| a.value).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "source".into(),
+            actuals
+                .iter()
+                .map(|a| a.source.as_str())
+                .collect::<Vec<_>>(),
+        ),
+    ])
+}
+
+/// `differences.csv` of a comparison: scenario, reference, metric, year, then the mean and
+/// quantiles of the paired difference (scenario − reference, per iteration).
+pub fn differences_frame(rows: &[crate::analysis::Difference]) -> PolarsResult<DataFrame> {
+    let text = |f: &dyn Fn(&crate::analysis::Difference) -> String| {
+        rows.iter().map(f).collect::<Vec<String>>()
+    };
+    let mut columns = vec![
+        Column::new("scenario".into(), text(&|r| r.scenario.clone())),
+        Column::new("reference".into(), text(&|r| r.reference.clone())),
+        Column::new("metric".into(), text(&|r| r.metric.to_string())),
+        Column::new(
+            "year".into(),
+            rows.iter().map(|r| r.year).collect::<Vec<i32>>(),
+        ),
+    ];
+    for (i, name) in ["mean", "p05", "p25", "p50", "p75", "p95"]
+        .iter()
+        .enumerate()
+    {
+        columns.push(Column::new(
+            (*name).into(),
+            rows.iter().map(|r| r.stats[i]).collect::<Vec<f64>>(),
+        ));
+    }
+    DataFrame::new_infer_height(columns)
+}
+
+/// SHA-256 of a file as hex.
+///
+/// # Errors
+/// When the file cannot be read.
+pub fn sha256_file(path: &Path) -> Result<String, OutputError> {
+    let bytes = fs::read(path).map_err(io_err(path))?;
+    Ok(sha256_hex(&bytes))
+}
+
+/// SHA-256 of bytes as hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Serialise a DataFrame as CSV.
+///
+/// # Errors
+/// polars errors.
+pub fn csv_bytes(df: &mut DataFrame) -> PolarsResult<Vec<u8>> {
+    let mut buf = Vec::new();
+    CsvWriter::new(&mut buf).include_header(true).finish(df)?;
+    Ok(buf)
+}
+
+/// Serialise a DataFrame as Parquet (zstd).
+///
+/// # Errors
+/// polars errors.
+pub fn parquet_bytes(df: &mut DataFrame) -> PolarsResult<Vec<u8>> {
+    let mut buf = Vec::new();
+    ParquetWriter::new(&mut buf)
+        .with_compression(ParquetCompression::Zstd(None))
+        .finish(df)?;
+    Ok(buf)
+}
+
+/// The data photo as a readable text table (for `omvang chains`).
+pub fn chains_text(model: &Model) -> String {
+    let header = [
+        "chain",
+        "periods",
+        "clients",
+        "at_home",
+        "uptake",
+        "inflow/yr",
+        "death/yr",
+        "inst/yr",
+        "other/yr",
+        "duration",
+        "caseload",
+        "waiting",
+        "imbalance",
+    ];
+    let mut rows: Vec<Vec<String>> = model
+        .chains
+        .iter()
+        .map(|c| {
+            vec![
+                c.chain.clone(),
+                c.periods.to_string(),
+                format!("{:.0}", c.mean_clients),
+                format!("{:.0}", c.at_home),
+                format!("{:.1}%", c.uptake * 100.0),
+                format!("{:.4}", c.inflow_rate),
+                format!("{:.3}", c.hazard_death),
+                format!("{:.3}", c.hazard_institution),
+                format!("{:.3}", c.hazard_other),
+                format!("{:.2} y", c.mean_duration_years),
+                format!("{:.1}", c.caseload),
+                format!("{:.1}%", c.waiting_share * 100.0),
+                format!("{:.0}", c.flow_imbalance),
+            ]
+        })
+        .collect();
+    let p = &model.pooled;
+    let e = |q: &Pooled| q.mean.exp();
+    rows.push(vec![
+        "pooled".into(),
+        String::new(),
+        String::new(),
+        String::new(),
+        format!("{:.1}%", inv_logit(p.uptake.mean) * 100.0),
+        format!("{:.4}", e(&p.inflow_rate)),
+        format!("{:.3}", e(&p.hazard_death)),
+        format!("{:.3}", e(&p.hazard_institution)),
+        format!("{:.3}", e(&p.hazard_other)),
+        format!(
+            "{:.2} y",
+            1.0 / (e(&p.hazard_death) + e(&p.hazard_institution) + e(&p.hazard_other))
+        ),
+        format!("{:.1}", p.caseload),
+        format!("{:.1}%", p.waiting_share * 100.0),
+        String::new(),
+    ]);
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| {
+            rows.iter()
+                .map(|r| r[i].len())
+                .chain([header[i].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: Vec<String>| {
+        cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if i == 0 {
+                    format!("{c:<w$}", w = widths[i])
+                } else {
+                    format!("{c:>w$}", w = widths[i])
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_string()
+    };
+    let mut out = line(header.iter().map(|s| s.to_string()).collect());
+    out.push('\n');
+    for r in rows {
+        out.push_str(&line(r));
+        out.push('\n');
+    }
+    let u = &p.uptake;
+    out.push_str(&format!(
+        "\nuptake pooled over {} chains: {:.1}% (95% CI {:.1}%-{:.1}%), tau2 = {:.4}, I2 = {:.0}%, 95% prediction interval for a chain {:.1}%-{:.1}%\n",
+        u.k,
+        inv_logit(u.mean) * 100.0,
+        inv_logit(u.mean - 1.959_963_984_540_054 * u.se) * 100.0,
+        inv_logit(u.mean + 1.959_963_984_540_054 * u.se) * 100.0,
+        u.tau2,
+        u.i2 * 100.0,
+        inv_logit(u.pi_low) * 100.0,
+        inv_logit(u.pi_high) * 100.0
+    ));
+    out
+}

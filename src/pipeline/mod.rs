@@ -1,0 +1,467 @@
+//! Stage 6: the pipeline. `run` and `compare` as library functions (scenarios → model → run →
+//! tables, charts, report → run folder), the report rebuilt from a folder, `check`, and reading
+//! a scenario's inputs. Progress goes to an observer; nothing here prints.
+
+mod inputs;
+
+pub use inputs::{check_table, input_files, load_model, load_scenario, read_inputs, Checked};
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Instant, SystemTime};
+
+use anyhow::Result;
+
+use crate::analysis::paired_differences;
+use crate::data::Date;
+use crate::model::simulate::{self, Metric, Model, PooledDraw, RunResults, SummaryRow};
+use crate::output::{self, parse_run, read_comparison, read_run};
+use crate::report::{self, charts, CompareError, Lang};
+use crate::run_data::{Artifact, ComparisonManifest, HashedFile, Manifest, RunData};
+use crate::scenario::{self, PoolingMethod, ScenarioError};
+
+/// What a `run` or `compare` is asked to do.
+#[derive(Debug, Clone)]
+pub struct RunRequest {
+    pub scenarios: Vec<PathBuf>,
+    /// `--set`-style overrides applied to every scenario, in order.
+    pub overrides: Vec<String>,
+    pub out: PathBuf,
+    /// Worker threads; 0 = all cores.
+    pub threads: usize,
+    pub lang: Lang,
+    /// Write the charts and the report beside the tables.
+    pub report: bool,
+    /// For `compare`: the comparison folder's name inside `out`.
+    pub comparison: Option<String>,
+}
+
+/// A finished scenario: where it went and its key figures, for the caller to show.
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub scenario: String,
+    pub iterations: usize,
+    pub seed: u64,
+    pub seconds: f64,
+    pub dir: PathBuf,
+    pub report: bool,
+    /// Key metrics of the base year, then of the horizon: (metric, year, P05, P50, P95).
+    pub key_figures: Vec<(Metric, i32, [f64; 3])>,
+}
+
+/// What happens during a run, as it happens. Iteration events come from worker threads.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// Something the caller should be warned about (e.g. more threads than cores).
+    Warning(String),
+    /// A remark about a scenario's data, each text once per run.
+    Note { scenario: &'a str, note: &'a str },
+    /// A scenario's simulation starts.
+    Simulating {
+        scenario: &'a str,
+        iterations: usize,
+    },
+    /// `done` of `of` iterations are finished.
+    Iteration { done: usize, of: usize },
+    /// The simulation of the current scenario is finished.
+    Simulated,
+    /// Another omvang process holds the lock of the output folder.
+    Waiting(&'a Path),
+    /// A scenario's folder is written.
+    Written(&'a Written),
+    /// The comparison folder is written.
+    Compared {
+        scenarios: &'a [String],
+        dir: &'a Path,
+    },
+}
+
+/// Receives the events of a run: the CLI's progress bar and messages are one observer, a test
+/// can pass `&|_| {}`.
+pub type Observer<'a> = &'a (dyn Fn(Event<'_>) + Sync);
+
+/// `run` and `compare`: validate every scenario first, simulate each, write its folder (tables,
+/// charts and report together, atomically), then for `compare` the comparison folder.
+///
+/// # Errors
+/// The first bad scenario or input, a non-finite draw, or a folder that cannot be written.
+pub fn run(request: &RunRequest, observe: Observer<'_>) -> Result<Vec<Written>> {
+    let RunRequest {
+        overrides,
+        out,
+        lang,
+        comparison,
+        ..
+    } = request;
+    let lang = *lang;
+    // Validate every scenario and its data before the first long run.
+    let mut models = Vec::new();
+    for path in &request.scenarios {
+        models.push((path, load_model(path, overrides)?));
+    }
+    if let Some(name) = comparison {
+        pair_up(&mut models, &request.scenarios, name)?;
+    }
+    let mut names = BTreeSet::new();
+    for (path, m) in &models {
+        if !names.insert(m.scenario.name.clone()) {
+            return Err(ScenarioError::Usage(format!(
+                "{}: scenario name \"{}\" is used twice in this run; give each scenario its own name",
+                path.display(),
+                m.scenario.name
+            ))
+            .into());
+        }
+    }
+    output::check_writable(out)?;
+    // Refuse a folder omvang did not make before the first long simulation, not after it.
+    for name in names.iter().chain(comparison) {
+        output::check_target(out, name)?;
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let pool_threads = match request.threads {
+        0 => cores,
+        n if n > cores => {
+            observe(Event::Warning(format!(
+                "--threads {n} is more than the {cores} this machine has; using {cores}"
+            )));
+            cores
+        }
+        n => n,
+    };
+    let waiting = |lock: &Path| observe(Event::Waiting(lock));
+
+    let mut runs = Vec::new();
+    let mut written = Vec::new();
+    // Scenarios that share data share its notes: tell each once.
+    let mut told = BTreeSet::new();
+    for (path, model) in &models {
+        let started_at = SystemTime::now();
+        let clock = Instant::now();
+        let name = &model.scenario.name;
+        for note in &model.notes {
+            if told.insert(note.clone()) {
+                observe(Event::Note {
+                    scenario: name,
+                    note,
+                });
+            }
+        }
+        let n = model.scenario.run.iterations;
+        observe(Event::Simulating {
+            scenario: name,
+            iterations: n,
+        });
+        let done = AtomicUsize::new(0);
+        let progress = || {
+            let k = done.fetch_add(1, Ordering::Relaxed) + 1;
+            observe(Event::Iteration { done: k, of: n });
+        };
+        let results = simulate::run(model, pool_threads, &progress)?;
+        check_finite_draws(model, path, &results)?;
+        observe(Event::Simulated);
+        let summary = simulate::summarise(model, &results);
+        let monthly = simulate::summarise_monthly(model, &results);
+        let mut artifacts = tables(model, &results, &summary, &monthly)?;
+        let manifest = manifest(model, path, overrides, pool_threads, started_at, clock)?;
+        artifacts.push(Artifact {
+            name: "manifest.json".into(),
+            bytes: serde_json::to_vec_pretty(&manifest)?,
+        });
+        // The report reads the run back exactly as `omvang report` reads it from disk.
+        let run = parse_run(&out.join(name), &|file| {
+            artifacts
+                .iter()
+                .find(|a| a.name == file)
+                .map(|a| a.bytes.clone())
+        })?;
+        if request.report {
+            let report = report::run_report(&run, lang, charts::run_charts(&run, lang)?);
+            artifacts.extend(report.files());
+        }
+        let dir = output::write_run(out, name, &artifacts, &waiting)?;
+        let done = Written {
+            scenario: name.clone(),
+            iterations: n,
+            seed: model.scenario.run.seed,
+            seconds: clock.elapsed().as_secs_f64(),
+            dir,
+            report: request.report,
+            key_figures: key_figures(model, &summary),
+        };
+        observe(Event::Written(&done));
+        written.push(done);
+        runs.push(run);
+    }
+
+    if let Some(name) = comparison {
+        let charts = charts::comparison_charts(&runs, lang)?;
+        let report = report::comparison_report(&runs, lang, charts)?;
+        let manifest = ComparisonManifest {
+            omvang_version: env!("CARGO_PKG_VERSION").into(),
+            reference: runs[0].name.clone(),
+            scenarios: runs.iter().map(|r| r.name.clone()).collect(),
+            seed: runs[0].manifest.seed,
+            iterations: runs[0].manifest.iterations,
+        };
+        let mut artifacts = vec![
+            Artifact {
+                name: "comparison.json".into(),
+                bytes: serde_json::to_vec_pretty(&manifest)?,
+            },
+            Artifact {
+                name: "differences.csv".into(),
+                bytes: output::csv_bytes(&mut output::differences_frame(&paired_differences(
+                    &runs,
+                ))?)?,
+            },
+        ];
+        artifacts.extend(report.files());
+        let dir = output::write_run(out, name, &artifacts, &waiting)?;
+        observe(Event::Compared {
+            scenarios: &manifest.scenarios,
+            dir: &dir,
+        });
+    }
+    Ok(written)
+}
+
+/// Pairing needs the same random streams: every scenario takes the reference's seed and
+/// iteration count unless they were given on the command line (then all share them anyway).
+fn pair_up(models: &mut [(&PathBuf, Model)], paths: &[PathBuf], name: &str) -> Result<()> {
+    if models.len() < 2 {
+        return Err(CompareError::TooFew.into());
+    }
+    let (seed, iterations, base, horizon) = {
+        let r = &models[0].1.scenario.run;
+        (r.seed, r.iterations, r.base_year, r.horizon)
+    };
+    for (path, m) in models.iter_mut() {
+        let run = &mut m.scenario.run;
+        if run.base_year != base || run.horizon != horizon {
+            return Err(CompareError::Mismatch {
+                scenario: format!("{} ({})", m.scenario.name, path.display()),
+                reference: paths[0].display().to_string(),
+                what: "the base year or horizon",
+            }
+            .into());
+        }
+        run.seed = seed;
+        run.iterations = iterations;
+    }
+    if models.iter().any(|(_, m)| m.scenario.name == name) {
+        return Err(ScenarioError::Usage(format!(
+            "compare --name: a scenario is named \"{name}\", like the comparison folder; choose another folder with --name"
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+/// The run's tables as files.
+fn tables(
+    model: &Model,
+    results: &RunResults,
+    summary: &[SummaryRow],
+    monthly: &[SummaryRow],
+) -> Result<Vec<Artifact>> {
+    let name = &model.scenario.name;
+    let file = |name: &str, bytes: Vec<u8>| Artifact {
+        name: name.into(),
+        bytes,
+    };
+    Ok(vec![
+        file(
+            "summary.csv",
+            output::csv_bytes(&mut output::summary_frame(name, summary, "year")?)?,
+        ),
+        file(
+            "monthly.csv",
+            output::csv_bytes(&mut output::summary_frame(name, monthly, "month")?)?,
+        ),
+        file(
+            "chains.csv",
+            output::csv_bytes(&mut output::chains_frame(model)?)?,
+        ),
+        file(
+            "pooling.csv",
+            output::csv_bytes(&mut output::pooling_frame(model)?)?,
+        ),
+        file(
+            "draws.parquet",
+            output::parquet_bytes(&mut output::draws_frame(model, results)?)?,
+        ),
+        file(
+            "actuals.csv",
+            output::csv_bytes(&mut output::actuals_frame(&model.actuals)?)?,
+        ),
+    ])
+}
+
+/// The manifest of one run: versions, hashed inputs, settings and times.
+fn manifest(
+    model: &Model,
+    path: &Path,
+    overrides: &[String],
+    threads: usize,
+    started_at: SystemTime,
+    clock: Instant,
+) -> Result<Manifest> {
+    let hashed = |p: &Path| -> Result<HashedFile> {
+        Ok(HashedFile {
+            path: p.display().to_string(),
+            sha256: output::sha256_file(p)?,
+        })
+    };
+    let s = &model.scenario;
+    Ok(Manifest {
+        omvang_version: env!("CARGO_PKG_VERSION").into(),
+        scenario: s.name.clone(),
+        description: s.description.clone(),
+        scenario_file: hashed(path)?,
+        extends: s.files[1..]
+            .iter()
+            .map(|p| hashed(p))
+            .collect::<Result<_>>()?,
+        overrides: overrides.to_vec(),
+        inputs: input_files(s)
+            .iter()
+            .map(|p| hashed(p))
+            .collect::<Result<_>>()?,
+        seed: s.run.seed,
+        iterations: s.run.iterations,
+        threads,
+        base_year: s.run.base_year,
+        horizon: s.run.horizon,
+        pooling_method: match s.pooling_method {
+            PoolingMethod::Dl => "dl".into(),
+            PoolingMethod::Reml => "reml".into(),
+        },
+        wait_norm_weeks: s.wait_norm_weeks,
+        started_at: rfc3339(started_at),
+        run_seconds: clock.elapsed().as_secs_f64(),
+        notes: model.notes.clone(),
+    })
+}
+
+/// Key figures of a run: the volume chain in the base year, care, waiting and FTE at the horizon.
+fn key_figures(model: &Model, summary: &[SummaryRow]) -> Vec<(Metric, i32, [f64; 3])> {
+    let run = &model.scenario.run;
+    let base = [
+        Metric::PeopleWithDementia,
+        Metric::AtHome,
+        Metric::Need,
+        Metric::ClientsInCare,
+        Metric::FteNeeded,
+        Metric::CostEur,
+    ]
+    .map(|m| (m, run.base_year));
+    let horizon = [
+        Metric::ClientsInCare,
+        Metric::WaitingList,
+        Metric::FteNeeded,
+        Metric::FteGap,
+    ]
+    .map(|m| (m, run.horizon));
+    base.into_iter()
+        .chain(horizon)
+        .filter_map(|(metric, year)| {
+            let r = summary
+                .iter()
+                .find(|r| r.metric == metric.as_str() && r.period == year.to_string())?;
+            Some((metric, year, [r.stats[1], r.stats[3], r.stats[5]]))
+        })
+        .collect()
+}
+
+/// `report`: read a run (or a comparison and its sibling runs) back and write its charts and
+/// report again. Returns how many charts were drawn.
+///
+/// # Errors
+/// A run folder that cannot be read or written.
+pub fn rebuild_report(dir: &Path, lang: Lang, observe: Observer<'_>) -> Result<usize> {
+    let report = if dir.join("comparison.json").is_file() {
+        let runs: Vec<RunData> = read_comparison(dir)?;
+        report::comparison_report(&runs, lang, charts::comparison_charts(&runs, lang)?)?
+    } else {
+        let run = read_run(dir)?;
+        report::run_report(&run, lang, charts::run_charts(&run, lang)?)
+    };
+    let files = report.files();
+    output::replace_report(dir, &files, &|lock: &Path| observe(Event::Waiting(lock)))?;
+    Ok(report.charts.len())
+}
+
+/// Every drawn parameter and pooled rate must be a finite number: a NaN or infinity from an
+/// odd distribution or chain data would otherwise flow silently into every total.
+fn check_finite_draws(model: &Model, path: &Path, results: &RunResults) -> Result<()> {
+    for (i, (parameters, pooled)) in results.parameters.iter().zip(&results.pooled).enumerate() {
+        if let Some((name, v)) = scenario::non_finite_parameter(parameters) {
+            return Err(ScenarioError::Invalid {
+                path: path.to_path_buf(),
+                message: format!(
+                    "parameters.{name} drew {v} in iteration {i}; give it a distribution with finite values"
+                ),
+            }
+            .into());
+        }
+        let pooled = PooledDraw::NAMES.iter().zip(pooled.values());
+        if let Some((name, v)) = pooled.into_iter().find(|(_, v)| !v.is_finite()) {
+            return Err(simulate::ModelError::Data {
+                file: model
+                    .scenario
+                    .data
+                    .chains
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                message: format!(
+                    "the pooled {name} drew {v} in iteration {i}; check the chains' counts, or add chains so the pooling is stable"
+                ),
+            }
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// UTC time as RFC 3339, on the crate's one calendar (`Date`).
+pub fn rfc3339(t: SystemTime) -> String {
+    let secs = t
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs()) as i64;
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let epoch = Date {
+        year: 1970,
+        month: 1,
+        day: 1,
+    };
+    let date = Date::from_day_number(epoch.day_number() + days);
+    format!(
+        "{date}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_formats_known_instants() {
+        let t = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
+        assert_eq!(rfc3339(t), "2023-11-14T22:13:20Z");
+        assert_eq!(rfc3339(SystemTime::UNIX_EPOCH), "1970-01-01T00:00:00Z");
+    }
+
+    #[test]
+    fn day_numbers_round_trip() {
+        for z in (0..800_000).step_by(97) {
+            assert_eq!(Date::from_day_number(z).day_number(), z);
+        }
+    }
+}
