@@ -26,7 +26,7 @@ fn run_files() -> &'static HashMap<String, Vec<u8>> {
 
 fuzz_target!(|data: &[u8]| {
     let files = run_files();
-    let _ = omvang::inputs::parse_run(Path::new("/nonexistent-omvang-run"), &|file| {
+    let _ = omvang::output::run_folder::parse_run(Path::new("/nonexistent-omvang-run"), &|file| {
         if file == "manifest.json" {
             Some(data.to_vec())
         } else {

@@ -6,8 +6,8 @@ use std::path::Path;
 
 fuzz_target!(|data: &[u8]| {
     let path = Path::new("fuzz.csv");
-    let _ = omvang::inputs::parse_population(path, data.to_vec());
-    let _ = omvang::inputs::parse_prevalence(path, data.to_vec());
-    let _ = omvang::inputs::parse_chains(path, data.to_vec());
-    let _ = omvang::inputs::parse_actuals(path, data.to_vec());
+    let _ = omvang::data::parse_population(path, data.to_vec());
+    let _ = omvang::data::parse_prevalence(path, data.to_vec());
+    let _ = omvang::data::parse_chains(path, data.to_vec());
+    let _ = omvang::data::parse_actuals(path, data.to_vec());
 });
