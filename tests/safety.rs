@@ -684,3 +684,72 @@ fn an_interrupted_run_exits_130() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// Issue 9: the real binary, killed with SIGKILL at moments spread over a replacing run (from
+/// simulating to renaming), always leaves a complete run: the old one or the new one, every file
+/// present and the manifest's seed telling which; and the next run leaves no temporary or
+/// set-aside folder behind.
+#[test]
+fn a_replacing_binary_killed_at_any_moment_leaves_a_complete_run() {
+    let w = WorkDir::new("sigkill");
+    let out = w.path.join("out");
+    let run = |seed: &str| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_omvang"));
+        c.args([
+            "run",
+            "scenarios/baseline.toml",
+            "--iterations",
+            "300",
+            "--quiet",
+            "--seed",
+            seed,
+            "--out",
+            path_str(&out),
+        ])
+        .current_dir(root());
+        c
+    };
+    let started = std::time::Instant::now();
+    assert!(run("1").output().unwrap().status.success());
+    let full = started.elapsed();
+    let files = [
+        "summary.csv",
+        "monthly.csv",
+        "chains.csv",
+        "pooling.csv",
+        "draws.parquet",
+        "actuals.csv",
+        "manifest.json",
+        "report.md",
+        "report.html",
+        MARKER,
+    ];
+    let seed_of = |dir: &Path| -> u64 {
+        for f in files {
+            assert!(dir.join(f).is_file(), "{} lacks {f}", dir.display());
+        }
+        let m: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+        m["seed"].as_u64().unwrap()
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    for k in 0..12u32 {
+        let before = seed_of(&out.join("baseline"));
+        let mut child = run(&(100 + k).to_string()).spawn().unwrap();
+        // From 40% to 125% of a full run: the simulation, the writing and the swap.
+        std::thread::sleep(full.mul_f64(0.4 + 0.85 * f64::from(k) / 11.0));
+        let _ = child.kill(); // SIGKILL: no handler runs, nothing is cleaned up
+        let _ = child.wait();
+        let after = seed_of(&out.join("baseline"));
+        assert!(
+            after == before || after == u64::from(100 + k),
+            "seed {after}"
+        );
+        seen.insert(after == before);
+    }
+    // The next run recovers: no temporary or set-aside folder is left.
+    assert!(run("7").output().unwrap().status.success());
+    assert_eq!(seed_of(&out.join("baseline")), 7);
+    assert_eq!(entries(&out), [".omvang.lock", "baseline"], "leftovers");
+    assert!(seen.contains(&true), "no kill landed before the swap");
+}

@@ -327,6 +327,9 @@ pub fn parquet_bytes(df: &mut DataFrame) -> PolarsResult<Vec<u8>> {
     let mut buf = Vec::new();
     ParquetWriter::new(&mut buf)
         .with_compression(ParquetCompression::Zstd(None))
+        // Row groups of 10,000 iterations: a reader (or a sensitivity analysis) can take a
+        // slice of a 100,000-iteration run without decoding all of it.
+        .with_row_group_size(Some(10_000))
         .finish(df)?;
     Ok(buf)
 }
