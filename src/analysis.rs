@@ -2,42 +2,18 @@
 //! quantiles (one definition, R's type 7), ranks and Spearman's correlation, the sensitivity of
 //! an outcome to each uncertain input, and paired differences between scenarios.
 
-use statrs::distribution::{ContinuousCDF, Normal};
+pub use crate::model::stats::{quantile, quantiles};
+pub use crate::scenario::normal_quantile;
 
 use crate::model::simulate::{Metric, PooledDraw};
 use crate::run_data::{RunData, Stats};
 use crate::scenario::Parameters;
-
-/// The `p` quantile of sorted values, interpolated linearly between order statistics (R's
-/// type 7, the default of R and NumPy). `NaN` for no values.
-pub fn quantile(sorted: &[f64], p: f64) -> f64 {
-    let Some(last) = sorted.len().checked_sub(1) else {
-        return f64::NAN;
-    };
-    let h = last as f64 * p.clamp(0.0, 1.0);
-    let lo = h.floor() as usize;
-    let hi = h.ceil() as usize;
-    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
-}
-
-/// Mean, p05, p25, p50, p75, p95 of a sample (sorted in place), quantiles as in [`quantile`].
-pub fn quantiles(values: &mut [f64]) -> Stats {
-    values.sort_by(f64::total_cmp);
-    let mean = values.iter().sum::<f64>() / values.len() as f64;
-    let q = |p: f64| quantile(values, p);
-    [mean, q(0.05), q(0.25), q(0.5), q(0.75), q(0.95)]
-}
 
 /// The median of the finite values of a draws column, if it has any.
 pub fn median(values: &[f64]) -> Option<f64> {
     let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
     v.sort_by(f64::total_cmp);
     (!v.is_empty()).then(|| quantile(&v, 0.5))
-}
-
-/// The standard normal quantile: `z` with `P(Z ≤ z) = p` (1.959964… for 0.975).
-pub fn normal_quantile(p: f64) -> f64 {
-    Normal::standard().inverse_cdf(p)
 }
 
 /// Ranks with ties averaged (1-based).

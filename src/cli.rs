@@ -127,6 +127,22 @@ pub enum Command {
         #[arg(long)]
         quick: bool,
     },
+    /// Print a shell completion script for omvang to stdout.
+    #[command(
+        after_help = "Example:\n  omvang completions bash > ~/.local/share/bash-completion/completions/omvang"
+    )]
+    Completions {
+        /// The shell to complete in.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// Write the completion script for `shell` to stdout: generated from the clap definitions, so it
+/// never falls behind a new subcommand or flag.
+pub fn completions(shell: clap_complete::Shell) {
+    use clap::CommandFactory;
+    let mut command = Cli::command();
+    clap_complete::generate(shell, &mut command, "omvang", &mut std::io::stdout());
 }
 
 #[derive(clap::Args, Debug)]

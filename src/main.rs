@@ -115,6 +115,10 @@ fn run(cli: Cli) -> Result<()> {
             iterations,
             quick,
         } => cli::bench(&scenario, iterations, quick),
+        Command::Completions { shell } => {
+            cli::completions(shell);
+            Ok(())
+        }
     }
 }
 

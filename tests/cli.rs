@@ -226,3 +226,23 @@ fn usage_errors_exit_with_2() {
     let o = omvang(&["frobnicate"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// `completions SHELL` prints a script generated from the clap definitions: it completes the
+/// subcommands (here `run` and `compare`) and rejects a shell clap_complete does not know.
+#[test]
+fn completions_print_a_script_naming_the_subcommands() {
+    let o = omvang(&["completions", "bash"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let script = String::from_utf8(o.stdout).unwrap();
+    assert!(script.contains("_omvang()"), "{script}");
+    assert!(
+        script.contains("omvang,run)"),
+        "no `run` case in:\n{script}"
+    );
+    assert!(script.contains("compare"));
+    for shell in ["zsh", "fish", "powershell", "elvish"] {
+        let o = omvang(&["completions", shell]);
+        assert!(o.status.success() && o.stdout.len() > 100, "{shell}");
+    }
+    assert_eq!(omvang(&["completions", "tcsh"]).status.code(), Some(2));
+}

@@ -137,7 +137,7 @@ mod tests {
         let observed = 0.8f64;
         // Prior draws by inversion on a regular grid of uniforms: deterministic and exact.
         let theta: Vec<f64> = (0..n)
-            .map(|i| crate::model::pooling::standard_normal_quantile((i as f64 + 0.5) / n as f64))
+            .map(|i| crate::scenario::normal_quantile((i as f64 + 0.5) / n as f64))
             .collect();
         let obs = [Observation {
             metric: "x".into(),

@@ -5,8 +5,13 @@
 pub mod calibration;
 pub mod chains;
 pub mod epidemiology;
+pub mod metrics;
 pub mod pooling;
 pub mod projection;
+pub mod results;
+pub mod samplers;
 pub mod simulate;
 pub mod sketch;
+pub mod stats;
+pub mod summaries;
 pub mod synthetic;

@@ -5,7 +5,7 @@
 use statrs::distribution::{ContinuousCDF, Normal};
 
 use crate::model::chains::ChainRates;
-use crate::scenario::PoolingMethod;
+use crate::scenario::{normal_quantile, PoolingMethod};
 
 /// One chain's estimate on the analysis scale with its sampling variance.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -128,7 +128,7 @@ impl TauPosterior {
     /// normal μ | τ. Monotone in `u_mean`; finite for any `u` in (0, 1).
     pub fn draw_mean(&self, u_tau: f64, u_mean: f64) -> f64 {
         let i = self.index(u_tau);
-        self.mean[i] + self.var[i].sqrt() * standard_normal_quantile(u_mean)
+        self.mean[i] + self.var[i].sqrt() * normal_quantile(u_mean.clamp(1e-12, 1.0 - 1e-12))
     }
 
     /// CDF of a new chain's effect, θ_new | τ ~ N(m(τ), V(τ) + τ²), mixed over the posterior.
@@ -166,11 +166,6 @@ impl TauPosterior {
         }
         0.5 * (lo + hi)
     }
-}
-
-/// Φ⁻¹(u), clamped away from 0 and 1 so the draw stays finite.
-pub fn standard_normal_quantile(u: f64) -> f64 {
-    crate::scenario::distributions::normal_quantile(u.clamp(1e-12, 1.0 - 1e-12))
 }
 
 /// Pool studies with a random-effects model.

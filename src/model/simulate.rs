@@ -10,13 +10,18 @@ use rayon::prelude::*;
 use crate::data::{Actual, ChainsError, Inputs};
 use crate::model::chains::{derive_rates, ChainRates};
 use crate::model::epidemiology::{trend_factor, DementiaSeries};
+pub use crate::model::metrics::{Metric, MonthlyMetric};
+use crate::model::metrics::{N_METRICS, N_MONTHLY};
 use crate::model::pooling::{inv_logit, pool_rates, Pooled, PooledRates};
 use crate::model::projection::{
     self, Epidemiology, Flow, FlowUniforms, InitialState, ProjectionInput, Rates, Trajectory,
     FLOWS, WEEKS_PER_MONTH,
 };
-use crate::model::sketch::Sketch;
-pub use crate::scenario::distributions::keyed_stream;
+use crate::model::results::Summaries;
+pub use crate::model::results::{draw_columns, DrawColumn, RunResults};
+pub use crate::model::stats::quantiles;
+pub use crate::model::summaries::{summarise, summarise_monthly, SummaryRow};
+pub use crate::scenario::keyed_stream;
 use crate::scenario::{self, ParameterDraw, Scenario};
 
 /// Why the model cannot be built from its inputs.
@@ -296,81 +301,6 @@ impl PooledDraw {
     }
 }
 
-macro_rules! metrics {
-    ($name:ident, $count:ident: $( $variant:ident = $text:literal ),* $(,)?) => {
-        /// A reported metric.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $( $variant ),* }
-        impl $name {
-            pub const ALL: &'static [$name] = &[$( $name::$variant ),*];
-            pub fn as_str(self) -> &'static str {
-                match self { $( $name::$variant => $text ),* }
-            }
-        }
-        const $count: usize = [$( $text ),*].len();
-    };
-}
-
-metrics! {
-    Metric, N_METRICS:
-    PeopleWithDementia = "people_with_dementia",
-    AtHome = "at_home",
-    Need = "need",
-    ClientsInCare = "clients_in_care",
-    NeedGap = "need_gap",
-    ClientsExtrapolated = "clients_extrapolated",
-    Coverage = "coverage",
-    WaitingList = "waiting_list",
-    Arrivals = "arrivals",
-    Admissions = "admissions",
-    ExitsDeath = "exits_death",
-    ExitsInstitution = "exits_institution",
-    ExitsOther = "exits_other",
-    LostWhileWaiting = "lost_while_waiting",
-    MeanWaitWeeks = "mean_wait_weeks",
-    ShareWaitingOverNorm = "share_waiting_over_norm",
-    FteAvailable = "fte_available",
-    FteNeeded = "fte_needed",
-    FteGap = "fte_gap",
-    FteNeededZorgstandaard = "fte_needed_zorgstandaard",
-    CostEur = "cost_eur",
-    CostEurZorgstandaard = "cost_eur_zorgstandaard",
-}
-
-metrics! {
-    MonthlyMetric, N_MONTHLY:
-    ClientsInCare = "clients_in_care",
-    WaitingList = "waiting_list",
-    Arrivals = "arrivals",
-    Admissions = "admissions",
-    LostWhileWaiting = "lost_while_waiting",
-    FteAvailable = "fte_available",
-    FteNeeded = "fte_needed",
-    CostEur = "cost_eur",
-}
-
-impl Metric {
-    /// Key metrics: `draws.parquet` keeps them at the horizon (every metric at the base year, and
-    /// the waiting list in every year), and `compare` pairs them.
-    pub const KEY: &'static [Metric] = &[
-        Metric::PeopleWithDementia,
-        Metric::Need,
-        Metric::ClientsInCare,
-        Metric::NeedGap,
-        Metric::WaitingList,
-        Metric::LostWhileWaiting,
-        Metric::FteAvailable,
-        Metric::FteNeeded,
-        Metric::FteGap,
-        Metric::CostEur,
-    ];
-
-    /// Only meaningful in the base year.
-    pub fn base_year_only(self) -> bool {
-        matches!(self, Metric::ClientsExtrapolated)
-    }
-}
-
 /// One iteration's draws and outcomes.
 #[derive(Debug, Clone)]
 pub struct IterationResult {
@@ -569,194 +499,6 @@ pub fn iterate_into(model: &Model, i: u64, scratch: &mut Scratch) {
     }
 }
 
-/// A column of `draws.parquet` beside the drawn inputs: a metric in a year.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DrawColumn {
-    pub metric: Metric,
-    /// Index into [`Model::years`].
-    pub year_index: usize,
-}
-
-/// The outcome columns kept per iteration: every metric in the base year (the state each
-/// iteration starts from), the key metrics at the horizon, and the waiting list in every year
-/// (for the paired differences over time). Everything else is summarised on the fly.
-pub fn draw_columns(years: usize) -> Vec<DrawColumn> {
-    let mut columns = Vec::new();
-    for y in 0..years {
-        for &metric in Metric::ALL {
-            let keep = if y == 0 {
-                true
-            } else if metric.base_year_only() {
-                false
-            } else if y + 1 == years {
-                Metric::KEY.contains(&metric)
-            } else {
-                metric == Metric::WaitingList
-            };
-            if keep {
-                columns.push(DrawColumn {
-                    metric,
-                    year_index: y,
-                });
-            }
-        }
-    }
-    columns
-}
-
-/// Iterations a worker collects before adding them to its sketches: adding one sketch's values
-/// together keeps its buckets in cache (one iteration at a time touches thousands of them).
-const BATCH: usize = 128;
-
-/// Per-metric, per-period sketches of one worker (merged at the end, in any order).
-#[derive(Debug, Clone)]
-struct Summaries {
-    /// `[metric][year]`.
-    yearly: Vec<Sketch>,
-    /// `[metric][month]`.
-    monthly: Vec<Sketch>,
-    /// Values of up to [`BATCH`] iterations not yet added, `[iteration][sketch]`: the yearly
-    /// sketches first, then the monthly ones.
-    pending: Vec<f64>,
-}
-
-impl Summaries {
-    fn new(years: usize, months: usize) -> Self {
-        Summaries {
-            yearly: vec![Sketch::default(); N_METRICS * years],
-            monthly: vec![Sketch::default(); N_MONTHLY * months],
-            pending: Vec::new(),
-        }
-    }
-
-    fn add(&mut self, r: &IterationResult) {
-        let (years, months) = (r.yearly.len(), r.monthly.len());
-        let width = self.yearly.len() + self.monthly.len();
-        let start = self.pending.len();
-        self.pending.resize(start + width, f64::NAN);
-        let row = &mut self.pending[start..];
-        for (y, values) in r.yearly.iter().enumerate() {
-            for (k, &v) in values.iter().enumerate() {
-                row[k * years + y] = v;
-            }
-        }
-        let monthly = &mut row[N_METRICS * years..];
-        for (m, values) in r.monthly.iter().enumerate() {
-            for (k, &v) in values.iter().enumerate() {
-                monthly[k * months + m] = v;
-            }
-        }
-        if self.pending.len() >= BATCH * width {
-            self.flush();
-        }
-    }
-
-    fn flush(&mut self) {
-        let width = self.yearly.len() + self.monthly.len();
-        if width == 0 {
-            return;
-        }
-        for (s, sketch) in self
-            .yearly
-            .iter_mut()
-            .chain(self.monthly.iter_mut())
-            .enumerate()
-        {
-            for row in self.pending.chunks_exact(width) {
-                sketch.add(row[s]);
-            }
-        }
-        self.pending.clear();
-    }
-
-    fn merge(&mut self, other: &Summaries) {
-        debug_assert!(other.pending.is_empty());
-        for (a, b) in self.yearly.iter_mut().zip(&other.yearly) {
-            a.merge(b);
-        }
-        for (a, b) in self.monthly.iter_mut().zip(&other.monthly) {
-            a.merge(b);
-        }
-    }
-}
-
-/// A finished run: every iteration's drawn inputs and its [`draw_columns`] (f32), and sketches
-/// of every metric per year and month. Memory per iteration is a few hundred bytes; the
-/// sketches do not grow with the iterations.
-#[derive(Debug, Clone)]
-pub struct RunResults {
-    pub parameters: Vec<ParameterDraw>,
-    pub pooled: Vec<PooledDraw>,
-    pub columns: Vec<DrawColumn>,
-    /// `[iteration][column]`, row-major.
-    outcomes: Vec<f32>,
-    years: usize,
-    months: usize,
-    summaries: Summaries,
-}
-
-impl RunResults {
-    /// Number of iterations.
-    pub fn len(&self) -> usize {
-        self.parameters.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.parameters.is_empty()
-    }
-
-    /// A kept outcome of one iteration.
-    pub fn value(&self, iteration: usize, metric: Metric, year_index: usize) -> Option<f64> {
-        let c = self
-            .columns
-            .iter()
-            .position(|c| c.metric == metric && c.year_index == year_index)?;
-        Some(self.outcomes[iteration * self.columns.len() + c] as f64)
-    }
-
-    /// A kept outcome of every iteration, in iteration order.
-    pub fn column(&self, metric: Metric, year_index: usize) -> Option<Vec<f64>> {
-        (0..self.len())
-            .map(|i| self.value(i, metric, year_index))
-            .collect()
-    }
-
-    /// Column `c` of [`RunResults::columns`] for every iteration.
-    pub fn column_f32(&self, c: usize) -> Vec<f32> {
-        self.outcomes
-            .iter()
-            .skip(c)
-            .step_by(self.columns.len())
-            .copied()
-            .collect()
-    }
-
-    /// mean, p05 … p95 of a metric in a year (sketch: order statistics within 0.1%).
-    pub fn yearly_stats(&self, metric: Metric, year_index: usize) -> [f64; 6] {
-        self.summaries.yearly[metric as usize * self.years + year_index].stats()
-    }
-
-    /// mean, p05 … p95 of a monthly metric in a month.
-    pub fn monthly_stats(&self, metric: MonthlyMetric, month: usize) -> [f64; 6] {
-        self.summaries.monthly[metric as usize * self.months + month].stats()
-    }
-
-    /// Bytes held: the per-iteration rows and the sketches.
-    pub fn heap_bytes(&self) -> usize {
-        let sketches: usize = self
-            .summaries
-            .yearly
-            .iter()
-            .chain(&self.summaries.monthly)
-            .map(|s| s.heap_bytes() + std::mem::size_of::<Sketch>())
-            .sum();
-        self.parameters.capacity() * std::mem::size_of::<ParameterDraw>()
-            + self.pooled.capacity() * std::mem::size_of::<PooledDraw>()
-            + self.outcomes.capacity() * 4
-            + sketches
-    }
-}
-
 /// Run every iteration on `threads` threads (0 = all cores), calling `progress` after each.
 /// Each worker summarises its iterations into its own sketches, merged at the end: integer
 /// counts and sums, so the result is the same for any thread count.
@@ -826,66 +568,6 @@ pub fn run(
     })
 }
 
-/// Quantiles of a sample: mean, p05, p25, p50, p75, p95 (linear interpolation, type 7).
-pub fn quantiles(values: &mut [f64]) -> [f64; 6] {
-    values.sort_by(f64::total_cmp);
-    let n = values.len();
-    let mean = values.iter().sum::<f64>() / n as f64;
-    let q = |p: f64| {
-        let h = (n - 1) as f64 * p;
-        let lo = h.floor() as usize;
-        let hi = h.ceil() as usize;
-        values[lo] + (h - lo as f64) * (values[hi] - values[lo])
-    };
-    [mean, q(0.05), q(0.25), q(0.5), q(0.75), q(0.95)]
-}
-
-/// One row of `summary.csv` or `monthly.csv`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SummaryRow {
-    pub metric: &'static str,
-    /// Year (`2030`) or month (`2030-06`).
-    pub period: String,
-    /// mean, p05, p25, p50, p75, p95.
-    pub stats: [f64; 6],
-}
-
-/// Yearly quantiles of every metric.
-pub fn summarise(model: &Model, results: &RunResults) -> Vec<SummaryRow> {
-    let years = model.years();
-    let mut rows = Vec::new();
-    for &metric in Metric::ALL {
-        for (y, year) in years.iter().enumerate() {
-            if metric.base_year_only() && y > 0 {
-                continue;
-            }
-            rows.push(SummaryRow {
-                metric: metric.as_str(),
-                period: year.to_string(),
-                stats: results.yearly_stats(metric, y),
-            });
-        }
-    }
-    rows
-}
-
-/// Monthly quantiles of the key metrics.
-pub fn summarise_monthly(model: &Model, results: &RunResults) -> Vec<SummaryRow> {
-    let base = model.scenario.run.base_year;
-    let months = model.scenario.months();
-    let mut rows = Vec::new();
-    for &metric in MonthlyMetric::ALL {
-        for m in 0..months {
-            rows.push(SummaryRow {
-                metric: metric.as_str(),
-                period: format!("{}-{:02}", base + (m / 12) as i32, m % 12 + 1),
-                stats: results.monthly_stats(metric, m),
-            });
-        }
-    }
-    rows
-}
-
 /// Bytes the results of a run take in memory at their peak. Per iteration the run keeps its
 /// drawn inputs and a fixed set of outcomes (every metric in the base year, the key metrics at
 /// the horizon, the waiting list every year); the monthly and yearly quantiles come from
@@ -907,13 +589,6 @@ pub fn result_bytes(iterations: usize, years: usize, _months: usize) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn quantiles_interpolate_like_r_type_7() {
-        let mut v: Vec<f64> = (1..=11).map(f64::from).collect();
-        let q = quantiles(&mut v);
-        assert_eq!(q, [6.0, 1.5, 3.5, 6.0, 8.5, 10.5]);
-    }
 
     #[test]
     fn streams_differ_per_iteration_and_repeat_per_seed() {

@@ -161,7 +161,7 @@ impl Sketch {
         out.map(|v| v.clamp(self.min, self.max))
     }
 
-    /// mean, p05, p25, p50, p75, p95 like [`crate::model::simulate::quantiles`] (type 7, linear
+    /// mean, p05, p25, p50, p75, p95 like [`crate::model::stats::quantiles`] (type 7, linear
     /// between order statistics), each order statistic within 0.1%; NaN when empty.
     pub fn stats(&self) -> [f64; 6] {
         if self.count == 0 {
@@ -203,7 +203,7 @@ mod tests {
             sketch.add(v);
         }
         let mut sorted = values.clone();
-        let exact = crate::model::simulate::quantiles(&mut sorted);
+        let exact = crate::model::stats::quantiles(&mut sorted);
         let got = sketch.stats();
         assert!((got[0] - exact[0]).abs() < 1e-6 * exact[0].abs().max(1.0));
         let ps = [0.05, 0.25, 0.5, 0.75, 0.95];

@@ -8,8 +8,10 @@ use serde::Deserialize;
 
 pub mod distributions;
 mod load;
+mod random;
 
 pub use load::load;
+pub use random::{keyed_stream, normal_quantile};
 
 use distributions::Dist;
 
@@ -183,7 +185,7 @@ macro_rules! parameters {
             /// keyed by (seed, `parameters.<name>`, iteration): adding, removing or changing the
             /// distribution of one parameter leaves every other draw unchanged.
             pub fn sample(p: &Parameters, seed: u64, iteration: u64) -> Self {
-                ParameterDraw { $( $name: p.$name.sample(&mut distributions::keyed_stream(
+                ParameterDraw { $( $name: p.$name.sample(&mut keyed_stream(
                     seed,
                     concat!("parameters.", stringify!($name)),
                     iteration,

@@ -1,0 +1,77 @@
+//! The reported metrics: the yearly `Metric` and the monthly `MonthlyMetric`, each knowing its
+//! column name, and the key metrics that `draws.parquet` keeps and `compare` pairs.
+
+macro_rules! metrics {
+    ($name:ident, $count:ident: $( $variant:ident = $text:literal ),* $(,)?) => {
+        /// A reported metric.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $( $variant ),* }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$( $name::$variant ),*];
+            pub fn as_str(self) -> &'static str {
+                match self { $( $name::$variant => $text ),* }
+            }
+        }
+        pub(crate) const $count: usize = [$( $text ),*].len();
+    };
+}
+
+metrics! {
+    Metric, N_METRICS:
+    PeopleWithDementia = "people_with_dementia",
+    AtHome = "at_home",
+    Need = "need",
+    ClientsInCare = "clients_in_care",
+    NeedGap = "need_gap",
+    ClientsExtrapolated = "clients_extrapolated",
+    Coverage = "coverage",
+    WaitingList = "waiting_list",
+    Arrivals = "arrivals",
+    Admissions = "admissions",
+    ExitsDeath = "exits_death",
+    ExitsInstitution = "exits_institution",
+    ExitsOther = "exits_other",
+    LostWhileWaiting = "lost_while_waiting",
+    MeanWaitWeeks = "mean_wait_weeks",
+    ShareWaitingOverNorm = "share_waiting_over_norm",
+    FteAvailable = "fte_available",
+    FteNeeded = "fte_needed",
+    FteGap = "fte_gap",
+    FteNeededZorgstandaard = "fte_needed_zorgstandaard",
+    CostEur = "cost_eur",
+    CostEurZorgstandaard = "cost_eur_zorgstandaard",
+}
+
+metrics! {
+    MonthlyMetric, N_MONTHLY:
+    ClientsInCare = "clients_in_care",
+    WaitingList = "waiting_list",
+    Arrivals = "arrivals",
+    Admissions = "admissions",
+    LostWhileWaiting = "lost_while_waiting",
+    FteAvailable = "fte_available",
+    FteNeeded = "fte_needed",
+    CostEur = "cost_eur",
+}
+
+impl Metric {
+    /// Key metrics: `draws.parquet` keeps them at the horizon (every metric at the base year, and
+    /// the waiting list in every year), and `compare` pairs them.
+    pub const KEY: &'static [Metric] = &[
+        Metric::PeopleWithDementia,
+        Metric::Need,
+        Metric::ClientsInCare,
+        Metric::NeedGap,
+        Metric::WaitingList,
+        Metric::LostWhileWaiting,
+        Metric::FteAvailable,
+        Metric::FteNeeded,
+        Metric::FteGap,
+        Metric::CostEur,
+    ];
+
+    /// Only meaningful in the base year.
+    pub fn base_year_only(self) -> bool {
+        matches!(self, Metric::ClientsExtrapolated)
+    }
+}

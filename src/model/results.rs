@@ -1,0 +1,195 @@
+//! What a run keeps: per iteration its drawn inputs and a fixed set of outcome columns (f32), and
+//! per metric and period a sketch of the quantiles, filled by each worker and merged at the end.
+
+use crate::model::metrics::{Metric, MonthlyMetric, N_METRICS, N_MONTHLY};
+use crate::model::simulate::{IterationResult, PooledDraw};
+use crate::model::sketch::Sketch;
+use crate::scenario::ParameterDraw;
+
+/// A column of `draws.parquet` beside the drawn inputs: a metric in a year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DrawColumn {
+    pub metric: Metric,
+    /// Index into [`Model::years`](crate::model::simulate::Model::years).
+    pub year_index: usize,
+}
+
+/// The outcome columns kept per iteration: every metric in the base year (the state each
+/// iteration starts from), the key metrics at the horizon, and the waiting list in every year
+/// (for the paired differences over time). Everything else is summarised on the fly.
+pub fn draw_columns(years: usize) -> Vec<DrawColumn> {
+    let mut columns = Vec::new();
+    for y in 0..years {
+        for &metric in Metric::ALL {
+            let keep = if y == 0 {
+                true
+            } else if metric.base_year_only() {
+                false
+            } else if y + 1 == years {
+                Metric::KEY.contains(&metric)
+            } else {
+                metric == Metric::WaitingList
+            };
+            if keep {
+                columns.push(DrawColumn {
+                    metric,
+                    year_index: y,
+                });
+            }
+        }
+    }
+    columns
+}
+
+/// Iterations a worker collects before adding them to its sketches: adding one sketch's values
+/// together keeps its buckets in cache (one iteration at a time touches thousands of them).
+pub(super) const BATCH: usize = 128;
+
+/// Per-metric, per-period sketches of one worker (merged at the end, in any order).
+#[derive(Debug, Clone)]
+pub(super) struct Summaries {
+    /// `[metric][year]`.
+    yearly: Vec<Sketch>,
+    /// `[metric][month]`.
+    monthly: Vec<Sketch>,
+    /// Values of up to [`BATCH`] iterations not yet added, `[iteration][sketch]`: the yearly
+    /// sketches first, then the monthly ones.
+    pending: Vec<f64>,
+}
+
+impl Summaries {
+    pub(super) fn new(years: usize, months: usize) -> Self {
+        Summaries {
+            yearly: vec![Sketch::default(); N_METRICS * years],
+            monthly: vec![Sketch::default(); N_MONTHLY * months],
+            pending: Vec::new(),
+        }
+    }
+
+    pub(super) fn add(&mut self, r: &IterationResult) {
+        let (years, months) = (r.yearly.len(), r.monthly.len());
+        let width = self.yearly.len() + self.monthly.len();
+        let start = self.pending.len();
+        self.pending.resize(start + width, f64::NAN);
+        let row = &mut self.pending[start..];
+        for (y, values) in r.yearly.iter().enumerate() {
+            for (k, &v) in values.iter().enumerate() {
+                row[k * years + y] = v;
+            }
+        }
+        let monthly = &mut row[N_METRICS * years..];
+        for (m, values) in r.monthly.iter().enumerate() {
+            for (k, &v) in values.iter().enumerate() {
+                monthly[k * months + m] = v;
+            }
+        }
+        if self.pending.len() >= BATCH * width {
+            self.flush();
+        }
+    }
+
+    pub(super) fn flush(&mut self) {
+        let width = self.yearly.len() + self.monthly.len();
+        if width == 0 {
+            return;
+        }
+        for (s, sketch) in self
+            .yearly
+            .iter_mut()
+            .chain(self.monthly.iter_mut())
+            .enumerate()
+        {
+            for row in self.pending.chunks_exact(width) {
+                sketch.add(row[s]);
+            }
+        }
+        self.pending.clear();
+    }
+
+    pub(super) fn merge(&mut self, other: &Summaries) {
+        debug_assert!(other.pending.is_empty());
+        for (a, b) in self.yearly.iter_mut().zip(&other.yearly) {
+            a.merge(b);
+        }
+        for (a, b) in self.monthly.iter_mut().zip(&other.monthly) {
+            a.merge(b);
+        }
+    }
+}
+
+/// A finished run: every iteration's drawn inputs and its [`draw_columns`] (f32), and sketches
+/// of every metric per year and month. Memory per iteration is a few hundred bytes; the
+/// sketches do not grow with the iterations.
+#[derive(Debug, Clone)]
+pub struct RunResults {
+    pub parameters: Vec<ParameterDraw>,
+    pub pooled: Vec<PooledDraw>,
+    pub columns: Vec<DrawColumn>,
+    /// `[iteration][column]`, row-major.
+    pub(super) outcomes: Vec<f32>,
+    pub(super) years: usize,
+    pub(super) months: usize,
+    pub(super) summaries: Summaries,
+}
+
+impl RunResults {
+    /// Number of iterations.
+    pub fn len(&self) -> usize {
+        self.parameters.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.parameters.is_empty()
+    }
+
+    /// A kept outcome of one iteration.
+    pub fn value(&self, iteration: usize, metric: Metric, year_index: usize) -> Option<f64> {
+        let c = self
+            .columns
+            .iter()
+            .position(|c| c.metric == metric && c.year_index == year_index)?;
+        Some(self.outcomes[iteration * self.columns.len() + c] as f64)
+    }
+
+    /// A kept outcome of every iteration, in iteration order.
+    pub fn column(&self, metric: Metric, year_index: usize) -> Option<Vec<f64>> {
+        (0..self.len())
+            .map(|i| self.value(i, metric, year_index))
+            .collect()
+    }
+
+    /// Column `c` of [`RunResults::columns`] for every iteration.
+    pub fn column_f32(&self, c: usize) -> Vec<f32> {
+        self.outcomes
+            .iter()
+            .skip(c)
+            .step_by(self.columns.len())
+            .copied()
+            .collect()
+    }
+
+    /// mean, p05 … p95 of a metric in a year (sketch: order statistics within 0.1%).
+    pub fn yearly_stats(&self, metric: Metric, year_index: usize) -> [f64; 6] {
+        self.summaries.yearly[metric as usize * self.years + year_index].stats()
+    }
+
+    /// mean, p05 … p95 of a monthly metric in a month.
+    pub fn monthly_stats(&self, metric: MonthlyMetric, month: usize) -> [f64; 6] {
+        self.summaries.monthly[metric as usize * self.months + month].stats()
+    }
+
+    /// Bytes held: the per-iteration rows and the sketches.
+    pub fn heap_bytes(&self) -> usize {
+        let sketches: usize = self
+            .summaries
+            .yearly
+            .iter()
+            .chain(&self.summaries.monthly)
+            .map(|s| s.heap_bytes() + std::mem::size_of::<Sketch>())
+            .sum();
+        self.parameters.capacity() * std::mem::size_of::<ParameterDraw>()
+            + self.pooled.capacity() * std::mem::size_of::<PooledDraw>()
+            + self.outcomes.capacity() * 4
+            + sketches
+    }
+}

@@ -1,0 +1,140 @@
+//! The count samplers of the queue model: binomial and Poisson draws by inversion of one uniform
+//! each (exact for small variances, Cornish–Fisher corrected normal above), so that the random
+//! streams of two runs stay aligned and every draw is monotone in its uniform.
+
+use crate::scenario::normal_quantile;
+
+/// Variance below which counts are drawn by exact inversion; above it by the corrected normal.
+/// Just above it the Kolmogorov–Smirnov distance of the Cornish–Fisher draws to the exact
+/// distribution is about 2·10⁻⁴, and it falls as the variance grows (see the sampler tests).
+pub const EXACT_VARIANCE: f64 = 50.0;
+
+/// Largest |z| used: a 53-bit uniform never gives more than 8.3 standard deviations, and the
+/// Cornish–Fisher polynomial stays increasing up to here whenever the variance is at least
+/// [`EXACT_VARIANCE`].
+const Z_MAX: f64 = 8.5;
+
+/// Binomial(n, p) by inversion at `u`: one uniform per draw, whatever the state, keeps the random
+/// streams of two runs aligned (common random numbers), and the draw is monotone in `u` and in
+/// `n` (more people in a stock never means fewer leave it, nor fewer stay).
+///
+/// The rule, after using symmetry so that p ≤ ½ (`n − X(n, 1 − p, 1 − u)`):
+/// - variance n·p·(1 − p) below [`EXACT_VARIANCE`]: exact inversion, summing the pmf from 0 with
+///   its ratio recurrence (at most a few hundred steps, no special functions);
+/// - otherwise: the normal quantile with the Cornish–Fisher skewness and kurtosis correction,
+///   continuity-corrected, rounded up and clamped to [0, n]: constant time for any n.
+///
+/// At the switch between the two rules the draw stays monotone in `n` with steps of at most one
+/// (checked in the sampler tests). Inputs that are not a probability
+/// (NaN, negative) give 0 and p ≥ 1 gives n: the caller validates rates.
+pub fn binomial_inv(n: u64, p: f64, u: f64) -> u64 {
+    if n == 0 || p.is_nan() || p <= 0.0 {
+        return 0;
+    }
+    if p >= 1.0 {
+        return n;
+    }
+    let u = if u.is_nan() { 0.5 } else { u.clamp(0.0, 1.0) };
+    // The ends of the support, where the corrected normal would stop at ±8.5 sd.
+    if u == 0.0 {
+        return 0;
+    }
+    if u == 1.0 {
+        return n;
+    }
+    if p > 0.5 {
+        return n - binomial_inv(n, 1.0 - p, 1.0 - u);
+    }
+    let q = 1.0 - p;
+    let nf = n as f64;
+    let variance = nf * p * q;
+    if variance < EXACT_VARIANCE {
+        // pmf(0) = qⁿ; with p ≤ ½ and n·p·q < 50 it is at least 2⁻²⁰⁰, far from underflow.
+        let pmf0 = (nf * (-p).ln_1p()).exp();
+        let ratio = p / q;
+        walk_up(pmf0, u, n, |k| (n - k) as f64 / (k + 1) as f64 * ratio)
+    } else {
+        let sd = variance.sqrt();
+        let skew = (q - p) / sd;
+        let kurt = (1.0 - 6.0 * p * q) / variance;
+        let x = nf * p + sd * cornish_fisher(u, skew, kurt) - 0.5;
+        x.ceil().clamp(0.0, nf) as u64
+    }
+}
+
+/// Poisson(λ) by inversion at `u`, by the rule of [`binomial_inv`] (variance λ). NaN, negative
+/// or zero λ gives 0; an infinite λ gives `u64::MAX`.
+pub fn poisson_inv(lambda: f64, u: f64) -> u64 {
+    if lambda.is_nan() || lambda <= 0.0 {
+        return 0;
+    }
+    if lambda.is_infinite() {
+        return u64::MAX;
+    }
+    let u = if u.is_nan() { 0.5 } else { u.clamp(0.0, 1.0) };
+    if u == 0.0 {
+        return 0;
+    }
+    if lambda < EXACT_VARIANCE {
+        walk_up((-lambda).exp(), u, u64::MAX, |k| lambda / (k + 1) as f64)
+    } else {
+        let sd = lambda.sqrt();
+        let x = lambda + sd * cornish_fisher(u, 1.0 / sd, 1.0 / lambda) - 0.5;
+        // `as` saturates: an infinite λ gives u64::MAX rather than a panic.
+        x.ceil().max(0.0) as u64
+    }
+}
+
+/// Smallest k ≤ `max` with CDF(k) ≥ u, summing the pmf from `pmf0` with `ratio(k)` =
+/// pmf(k + 1) / pmf(k). Stops where the sum no longer grows (u within rounding of 1).
+fn walk_up(pmf0: f64, u: f64, max: u64, ratio: impl Fn(u64) -> f64) -> u64 {
+    let (mut k, mut pmf, mut cdf) = (0u64, pmf0, pmf0);
+    while cdf < u && k < max {
+        pmf *= ratio(k);
+        if cdf + pmf == cdf {
+            break;
+        }
+        cdf += pmf;
+        k += 1;
+    }
+    k
+}
+
+/// Standardised quantile at `u` of a distribution with skewness `skew` and excess kurtosis
+/// `kurt`: the Cornish–Fisher expansion to the second order around the normal quantile.
+fn cornish_fisher(u: f64, skew: f64, kurt: f64) -> f64 {
+    let z = normal_quantile(u).clamp(-Z_MAX, Z_MAX);
+    let z2 = z * z;
+    z + (z2 - 1.0) * skew / 6.0 + (z2 - 3.0) * z * kurt / 24.0
+        - (2.0 * z2 - 5.0) * z * skew * skew / 36.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inverse_cdf_draws_have_the_right_moments_and_are_monotone() {
+        let n = 20_000;
+        let mut us: Vec<f64> = (0..n).map(|i| (i as f64 + 0.5) / n as f64).collect();
+        us.reverse();
+        let (bn, bp) = (5_000u64, 0.03);
+        let b: Vec<f64> = us.iter().map(|&u| binomial_inv(bn, bp, u) as f64).collect();
+        let mean = b.iter().sum::<f64>() / n as f64;
+        let var = b.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n as f64;
+        assert!((mean - 150.0).abs() < 0.2, "{mean}");
+        assert!((var - 145.5).abs() < 3.0, "{var}");
+        let p: Vec<f64> = us.iter().map(|&u| poisson_inv(1700.0, u) as f64).collect();
+        let mean = p.iter().sum::<f64>() / n as f64;
+        let var = p.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n as f64;
+        assert!((mean - 1700.0).abs() < 0.5, "{mean}");
+        assert!((var - 1700.0).abs() < 30.0, "{var}");
+        for &u in &[0.001, 0.3, 0.5, 0.77, 0.999] {
+            for n in 0..300u64 {
+                let a = binomial_inv(n, 0.2, u);
+                let b = binomial_inv(n + 1, 0.2, u);
+                assert!(b >= a && b - a <= 1, "n {n} u {u}: {a} {b}");
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+//! The one percentile definition of the crate (R's type 7, the default of R and NumPy), here in
+//! the model because the engine's own tests and sketches need it; `analysis` re-exports it.
+
+/// The `p` quantile of sorted values, interpolated linearly between order statistics (R's
+/// type 7). `NaN` for no values.
+pub fn quantile(sorted: &[f64], p: f64) -> f64 {
+    let Some(last) = sorted.len().checked_sub(1) else {
+        return f64::NAN;
+    };
+    let h = last as f64 * p.clamp(0.0, 1.0);
+    let lo = h.floor() as usize;
+    let hi = h.ceil() as usize;
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+/// Mean, p05, p25, p50, p75, p95 of a sample (sorted in place), quantiles as in [`quantile`].
+pub fn quantiles(values: &mut [f64]) -> [f64; 6] {
+    values.sort_by(f64::total_cmp);
+    let mean = values.iter().sum::<f64>() / values.len() as f64;
+    let q = |p: f64| quantile(values, p);
+    [mean, q(0.05), q(0.25), q(0.5), q(0.75), q(0.95)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_interpolate_like_r_type_7() {
+        let mut v: Vec<f64> = (1..=11).map(f64::from).collect();
+        let q = quantiles(&mut v);
+        assert_eq!(q, [6.0, 1.5, 3.5, 6.0, 8.5, 10.5]);
+    }
+
+    #[test]
+    fn quantile_of_nothing_is_nan_and_p_is_clamped() {
+        assert!(quantile(&[], 0.5).is_nan());
+        assert_eq!(quantile(&[1.0, 3.0], 2.0), 3.0);
+        assert_eq!(quantile(&[1.0, 3.0], 0.25), 1.5);
+    }
+}
