@@ -1,5 +1,5 @@
-//! The reported metrics: the yearly `Metric` and the monthly `MonthlyMetric`, each knowing its
-//! column name, and the key metrics that `draws.parquet` keeps and `compare` pairs.
+//! The reported metrics: one `Metric` enum that knows its column name, which metrics have a
+//! monthly series, and the key metrics that `draws.parquet` keeps and `compare` pairs.
 
 macro_rules! metrics {
     ($name:ident, $count:ident: $( $variant:ident = $text:literal ),* $(,)?) => {
@@ -42,17 +42,8 @@ metrics! {
     CostEurZorgstandaard = "cost_eur_zorgstandaard",
 }
 
-metrics! {
-    MonthlyMetric, N_MONTHLY:
-    ClientsInCare = "clients_in_care",
-    WaitingList = "waiting_list",
-    Arrivals = "arrivals",
-    Admissions = "admissions",
-    LostWhileWaiting = "lost_while_waiting",
-    FteAvailable = "fte_available",
-    FteNeeded = "fte_needed",
-    CostEur = "cost_eur",
-}
+/// Number of metrics with a monthly series.
+pub(crate) const N_MONTHLY: usize = Metric::MONTHLY.len();
 
 impl Metric {
     /// Key metrics: `draws.parquet` keeps them at the horizon (every metric at the base year, and
@@ -69,6 +60,31 @@ impl Metric {
         Metric::FteGap,
         Metric::CostEur,
     ];
+
+    /// Metrics with a monthly series (`monthly.csv`), in their order there.
+    pub const MONTHLY: [Metric; 8] = [
+        Metric::ClientsInCare,
+        Metric::WaitingList,
+        Metric::Arrivals,
+        Metric::Admissions,
+        Metric::LostWhileWaiting,
+        Metric::FteAvailable,
+        Metric::FteNeeded,
+        Metric::CostEur,
+    ];
+
+    /// Position in [`Metric::MONTHLY`], if the metric has a monthly series (`const`, so calls
+    /// with a known metric cost nothing in the monthly loop).
+    pub const fn monthly_index(self) -> Option<usize> {
+        let mut i = 0;
+        while i < Self::MONTHLY.len() {
+            if Self::MONTHLY[i] as usize == self as usize {
+                return Some(i);
+            }
+            i += 1;
+        }
+        None
+    }
 
     /// Only meaningful in the base year.
     pub fn base_year_only(self) -> bool {

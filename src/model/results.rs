@@ -1,7 +1,7 @@
 //! What a run keeps: per iteration its drawn inputs and a fixed set of outcome columns (f32), and
 //! per metric and period a sketch of the quantiles, filled by each worker and merged at the end.
 
-use crate::model::metrics::{Metric, MonthlyMetric, N_METRICS, N_MONTHLY};
+use crate::model::metrics::{Metric, N_METRICS, N_MONTHLY};
 use crate::model::simulate::{IterationResult, PooledDraw};
 use crate::model::sketch::Sketch;
 use crate::scenario::ParameterDraw;
@@ -173,9 +173,10 @@ impl RunResults {
         self.summaries.yearly[metric as usize * self.years + year_index].stats()
     }
 
-    /// mean, p05 … p95 of a monthly metric in a month.
-    pub fn monthly_stats(&self, metric: MonthlyMetric, month: usize) -> [f64; 6] {
-        self.summaries.monthly[metric as usize * self.months + month].stats()
+    /// mean, p05 … p95 of a metric in a month; None for a metric without a monthly series.
+    pub fn monthly_stats(&self, metric: Metric, month: usize) -> Option<[f64; 6]> {
+        let k = metric.monthly_index()?;
+        Some(self.summaries.monthly[k * self.months + month].stats())
     }
 
     /// Bytes held: the per-iteration rows and the sketches.

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use crate::data::{Actual, ChainsError, Inputs};
 use crate::model::chains::{derive_rates, ChainRates};
 use crate::model::epidemiology::{trend_factor, DementiaSeries};
-pub use crate::model::metrics::{Metric, MonthlyMetric};
+pub use crate::model::metrics::Metric;
 use crate::model::metrics::{N_METRICS, N_MONTHLY};
 use crate::model::pooling::{inv_logit, pool_rates, Pooled, PooledRates};
 use crate::model::projection::{
@@ -483,18 +483,19 @@ pub fn iterate_into(model: &Model, i: u64, scratch: &mut Scratch) {
     }
     for m in 0..months {
         let mut row = [0.0; N_MONTHLY];
-        let mut set = |k: MonthlyMetric, v: f64| row[k as usize] = v;
-        set(MonthlyMetric::ClientsInCare, t.clients_in_care[m + 1]);
-        set(MonthlyMetric::WaitingList, t.waiting_list[m + 1]);
-        set(MonthlyMetric::Arrivals, t.arrivals[m]);
-        set(MonthlyMetric::Admissions, t.admissions[m]);
+        let mut set =
+            |k: Metric, v: f64| row[k.monthly_index().expect("a metric with a monthly series")] = v;
+        set(Metric::ClientsInCare, t.clients_in_care[m + 1]);
+        set(Metric::WaitingList, t.waiting_list[m + 1]);
+        set(Metric::Arrivals, t.arrivals[m]);
+        set(Metric::Admissions, t.admissions[m]);
         set(
-            MonthlyMetric::LostWhileWaiting,
+            Metric::LostWhileWaiting,
             t.lost_death[m] + t.lost_institution[m],
         );
-        set(MonthlyMetric::FteAvailable, t.fte_available[m + 1]);
-        set(MonthlyMetric::FteNeeded, t.fte_needed[m + 1]);
-        set(MonthlyMetric::CostEur, t.cost_eur[m]);
+        set(Metric::FteAvailable, t.fte_available[m + 1]);
+        set(Metric::FteNeeded, t.fte_needed[m + 1]);
+        set(Metric::CostEur, t.cost_eur[m]);
         out.monthly.push(row);
     }
 }

@@ -1,7 +1,7 @@
 //! The rows of `summary.csv` and `monthly.csv`: mean and quantiles of every metric per year and of
 //! the monthly metrics per month, read from a finished run's sketches.
 
-use crate::model::metrics::{Metric, MonthlyMetric};
+use crate::model::metrics::Metric;
 use crate::model::results::RunResults;
 use crate::model::simulate::Model;
 
@@ -39,12 +39,14 @@ pub fn summarise_monthly(model: &Model, results: &RunResults) -> Vec<SummaryRow>
     let base = model.scenario.run.base_year;
     let months = model.scenario.months();
     let mut rows = Vec::new();
-    for &metric in MonthlyMetric::ALL {
+    for metric in Metric::MONTHLY {
         for m in 0..months {
             rows.push(SummaryRow {
                 metric: metric.as_str(),
                 period: format!("{}-{:02}", base + (m / 12) as i32, m % 12 + 1),
-                stats: results.monthly_stats(metric, m),
+                stats: results
+                    .monthly_stats(metric, m)
+                    .expect("every metric in Metric::MONTHLY has a monthly series"),
             });
         }
     }
