@@ -136,31 +136,18 @@ fn results_repeat_for_a_seed() {
 /// the rows reversed give byte-identical tables.
 #[test]
 fn order_of_chain_rows_is_irrelevant() {
-    use crate::util::{omvang, path_str, root, WorkDir};
+    use crate::util::{root, WorkDir};
     let w = WorkDir::new("chain-order");
     let shipped =
         std::fs::read_to_string(root().join("data/chains/illustrative_chains.csv")).unwrap();
     let mut lines: Vec<&str> = shipped.lines().collect();
     lines[1..].reverse();
     let reversed = w.write("reversed.csv", &(lines.join("\n") + "\n"));
-    let run = |chains: &str, out: &str| {
-        let out = w.path.join(out);
-        let o = omvang(&[
-            "run",
-            "scenarios/baseline.toml",
-            "--chains",
-            chains,
-            "--iterations",
-            "200",
-            "--no-report",
-            "--quiet",
-            "--out",
-            path_str(&out),
-        ]);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let run = |chains: &std::path::Path, tag: &str| {
+        let dir = crate::util::run_with_chains(&w, chains, tag);
         ["summary.csv", "monthly.csv", "chains.csv", "pooling.csv"]
-            .map(|f| std::fs::read(out.join("baseline").join(f)).unwrap())
+            .map(|f| std::fs::read(dir.join(f)).unwrap())
     };
-    let original = run("data/chains/illustrative_chains.csv", "a");
-    assert_eq!(original, run(path_str(&reversed), "b"));
+    let original = run(&root().join("data/chains/illustrative_chains.csv"), "a");
+    assert_eq!(original, run(&reversed, "b"));
 }

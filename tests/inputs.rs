@@ -99,21 +99,7 @@ fn chains_with_remark() -> String {
 }
 
 fn summary_with_chains(w: &WorkDir, chains: &Path, tag: &str) -> (Vec<u8>, String) {
-    let out = w.path.join(tag);
-    let o = omvang(&[
-        "run",
-        "scenarios/baseline.toml",
-        "--chains",
-        path_str(chains),
-        "--iterations",
-        "200",
-        "--no-report",
-        "--quiet",
-        "--out",
-        path_str(&out),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let dir = out.join("baseline");
+    let dir = crate::util::run_with_chains(w, chains, tag);
     (
         std::fs::read(dir.join("summary.csv")).unwrap(),
         std::fs::read_to_string(dir.join("manifest.json")).unwrap(),

@@ -70,3 +70,23 @@ pub fn run_baseline(w: &WorkDir, extra: &[&str]) -> PathBuf {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     out.join("baseline")
 }
+
+/// Run the baseline with 200 iterations (no report) on the chain data `chains`, into
+/// `w/<tag>`; the run folder.
+pub fn run_with_chains(w: &WorkDir, chains: &Path, tag: &str) -> PathBuf {
+    let out = w.path.join(tag);
+    let o = omvang(&[
+        "run",
+        "scenarios/baseline.toml",
+        "--chains",
+        path_str(chains),
+        "--iterations",
+        "200",
+        "--no-report",
+        "--quiet",
+        "--out",
+        path_str(&out),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    out.join("baseline")
+}
