@@ -52,9 +52,12 @@ pub(super) struct Summaries {
     yearly: Vec<Sketch>,
     /// `[metric][month]`.
     monthly: Vec<Sketch>,
-    /// Values of up to [`BATCH`] iterations not yet added, `[iteration][sketch]`: the yearly
-    /// sketches first, then the monthly ones.
+    /// Values of up to [`BATCH`] iterations not yet added, `[sketch][iteration]` (the yearly
+    /// sketches first, then the monthly ones), so that a flush reads each sketch's values in a
+    /// row.
     pending: Vec<f64>,
+    /// Iterations in `pending`.
+    pending_len: usize,
 }
 
 impl Summaries {
@@ -62,52 +65,48 @@ impl Summaries {
         Summaries {
             yearly: vec![Sketch::default(); N_METRICS * years],
             monthly: vec![Sketch::default(); N_MONTHLY * months],
-            pending: Vec::new(),
+            pending: vec![f64::NAN; (N_METRICS * years + N_MONTHLY * months) * BATCH],
+            pending_len: 0,
         }
     }
 
     pub(super) fn add(&mut self, r: &IterationResult) {
         let (years, months) = (r.yearly.len(), r.monthly.len());
-        let width = self.yearly.len() + self.monthly.len();
-        let start = self.pending.len();
-        self.pending.resize(start + width, f64::NAN);
-        let row = &mut self.pending[start..];
+        let i = self.pending_len;
         for (y, values) in r.yearly.iter().enumerate() {
             for (k, &v) in values.iter().enumerate() {
-                row[k * years + y] = v;
+                self.pending[(k * years + y) * BATCH + i] = v;
             }
         }
-        let monthly = &mut row[N_METRICS * years..];
+        let monthly = &mut self.pending[N_METRICS * years * BATCH..];
         for (m, values) in r.monthly.iter().enumerate() {
             for (k, &v) in values.iter().enumerate() {
-                monthly[k * months + m] = v;
+                monthly[(k * months + m) * BATCH + i] = v;
             }
         }
-        if self.pending.len() >= BATCH * width {
+        self.pending_len += 1;
+        if self.pending_len == BATCH {
             self.flush();
         }
     }
 
     pub(super) fn flush(&mut self) {
-        let width = self.yearly.len() + self.monthly.len();
-        if width == 0 {
-            return;
-        }
-        for (s, sketch) in self
+        let n = self.pending_len;
+        for (sketch, values) in self
             .yearly
             .iter_mut()
             .chain(self.monthly.iter_mut())
-            .enumerate()
+            .zip(self.pending.chunks_exact(BATCH))
         {
-            for row in self.pending.chunks_exact(width) {
-                sketch.add(row[s]);
+            for &v in &values[..n] {
+                sketch.add(v);
             }
         }
-        self.pending.clear();
+        self.pending_len = 0;
     }
 
     pub(super) fn merge(&mut self, other: &Summaries) {
-        debug_assert!(other.pending.is_empty());
+        debug_assert!(other.pending_len == 0);
         for (a, b) in self.yearly.iter_mut().zip(&other.yearly) {
             a.merge(b);
         }

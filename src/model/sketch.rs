@@ -32,6 +32,7 @@ struct Buckets {
 }
 
 impl Buckets {
+    #[inline]
     fn add(&mut self, key: u32, n: u32) {
         if self.counts.is_empty() {
             self.lo = key;
@@ -63,6 +64,21 @@ impl Buckets {
     }
 }
 
+/// `round(v · SCALE)` as an integer, so sums are exact and independent of their order. Below
+/// 2⁶² it avoids the slow float-to-i128 conversion and libm's `round` (a third of the sketch's
+/// time), with the same result: half away from zero.
+fn fixed_point(v: f64) -> i128 {
+    let x = v * SCALE;
+    if x.abs() < 4.0e18 {
+        let t = x as i64;
+        let frac = x - t as f64;
+        i128::from(t + i64::from(frac >= 0.5) - i64::from(frac <= -0.5))
+    } else {
+        x.round() as i128
+    }
+}
+
+#[inline]
 fn key(magnitude: f64) -> u32 {
     (magnitude.to_bits() >> SHIFT) as u32
 }
@@ -86,7 +102,7 @@ impl Sketch {
             self.max = v;
         }
         self.count += 1;
-        self.sum = self.sum.saturating_add((v * SCALE).round() as i128);
+        self.sum = self.sum.saturating_add(fixed_point(v));
         if v > 0.0 {
             self.positive.add(key(v), 1);
         } else if v < 0.0 {
