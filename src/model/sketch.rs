@@ -205,6 +205,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn fast_fixed_point_rounds_exactly_like_round() {
+        let half = 0.5 / SCALE;
+        let mut values = vec![
+            0.0,
+            half,
+            -half,
+            3.0 * half,
+            -3.0 * half,
+            1e-12,
+            62_000.25,
+            -1.5,
+        ];
+        values.extend([9.3e8, -9.3e8, 1e9 + half, 2.1e9, 5e10, -5e10, 1e300]);
+        let mut x = 0.123_456_789f64;
+        for _ in 0..10_000 {
+            x = (x * 7_919.0 + 0.618_033_988_749) % 1.0;
+            values.push((x - 0.3) * 10f64.powi((x * 24.0) as i32 - 8));
+        }
+        for v in values {
+            assert_eq!(fixed_point(v), (v * SCALE).round() as i128, "{v}");
+        }
+    }
+
+    #[test]
     fn quantiles_are_within_a_tenth_of_a_percent_of_type_7() {
         // Values spread over several octaves, both signs and zeros.
         let values: Vec<f64> = (0..10_001)
