@@ -58,7 +58,7 @@ pub fn binomial_inv(n: u64, p: f64, u: f64) -> u64 {
         let skew = (q - p) / sd;
         let kurt = (1.0 - 6.0 * p * q) / variance;
         let x = nf * p + sd * cornish_fisher(u, skew, kurt) - 0.5;
-        x.ceil().clamp(0.0, nf) as u64
+        ceil_count(x, nf)
     }
 }
 
@@ -80,9 +80,24 @@ pub fn poisson_inv(lambda: f64, u: f64) -> u64 {
     } else {
         let sd = lambda.sqrt();
         let x = lambda + sd * cornish_fisher(u, 1.0 / sd, 1.0 / lambda) - 0.5;
-        // `as` saturates: an infinite λ gives u64::MAX rather than a panic.
-        x.ceil().max(0.0) as u64
+        ceil_count(x, f64::INFINITY)
     }
+}
+
+/// ⌈x⌉ clamped to [0, `max`] as a count (NaN gives 0, beyond `u64::MAX` saturates), the same as
+/// `x.ceil().clamp(0.0, max) as u64` but without libm's `ceil`, a call on the baseline x86-64
+/// target that cost 3% of a run.
+#[inline]
+fn ceil_count(x: f64, max: f64) -> u64 {
+    let max = max.min(u64::MAX as f64);
+    if x.is_nan() || x <= 0.0 {
+        return 0;
+    }
+    if x >= max {
+        return max as u64;
+    }
+    let t = x as u64;
+    t + u64::from((t as f64) < x)
 }
 
 /// Smallest k ≤ `max` with CDF(k) ≥ u, summing the pmf from `pmf0` with `ratio(k)` =
@@ -112,6 +127,37 @@ fn cornish_fisher(u: f64, skew: f64, kurt: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ceil_count_equals_ceil_then_clamp() {
+        let mut x = 0.377f64;
+        let mut cases = vec![
+            (f64::NAN, 10.0),
+            (-3.2, 10.0),
+            (0.0, 10.0),
+            (1e-300, 10.0),
+            (2.0, 10.0),
+            (2.000001, 10.0),
+            (9.5, 10.0),
+            (10.0, 10.0),
+            (11.0, 10.0),
+            (1e25, f64::INFINITY),
+            (f64::INFINITY, f64::INFINITY),
+            (4503599627370495.5, f64::INFINITY),
+        ];
+        for _ in 0..10_000 {
+            x = (x * 7_919.0 + 0.618_033_988_749) % 1.0;
+            cases.push(((x - 0.1) * 10f64.powi((x * 20.0) as i32), 1e12));
+        }
+        for (v, max) in cases {
+            let expected = if max.is_infinite() {
+                v.ceil().max(0.0) as u64
+            } else {
+                v.ceil().clamp(0.0, max) as u64
+            };
+            assert_eq!(ceil_count(v, max), expected, "{v} {max}");
+        }
+    }
 
     #[test]
     fn inverse_cdf_draws_have_the_right_moments_and_are_monotone() {
