@@ -177,6 +177,9 @@ pub struct RunArgs {
     /// Write only the tables, no charts or report.
     #[arg(long)]
     pub no_report: bool,
+    /// Run the prior: do not calibrate the iterations to the national record (data.actuals).
+    #[arg(long)]
+    pub no_calibration: bool,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -224,6 +227,7 @@ impl RunArgs {
             lang: self.lang.into(),
             report: !self.no_report,
             comparison,
+            calibrate: !self.no_calibration,
         }
     }
 }
@@ -236,6 +240,18 @@ pub fn observer(quiet: bool) -> impl Fn(Event<'_>) + Sync {
         Event::Warning(text) => eprintln!("warning: {text}"),
         Event::Note { scenario, note } => eprintln!("note: {scenario}: {note}"),
         Event::Waiting(lock) => say_waiting(lock),
+        Event::Calibrating {
+            scenario,
+            stage,
+            temperature,
+            ess,
+        } => {
+            if !quiet && std::io::stderr().is_terminal() {
+                eprintln!(
+                    "{scenario}: calibration stage {stage}, temperature {temperature:.3}, effective sample size {ess:.0}"
+                );
+            }
+        }
         Event::Simulating {
             scenario,
             iterations,
@@ -392,7 +408,10 @@ pub fn generate_chains(
 /// Time one simulation (no output files); returns seconds and iteration-months per second.
 fn time_run(model: &Model, threads: usize) -> Result<(f64, f64)> {
     let start = Instant::now();
-    let results = simulate::run(model, threads, &|| {})?;
+    let particles: Vec<_> = (0..model.scenario.run.iterations as u64)
+        .map(|i| model.prior_particle(i))
+        .collect();
+    let results = simulate::run(model, &particles, threads, &|| {})?;
     let secs = start.elapsed().as_secs_f64();
     let work = (results.len() * model.scenario.months()) as f64;
     Ok((secs, work / secs))

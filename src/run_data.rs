@@ -190,6 +190,27 @@ pub struct Manifest {
     pub started_at: String,
     pub run_seconds: f64,
     pub notes: Vec<String>,
+    /// How the iterations were calibrated to the national record (absent in older runs and
+    /// counted as not calibrated).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration: Option<CalibrationInfo>,
+}
+
+/// The calibration of a run, as its manifest records it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CalibrationInfo {
+    pub calibrated: bool,
+    /// Effective sample size of the last tempering stage's weights.
+    pub ess: f64,
+    /// Effective sample size plain importance sampling of the prior would have had.
+    pub prior_ess: f64,
+    pub stages: usize,
+    pub particles: usize,
+    /// Distinct history flow streams among the final particles.
+    pub unique_histories: usize,
+    /// Month the scenario's policies start (1 January of the base year = 0): the last
+    /// observation of the national record.
+    pub policy_start: String,
 }
 
 impl Manifest {

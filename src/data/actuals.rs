@@ -17,6 +17,8 @@ pub struct Actual {
     pub date: Date,
     pub value: f64,
     pub source: String,
+    /// Share of the country the figure covers (the optional `coverage` column; 1 if absent).
+    pub coverage: f64,
 }
 
 /// Everything read from disk for one scenario.
@@ -32,7 +34,8 @@ pub struct Inputs {
     pub formats: Vec<(PathBuf, InputFormat)>,
 }
 
-/// Read national actuals: `metric, date, value, source` (other columns are kept for people).
+/// Read national actuals: `metric, date, value, source` and optionally `coverage` (other
+/// columns, e.g. `definition`, are for people).
 ///
 /// # Errors
 /// Missing columns and bad cells.
@@ -50,13 +53,35 @@ pub fn parse_actuals(path: &Path, bytes: Vec<u8>) -> Result<Vec<Actual>, InputEr
 
 pub fn actuals_from(t: &Table) -> Result<Vec<Actual>, InputError> {
     let c = t.require(&["metric", "date", "value", "source"])?;
+    let coverage_column = t.require(&["coverage"]).ok().map(|c| c[0]);
     (0..t.rows())
         .map(|row| {
+            let coverage = match coverage_column {
+                Some(col) if t.cell(row, col).is_some() => {
+                    let v = t.number(row, col)?;
+                    if !(v > 0.0 && v <= 1.0) {
+                        return Err(t.error(
+                            row,
+                            format!("coverage is {v}; give the share of the country the figure covers, in (0, 1], e.g. 0.97"),
+                        ));
+                    }
+                    v
+                }
+                _ => 1.0,
+            };
+            let value = t.number(row, c[2])?;
+            if value < 0.0 {
+                return Err(t.error(
+                    row,
+                    format!("value is {value}; a published figure cannot be negative"),
+                ));
+            }
             Ok(Actual {
                 metric: t.text(row, c[0])?.to_string(),
                 date: t.date(row, c[1])?,
-                value: t.number(row, c[2])?,
+                value,
                 source: t.text(row, c[3])?.to_string(),
+                coverage,
             })
         })
         .collect()

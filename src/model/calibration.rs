@@ -17,16 +17,19 @@ pub struct Observation {
     pub coverage: f64,
     /// Measurement error as the standard deviation of log(published / covered model value).
     pub sd_log: f64,
+    /// The reference date as published, and its source.
+    pub date: crate::data::Date,
+    pub source: String,
 }
 
 /// The stated measurement error of a kind of published figure (sd on the log scale). Counts of
 /// clients and FTE come from registrations (5%); a waiting list is a point-in-time count whose
-/// definition differs between networks (15%); the part over the norm and mean waits depend on
+/// definition differs between networks (10%); the part over the norm and mean waits depend on
 /// how waits are measured (20% and 25%); national prevalence estimates differ by method (10%).
 pub fn stated_sd_log(metric: &str) -> Option<f64> {
     Some(match metric {
         "clients_in_care" | "fte_available" => 0.05,
-        "waiting_list" => 0.15,
+        "waiting_list" => 0.10,
         "waiting_over_norm" => 0.20,
         "mean_wait_weeks" => 0.25,
         "people_with_dementia" | "at_home" => 0.10,
@@ -145,6 +148,12 @@ mod tests {
             value: 1000.0 * observed.exp(),
             coverage: 1.0,
             sd_log: sigma,
+            date: crate::data::Date {
+                year: 2000,
+                month: 1,
+                day: 1,
+            },
+            source: String::new(),
         }];
         let ll: Vec<f64> = theta
             .iter()

@@ -12,6 +12,7 @@ pub mod results;
 pub mod samplers;
 pub mod simulate;
 pub mod sketch;
+pub mod smc;
 pub mod stats;
 pub mod summaries;
 pub mod synthetic;

@@ -1,6 +1,8 @@
-//! The monthly queue model of DESIGN.md §4 for one Monte Carlo iteration: Poisson arrivals,
-//! binomial exits by reason, losses from a waiting list kept as cohorts by month of arrival,
-//! first-come-first-served admissions up to capacity = FTE × caseload / slot weight.
+//! The monthly queue model of one Monte Carlo iteration (docs/MODEL.md): the country as
+//! [`REGIONS`] regional queues whose demand relative to capacity differs, each with Poisson
+//! referrals that fall when waits are long, binomial exits, a waiting list kept as cohorts by
+//! month of arrival that people leave by death, admission elsewhere or for other reasons, and
+//! first-come-first-served admissions up to capacity = FTE × stretched caseload / slot weight.
 
 use rand::RngExt;
 
@@ -47,6 +49,25 @@ pub struct InitialState {
     pub waiting_over_norm_share: f64,
 }
 
+/// Regional queues: equal shares of the people at home, each with its own waiting list and
+/// case managers. Twelve, about the size of the provinces: enough for waits to differ the way the
+/// networks' do (no list in some, months in others), few enough to keep a month cheap.
+pub const REGIONS: usize = 12;
+
+/// How the queue reacts to waiting (each a scenario parameter; all zero is a queue that does not
+/// react).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Feedback {
+    /// Hazard per year of leaving the list for other reasons at a wait up to the norm.
+    pub leave_list_per_year: f64,
+    /// Relative growth of that hazard per month of expected wait beyond the norm.
+    pub leave_list_growth_per_month: f64,
+    /// Referrals scale with (expected wait / norm)^(−elasticity) beyond the norm.
+    pub referral_elasticity: f64,
+    /// Largest relative stretch of the caseload, reached at twice the norm wait.
+    pub caseload_stretch_max: f64,
+}
+
 /// Everything one projection needs besides the random stream.
 #[derive(Debug, Clone)]
 pub struct ProjectionInput<'a> {
@@ -64,6 +85,13 @@ pub struct ProjectionInput<'a> {
     pub referral: &'a Referral,
     pub intensity: &'a Intensity,
     pub wait_norm_weeks: f64,
+    pub feedback: Feedback,
+    /// Demand relative to capacity per region (mean 1).
+    pub regional_demand: [f64; REGIONS],
+    /// First month of the scenario's policies: before it capacity grows by
+    /// `fte_growth_per_year`, referral is as observed and the mix is the base year's, whatever
+    /// the scenario (one history for all scenarios).
+    pub policy_start: usize,
 }
 
 /// Monthly results. Stocks have `months + 1` entries (index 0 = start), flows `months`.
@@ -75,6 +103,8 @@ pub struct Trajectory {
     pub fte_needed: Vec<f64>,
     /// Share of the waiting list that has waited longer than the norm.
     pub share_waiting_over_norm: Vec<f64>,
+    /// Mean relative caseload stretch, weighted by FTE.
+    pub caseload_stretch: Vec<f64>,
     pub arrivals: Vec<f64>,
     pub admissions: Vec<f64>,
     pub exits_death: Vec<f64>,
@@ -82,6 +112,10 @@ pub struct Trajectory {
     pub exits_other: Vec<f64>,
     pub lost_death: Vec<f64>,
     pub lost_institution: Vec<f64>,
+    /// People who left the waiting list for other reasons (other care, moving, giving up).
+    pub left_list: Vec<f64>,
+    /// Expected referrals that did not happen because waits were long.
+    pub deterred: Vec<f64>,
     /// Sum over people admitted in the month of their wait in months.
     pub wait_months_admitted: Vec<f64>,
     pub cost_eur: Vec<f64>,
@@ -191,9 +225,10 @@ impl WaitingList {
         self.total -= lost;
     }
 
-    /// Admit up to `places` people, longest waiting first, at the end of month `m`; returns the
-    /// number admitted and the sum of their waits in months (arrivals spread over their month,
-    /// admissions at its end: a cohort of lag k waited k + ½ months on average).
+    /// Admit up to `places` people, longest waiting first, in month `m`; returns the number
+    /// admitted and the sum of their waits in months. Arrivals and free places are both spread
+    /// over their month, so a cohort of lag k ≥ 1 waited k months on average, and people seen in
+    /// the month they arrived a third of a month (E[V − U | V > U] for uniform U, V).
     fn admit(&mut self, places: u64, m: i64) -> (u64, f64) {
         let mut free = places.min(self.total);
         let (mut admitted, mut wait) = (0u64, 0.0);
@@ -202,7 +237,7 @@ impl WaitingList {
             self.old_count -= take;
             free -= take;
             admitted += take;
-            wait += take as f64 * (m as f64 - self.old_mean_arrival + 0.5);
+            wait += take as f64 * (m as f64 - self.old_mean_arrival);
         }
         while free > 0 && self.oldest <= self.newest {
             let slot = &mut self.ring[Self::slot(self.oldest)];
@@ -210,7 +245,7 @@ impl WaitingList {
             *slot -= take;
             free -= take;
             admitted += take;
-            wait += take as f64 * ((m - self.oldest) as f64 + 0.5);
+            wait += take as f64 * lag_wait(m - self.oldest);
             if *slot == 0 {
                 self.oldest += 1;
             }
@@ -236,15 +271,28 @@ impl WaitingList {
     }
 }
 
+/// Mean wait in months of people admitted `lag` months after the month they arrived in.
+fn lag_wait(lag: i64) -> f64 {
+    if lag == 0 {
+        1.0 / 3.0
+    } else {
+        lag as f64
+    }
+}
+
 /// [`over_norm`] at a fractional lag (the old bucket's mean).
 fn over_norm_at(lag: f64, norm_months: f64) -> f64 {
     (lag + 1.0 - norm_months).clamp(0.0, 1.0)
 }
 
-/// Where a projection's uniforms come from: one per flow per month, in [`Flow`] order.
+/// Uniforms one month takes: one per flow and region.
+pub const MONTH_UNIFORMS: usize = FLOWS * REGIONS;
+
+/// Where a projection's uniforms come from: one per flow and region a month, flow by flow in
+/// [`Flow`] order (`u[flow * REGIONS + region]`).
 pub trait FlowUniforms {
-    /// The uniforms of the next month.
-    fn next_month(&mut self) -> [f64; FLOWS];
+    /// Fill `u` with the uniforms of the next month.
+    fn next_month(&mut self, u: &mut [f64; MONTH_UNIFORMS]);
 }
 
 /// The random flows of a month, each with its own uniform.
@@ -256,6 +304,7 @@ pub enum Flow {
     ExitsOther,
     Lost,
     LostDeath,
+    LeaveList,
 }
 
 impl Flow {
@@ -266,6 +315,7 @@ impl Flow {
         Flow::ExitsOther,
         Flow::Lost,
         Flow::LostDeath,
+        Flow::LeaveList,
     ];
 
     /// Stable name, the key of the flow's random stream.
@@ -277,17 +327,33 @@ impl Flow {
             Flow::ExitsOther => "flow.exits_other",
             Flow::Lost => "flow.lost",
             Flow::LostDeath => "flow.lost_death",
+            Flow::LeaveList => "flow.leave_list",
+        }
+    }
+
+    /// Key of the flow's stream after the policy start (an iteration's own future).
+    pub fn future_key(self) -> &'static str {
+        match self {
+            Flow::Arrivals => "future.flow.arrivals",
+            Flow::Exits => "future.flow.exits",
+            Flow::ExitsDeath => "future.flow.exits_death",
+            Flow::ExitsOther => "future.flow.exits_other",
+            Flow::Lost => "future.flow.lost",
+            Flow::LostDeath => "future.flow.lost_death",
+            Flow::LeaveList => "future.flow.leave_list",
         }
     }
 }
 
 /// Number of random flows per month.
-pub const FLOWS: usize = 6;
+pub const FLOWS: usize = 7;
 
-/// One sequential generator: six uniforms a month in [`Flow`] order (tests and simple uses).
+/// One sequential generator: [`MONTH_UNIFORMS`] uniforms a month (tests and simple uses).
 impl FlowUniforms for rand_chacha::ChaCha8Rng {
-    fn next_month(&mut self) -> [f64; FLOWS] {
-        std::array::from_fn(|_| self.random::<f64>())
+    fn next_month(&mut self, u: &mut [f64; MONTH_UNIFORMS]) {
+        for x in u.iter_mut() {
+            *x = self.random::<f64>();
+        }
     }
 }
 
@@ -321,6 +387,9 @@ impl Trajectory {
             &mut self.fte_available,
             &mut self.fte_needed,
             &mut self.share_waiting_over_norm,
+            &mut self.caseload_stretch,
+            &mut self.left_list,
+            &mut self.deterred,
             &mut self.arrivals,
             &mut self.admissions,
             &mut self.exits_death,
@@ -337,8 +406,53 @@ impl Trajectory {
     }
 }
 
-/// Run the queue model for `months` months into `t`, reusing its buffers: once they have grown
-/// to the horizon, a projection allocates nothing.
+/// Split `total` over regions in proportion to `weights` by cumulative rounding (sums exactly).
+fn split(total: u64, weights: &[f64; REGIONS]) -> [u64; REGIONS] {
+    let sum: f64 = weights.iter().sum();
+    let mut out = [0u64; REGIONS];
+    if !(sum > 0.0) {
+        return split(total, &[1.0; REGIONS]);
+    }
+    let mut running = 0.0;
+    let mut given = 0u64;
+    for (o, w) in out.iter_mut().zip(weights) {
+        running += w;
+        let upto = ((total as f64 * running / sum).round() as u64).min(total);
+        *o = upto.saturating_sub(given);
+        given += *o;
+    }
+    out[REGIONS - 1] += total - given;
+    out
+}
+
+/// One regional queue.
+#[derive(Debug, Clone)]
+struct Region {
+    clients: u64,
+    queue: WaitingList,
+    /// Case-manager FTE (without a temporary boost).
+    fte: f64,
+    /// FTE at the start, the base of the growth path.
+    fte0: f64,
+    /// Demand relative to capacity.
+    demand: f64,
+    admitted_last: f64,
+    arrivals_last: f64,
+}
+
+impl Region {
+    /// The wait in months a person referred now can expect (Little's law on last month's
+    /// admissions), capped at ten years.
+    fn expected_wait(&self) -> f64 {
+        if self.queue.total == 0 {
+            0.0
+        } else {
+            (self.queue.total as f64 / self.admitted_last.max(1.0)).min(120.0)
+        }
+    }
+}
+
+/// Run the queue model for `months` months into `t`, reusing its buffers.
 pub fn project_into(
     input: &ProjectionInput,
     months: usize,
@@ -348,6 +462,7 @@ pub fn project_into(
     t.clear();
     let epi = input.epidemiology;
     let rates = input.rates;
+    let fb = input.feedback;
     let mu = rates.total_exit();
     let p_exit = 1.0 - (-mu / 12.0).exp();
     let share_death = if mu > 0.0 {
@@ -375,106 +490,216 @@ pub fn project_into(
     let base_weight = intensity.slot_weight(intensity.base_share_intensive);
     let base_hours = intensity.hours_weight(intensity.base_share_intensive);
     let cap = input.capacity;
-    // The mix is one draw per iteration: weights and hours are the same every month.
-    let mix = input.share_intensive;
-    let weight = intensity.slot_weight(mix) / base_weight;
-    let hours = input.hours_per_client_month * intensity.hours_weight(mix) / base_hours;
+    let start = input.policy_start;
     let growth_per_month = (1.0 + input.fte_growth_per_year).powf(1.0 / 12.0);
     let index_per_month = (1.0 + input.cost_index_per_year).powf(1.0 / 12.0);
+    let per_region = 1.0 / REGIONS as f64;
+    let recruit_step = cap.max_recruitment_per_year / 12.0 * per_region;
+    let lag = f64::from(cap.lag_months.max(1));
 
-    let mut clients = input.initial.clients;
-    let mut queue = WaitingList::new();
-    let over =
-        (input.initial.waiting as f64 * input.initial.waiting_over_norm_share).round() as u64;
-    if over > 0 {
-        // Lag 2 months and more: certainly over a norm below two months.
-        let lag = (norm_months.ceil() as i64).max(2);
-        queue.push(-1 - lag, over);
-    }
-    if input.initial.waiting > over {
-        queue.push(-1, input.initial.waiting - over);
-    }
+    // Start: clients and capacity in equal shares; the waiting list where demand exceeds
+    // capacity (evenly if nowhere).
+    let clients0 = split(input.initial.clients, &[1.0; REGIONS]);
+    let excess: [f64; REGIONS] = input.regional_demand.map(|d| (d - 1.0).max(0.0));
+    let waiting0 = split(input.initial.waiting, &excess);
+    let mut regions: [Region; REGIONS] = std::array::from_fn(|r| {
+        let mut queue = WaitingList::new();
+        let over = (waiting0[r] as f64 * input.initial.waiting_over_norm_share).round() as u64;
+        if over > 0 {
+            // Lag 2 months and more: certainly over a norm below two months.
+            queue.push(-1 - (norm_months.ceil() as i64).max(2), over);
+        }
+        if waiting0[r] > over {
+            queue.push(-1, waiting0[r] - over);
+        }
+        let fte0 = clients0[r] as f64 / input.caseload;
+        Region {
+            clients: clients0[r],
+            queue,
+            fte: fte0,
+            fte0,
+            demand: input.regional_demand[r],
+            admitted_last: 0.0,
+            arrivals_last: 0.0,
+        }
+    });
+    let national = |regions: &[Region; REGIONS], now: i64| {
+        let (mut clients, mut waiting, mut over) = (0u64, 0u64, 0.0);
+        for r in regions {
+            clients += r.clients;
+            waiting += r.queue.total;
+            over += r.queue.share_over_norm(now, norm_months) * r.queue.total as f64;
+        }
+        let share = if waiting > 0 {
+            over / waiting as f64
+        } else {
+            0.0
+        };
+        (clients, waiting, share)
+    };
+    let (c0, w0, s0) = national(&regions, -1);
+    let fte0: f64 = regions.iter().map(|r| r.fte).sum();
+    t.clients_in_care.push(c0 as f64);
+    t.waiting_list.push(w0 as f64);
+    t.fte_available.push(fte0);
+    t.fte_needed.push((c0 + w0) as f64 / input.caseload);
+    t.share_waiting_over_norm.push(s0);
+    t.caseload_stretch.push(0.0);
 
-    // Capacity at the start is full: the base year's case managers serve its clients.
-    let fte0 = input.initial.clients as f64 / input.caseload;
-    let mut fte_base = fte0;
     let mut growth = 1.0;
     // Cost index at the middle of month 0: (1 + index)^(0.5/12).
     let mut index = index_per_month.sqrt();
-    t.clients_in_care.push(clients as f64);
-    t.waiting_list.push(queue.total as f64);
-    t.fte_available.push(fte0);
-    t.fte_needed
-        .push((clients + queue.total) as f64 / input.caseload);
-    t.share_waiting_over_norm
-        .push(queue.share_over_norm(-1, norm_months));
-
+    let mut u = [0.0; MONTH_UNIFORMS];
     for m in 0..months {
-        // Policy: the underlying FTE, then a boost on top.
+        let policy = m >= start;
         growth *= growth_per_month;
-        fte_base = match cap.policy {
-            FtePolicyKind::Fixed => fte0,
-            FtePolicyKind::Growth => fte0 * growth,
-            FtePolicyKind::FollowDemand => {
-                let seen = (m + 1).saturating_sub(cap.lag_months as usize);
-                let target = t.fte_needed[seen.min(t.fte_needed.len() - 1)];
-                let step = cap.max_recruitment_per_year / 12.0;
-                fte_base + (target - fte_base).clamp(-step, step)
-            }
+        let mix = if policy {
+            let phase = ramp(m, start, intensity.phase_years);
+            intensity.base_share_intensive
+                + phase * (input.share_intensive - intensity.base_share_intensive)
+        } else {
+            intensity.base_share_intensive
         };
-        let boosting = m >= cap.boost_start
-            && (cap.boost_months == 0 || m < cap.boost_start + cap.boost_months as usize);
-        let fte = fte_base + if boosting { cap.boost_fte } else { 0.0 };
-        let slots = (fte * input.caseload / weight).floor().max(0.0) as u64;
+        let weight = intensity.slot_weight(mix) / base_weight;
+        let hours = input.hours_per_client_month * intensity.hours_weight(mix) / base_hours;
+        let rho = if policy {
+            rates.inflow_rate
+                + input.zorgstandaard_fraction
+                    * ramp(
+                        m,
+                        input.referral.ramp_start.max(start),
+                        input.referral.ramp_years,
+                    )
+                    * (rho_star - rates.inflow_rate)
+        } else {
+            rates.inflow_rate
+        };
+        let boost_start = cap.boost_start.max(start);
+        let boosting = policy
+            && cap.boost_fte > 0.0
+            && m >= boost_start
+            && (cap.boost_months == 0 || m < boost_start + cap.boost_months as usize);
+        let boost = if boosting {
+            cap.boost_fte * per_region
+        } else {
+            0.0
+        };
+        let referrals_mid =
+            rho * (epi.at_home_ref[m] + epi.at_home_ref[m + 1]) / 2.0 / 12.0 * per_region;
+        // One uniform per flow and region a month, whatever the state: common random numbers.
+        uniforms.next_month(&mut u);
+        let at = |flow: Flow, r: usize| u[flow as usize * REGIONS + r];
 
-        let rho = rates.inflow_rate
-            + input.zorgstandaard_fraction
-                * ramp(m, input.referral.ramp_start, input.referral.ramp_years)
-                * (rho_star - rates.inflow_rate);
-        let h_mid = (epi.at_home_ref[m] + epi.at_home_ref[m + 1]) / 2.0;
-        // One uniform per flow a month, whatever the state: common random numbers.
-        let u = uniforms.next_month();
-        let arrivals = poisson_inv(rho * h_mid / 12.0, u[0]);
+        let mut sum = [0.0f64; 11];
+        let (mut fte_total, mut stretch_fte) = (0.0, 0.0);
+        for (r, region) in regions.iter_mut().enumerate() {
+            let path = region.fte0 * growth;
+            region.fte = if !policy {
+                path
+            } else {
+                match cap.policy {
+                    FtePolicyKind::Fixed => region.fte,
+                    FtePolicyKind::Growth => path,
+                    FtePolicyKind::FollowDemand => {
+                        let allowed = norm_months * region.arrivals_last;
+                        let target = (region.clients as f64 + region.queue.total as f64 - allowed)
+                            .max(0.0)
+                            * weight
+                            / input.caseload;
+                        let step = ((target - region.fte).max(0.0) / lag).min(recruit_step);
+                        (region.fte + step).max(path)
+                    }
+                }
+            };
+            let fte = region.fte + boost;
+            let wait = region.expected_wait();
+            let beyond = ((wait - norm_months) / norm_months).max(0.0);
+            let stretch = fb.caseload_stretch_max * beyond.min(1.0);
+            let slots = (fte * input.caseload * (1.0 + stretch) / weight)
+                .floor()
+                .max(0.0) as u64;
+            let deterrence = if beyond > 0.0 && fb.referral_elasticity > 0.0 {
+                (wait / norm_months).powf(-fb.referral_elasticity)
+            } else {
+                1.0
+            };
+            let demand = referrals_mid * region.demand;
+            let arrivals = poisson_inv(demand * deterrence, at(Flow::Arrivals, r));
 
-        let exits = binomial_inv(clients, p_exit, u[1]);
-        let deaths = binomial_inv(exits, share_death, u[2]);
-        let other = binomial_inv(exits - deaths, other_given_not_death, u[3]);
-        let institution = exits - deaths - other;
+            let clients = region.clients;
+            let exits = binomial_inv(clients, p_exit, at(Flow::Exits, r));
+            let deaths = binomial_inv(exits, share_death, at(Flow::ExitsDeath, r));
+            let other = binomial_inv(
+                exits - deaths,
+                other_given_not_death,
+                at(Flow::ExitsOther, r),
+            );
+            let institution = exits - deaths - other;
 
-        let lost = binomial_inv(queue.total, p_lost, u[4]);
-        let lost_d = binomial_inv(lost, lost_death_share, u[5]);
-        let lost_i = lost - lost_d;
-        queue.remove_proportionally(lost);
-        if arrivals > 0 {
-            queue.push(m as i64, arrivals);
+            let queue = &mut region.queue;
+            let lost = binomial_inv(queue.total, p_lost, at(Flow::Lost, r));
+            let lost_d = binomial_inv(lost, lost_death_share, at(Flow::LostDeath, r));
+            let leave_hazard = fb.leave_list_per_year
+                * (1.0 + fb.leave_list_growth_per_month * (wait - norm_months).max(0.0));
+            let p_leave = 1.0 - (-leave_hazard / 12.0).exp();
+            let left = binomial_inv(queue.total - lost, p_leave, at(Flow::LeaveList, r));
+            queue.remove_proportionally(lost + left);
+            if arrivals > 0 {
+                queue.push(m as i64, arrivals);
+            }
+            let staying = clients - exits;
+            let (admitted, wait_months) = queue.admit(slots.saturating_sub(staying), m as i64);
+            region.clients = staying + admitted;
+            region.admitted_last = admitted as f64;
+            region.arrivals_last = arrivals as f64;
+
+            for (acc, v) in sum.iter_mut().zip([
+                arrivals as f64,
+                admitted as f64,
+                deaths as f64,
+                institution as f64,
+                other as f64,
+                lost_d as f64,
+                (lost - lost_d) as f64,
+                left as f64,
+                demand * (1.0 - deterrence),
+                wait_months,
+                (clients + region.clients) as f64 / 2.0,
+            ]) {
+                *acc += v;
+            }
+            fte_total += fte;
+            stretch_fte += stretch * fte;
         }
-
-        let staying = clients - exits;
-        let (admitted, wait_months) = queue.admit(slots.saturating_sub(staying), m as i64);
-        let clients_before = clients;
-        clients = staying + admitted;
-        let waiting = queue.total;
-
+        let [arrivals, admitted, deaths, institution, other, lost_d, lost_i, left, deterred, wait_months, mean_clients] =
+            sum;
         t.cost_eur
-            .push((clients_before + clients) as f64 / 2.0 * hours * input.tariff_per_hour * index);
+            .push(mean_clients * hours * input.tariff_per_hour * index);
         index *= index_per_month;
-        t.arrivals.push(arrivals as f64);
-        t.admissions.push(admitted as f64);
-        t.exits_death.push(deaths as f64);
-        t.exits_institution.push(institution as f64);
-        t.exits_other.push(other as f64);
-        t.lost_death.push(lost_d as f64);
-        t.lost_institution.push(lost_i as f64);
+        t.arrivals.push(arrivals);
+        t.admissions.push(admitted);
+        t.exits_death.push(deaths);
+        t.exits_institution.push(institution);
+        t.exits_other.push(other);
+        t.lost_death.push(lost_d);
+        t.lost_institution.push(lost_i);
+        t.left_list.push(left);
+        t.deterred.push(deterred);
         t.wait_months_admitted.push(wait_months);
         t.slot_weight.push(weight);
 
+        let (clients, waiting, share) = national(&regions, m as i64);
         t.clients_in_care.push(clients as f64);
         t.waiting_list.push(waiting as f64);
-        t.fte_available.push(fte);
+        t.fte_available.push(fte_total);
         t.fte_needed
             .push((clients + waiting) as f64 * weight / input.caseload);
-        t.share_waiting_over_norm
-            .push(queue.share_over_norm(m as i64, norm_months));
+        t.share_waiting_over_norm.push(share);
+        t.caseload_stretch.push(if fte_total > 0.0 {
+            stretch_fte / fte_total
+        } else {
+            0.0
+        });
     }
 }
 
@@ -521,7 +746,7 @@ mod tests {
         // First come, first served: the old bucket first, then month 4.
         let (admitted, wait) = q.admit(45, w + 3);
         assert_eq!(admitted, 45);
-        let expected = 40.0 * ((w + 3) as f64 - 1.5 + 0.5) + 5.0 * ((w - 1) as f64 + 0.5);
+        let expected = 40.0 * ((w + 3) as f64 - 1.5) + 5.0 * (w - 1) as f64;
         assert!((wait - expected).abs() < 1e-9, "{wait} vs {expected}");
         assert_eq!(q.old_count, 0);
         assert_eq!(q.ring[WaitingList::slot(4)], 5);

@@ -2,27 +2,29 @@
 //! epidemiology), then run iterations in parallel, each on its own random stream from
 //! `(seed, iteration)`, so that results do not depend on the thread count.
 
-use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
-use rand_distr::{Distribution, Gamma};
 use rayon::prelude::*;
+use statrs::distribution::ContinuousCDF;
 
 use crate::data::{Actual, ChainsError, Inputs};
+use crate::model::calibration::{stated_sd_log, Observation};
 use crate::model::chains::{derive_rates, ChainRates};
 use crate::model::epidemiology::{trend_factor, DementiaSeries};
 pub use crate::model::metrics::Metric;
 use crate::model::metrics::{N_METRICS, N_MONTHLY};
-use crate::model::pooling::{inv_logit, pool_rates, Pooled, PooledRates};
+use crate::model::pooling::{
+    inv_logit, joint_cholesky, pool_rates, Pooled, PooledRates, JOINT_RATES,
+};
 use crate::model::projection::{
-    self, Epidemiology, Flow, FlowUniforms, InitialState, ProjectionInput, Rates, Trajectory,
-    FLOWS, WEEKS_PER_MONTH,
+    self, Epidemiology, Feedback, Flow, FlowUniforms, InitialState, ProjectionInput, Rates,
+    Trajectory, FLOWS, MONTH_UNIFORMS, REGIONS, WEEKS_PER_MONTH,
 };
 use crate::model::results::Summaries;
 pub use crate::model::results::{draw_columns, DrawColumn, RunResults};
 pub use crate::model::stats::quantiles;
 pub use crate::model::summaries::{summarise, summarise_monthly, SummaryRow};
 pub use crate::scenario::keyed_stream;
-use crate::scenario::{self, ParameterDraw, Scenario};
+use crate::scenario::{self, latent_normal, normal_cdf, ParameterDraw, Scenario};
 
 /// Why the model cannot be built from its inputs.
 #[derive(Debug, thiserror::Error)]
@@ -51,6 +53,15 @@ pub struct Model {
     pub initial_over_norm_share: f64,
     /// Published national figures, for the report's comparisons.
     pub actuals: Vec<Actual>,
+    /// The published figures the model can be calibrated to (dated from the base year on).
+    pub observations: Vec<Observation>,
+    /// Month of the last observation (its state index): every scenario's policy starts there,
+    /// so all scenarios share one history up to it. 0 without observations.
+    pub policy_start: usize,
+    /// Months a history must run to give every observation.
+    pub history_months: usize,
+    /// Lower Cholesky factor of the between-chain correlation of the jointly drawn rates.
+    pub joint: [[f64; JOINT_RATES]; JOINT_RATES],
     /// Remarks for the user (e.g. one chain only).
     pub notes: Vec<String>,
 }
@@ -118,6 +129,7 @@ impl Model {
             }
         }
         let pooled = pool_rates(&chains, scenario.pooling_method);
+        let joint = joint_cholesky(&chains);
         let mut notes = inputs.notes.clone();
         notes.extend(crate::model::chains::uptake_outliers(&chains));
         let dominated: Vec<&str> = [
@@ -173,6 +185,24 @@ impl Model {
                 })
             }
         };
+        let observations = observations(&inputs.actuals, run.base_year, scenario.months());
+        let policy_start = observations
+            .iter()
+            .map(|o| o.state_index)
+            .max()
+            .unwrap_or(0);
+        let history_months = observations
+            .iter()
+            .map(|o| {
+                if o.metric == "mean_wait_weeks" {
+                    (o.state_index / 12 + 1) * 12
+                } else {
+                    o.state_index
+                }
+            })
+            .max()
+            .unwrap_or(0)
+            .min(scenario.months());
         Ok(Model {
             scenario,
             series,
@@ -183,6 +213,10 @@ impl Model {
             initial_actuals,
             initial_over_norm_share,
             actuals: inputs.actuals.clone(),
+            observations,
+            policy_start,
+            history_months,
+            joint,
             notes,
         })
     }
@@ -233,6 +267,32 @@ impl Model {
     }
 }
 
+/// The published figures the model can be calibrated to: those of a kind the observation
+/// model knows, dated from 1 January of the base year to the end of the projection. Each is
+/// placed at the nearest month boundary (its state index).
+pub fn observations(actuals: &[Actual], base_year: i32, months: usize) -> Vec<Observation> {
+    actuals
+        .iter()
+        .filter_map(|a| {
+            let sd_log = stated_sd_log(&a.metric)?;
+            let months_in = (a.date.year - base_year) as i64 * 12 + i64::from(a.date.month) - 1
+                + i64::from(a.date.day > 15);
+            if a.date.year < base_year || months_in < 0 || months_in as usize > months {
+                return None;
+            }
+            Some(Observation {
+                metric: a.metric.clone(),
+                state_index: months_in as usize,
+                value: a.value,
+                coverage: a.coverage,
+                sd_log,
+                date: a.date,
+                source: a.source.clone(),
+            })
+        })
+        .collect()
+}
+
 /// One draw of the pooled chain rates (natural scale, per year).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct PooledDraw {
@@ -266,37 +326,205 @@ impl PooledDraw {
         ]
     }
 
-    /// Draw every pooled rate of an iteration, each from its own stream keyed by
-    /// (seed, `pooled.<name>`, iteration). The pooled means come from their Bayesian posterior
-    /// (τ on a grid): finite with any number of chains, unlike a t(k−1) draw, which is Cauchy
-    /// for two chains.
-    pub fn sample(p: &PooledRates, seed: u64, iteration: u64) -> Self {
-        let mean = |pooled: &Pooled, key: &str| {
+    /// The pooled rates of prior iteration `iteration` (see [`Model::prior_particle`]).
+    pub fn sample(model: &Model, iteration: u64) -> Self {
+        model.draws(&model.prior_particle(iteration).z).pooled
+    }
+}
+
+/// Everything drawn for one iteration from its latent normals.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Draws {
+    pub parameters: ParameterDraw,
+    pub pooled: PooledDraw,
+    /// Demand relative to capacity per regional queue (mean 1).
+    pub regional_demand: [f64; REGIONS],
+}
+
+/// One iteration's uncertain inputs: standard normals `z` from which every parameter, pooled
+/// rate and regional effect follows (by its quantile function), and the key of the random
+/// stream of its history's monthly flows. The calibration moves particles in this space; the
+/// prior is `z ~ N(0, I)` with `history` = the iteration number.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Particle {
+    pub z: Vec<f64>,
+    pub history: u64,
+}
+
+/// Where each part of a particle's latent vector sits.
+pub mod latent {
+    use super::{JOINT_RATES, REGIONS};
+    use crate::scenario::Parameters;
+
+    /// Scenario parameters, in [`Parameters::NAMES`] order.
+    pub fn parameters() -> std::ops::Range<usize> {
+        0..Parameters::NAMES.len()
+    }
+    /// Per pooled rate: the normal behind τ, then the one behind the mean (made correlated).
+    pub fn pooled(rate: usize) -> (usize, usize) {
+        let p = Parameters::NAMES.len();
+        (p + 2 * rate, p + 2 * rate + 1)
+    }
+    pub fn waiting_share() -> usize {
+        Parameters::NAMES.len() + 2 * JOINT_RATES
+    }
+    pub fn regions() -> std::ops::Range<usize> {
+        waiting_share() + 1..waiting_share() + 1 + REGIONS
+    }
+    pub fn dim() -> usize {
+        regions().end
+    }
+}
+
+/// Keys of the pooled rates' streams, in [`JOINT_RATES`] order.
+const POOLED_KEYS: [&str; JOINT_RATES] = [
+    "pooled.uptake",
+    "pooled.inflow_rate",
+    "pooled.hazard_death",
+    "pooled.hazard_institution",
+    "pooled.hazard_other",
+];
+
+impl Model {
+    /// Prior iteration `iteration` as a particle: every latent normal from its own stream keyed
+    /// by what it is (`parameters.<name>`, `pooled.<name>`, `pooled.waiting_share`, `regions`),
+    /// so changing one parameter's distribution moves no other draw.
+    pub fn prior_particle(&self, iteration: u64) -> Particle {
+        let seed = self.scenario.run.seed;
+        let mut z = vec![0.0; latent::dim()];
+        for (i, name) in scenario::Parameters::NAMES.iter().enumerate() {
+            z[latent::parameters().start + i] = latent_normal(&mut keyed_stream(
+                seed,
+                &format!("parameters.{name}"),
+                iteration,
+            ));
+        }
+        for (rate, key) in POOLED_KEYS.iter().enumerate() {
             let mut rng = keyed_stream(seed, key, iteration);
-            let (u_tau, u_mean): (f64, f64) = (rng.random(), rng.random());
-            pooled.posterior.draw_mean(u_tau, u_mean)
-        };
-        let uptake = inv_logit(mean(&p.uptake, "pooled.uptake"));
-        let inflow_rate = mean(&p.inflow_rate, "pooled.inflow_rate").exp();
-        let hazard_death = mean(&p.hazard_death, "pooled.hazard_death").exp();
-        let hazard_institution = mean(&p.hazard_institution, "pooled.hazard_institution").exp();
-        let hazard_other = mean(&p.hazard_other, "pooled.hazard_other").exp();
-        // Poisson count of waiting people: Gamma(count + ½) is its Jeffreys posterior.
+            let (tau, mean) = latent::pooled(rate);
+            z[tau] = latent_normal(&mut rng);
+            z[mean] = latent_normal(&mut rng);
+        }
+        z[latent::waiting_share()] =
+            latent_normal(&mut keyed_stream(seed, "pooled.waiting_share", iteration));
+        let mut rng = keyed_stream(seed, "regions", iteration);
+        for i in latent::regions() {
+            z[i] = latent_normal(&mut rng);
+        }
+        Particle {
+            z,
+            history: iteration,
+        }
+    }
+
+    /// The inputs of an iteration from its latent normals. The pooled means are drawn jointly:
+    /// their normals go through the chains' correlation ([`joint_cholesky`]), then each is a
+    /// draw from its Bayesian posterior (τ on a grid), finite with any number of chains.
+    pub fn draws(&self, z: &[f64]) -> Draws {
+        let u: Vec<f64> = z[latent::parameters()]
+            .iter()
+            .map(|&x| normal_cdf(x))
+            .collect();
+        let parameters = ParameterDraw::from_quantiles(&self.scenario.parameters, &u);
+        let independent: [f64; JOINT_RATES] = std::array::from_fn(|r| z[latent::pooled(r).1]);
+        let pooled_rates: [&Pooled; JOINT_RATES] = [
+            &self.pooled.uptake,
+            &self.pooled.inflow_rate,
+            &self.pooled.hazard_death,
+            &self.pooled.hazard_institution,
+            &self.pooled.hazard_other,
+        ];
+        let means: [f64; JOINT_RATES] = std::array::from_fn(|r| {
+            let correlated: f64 = (0..=r).map(|c| self.joint[r][c] * independent[c]).sum();
+            pooled_rates[r]
+                .posterior
+                .draw_mean(normal_cdf(z[latent::pooled(r).0]), normal_cdf(correlated))
+        });
+        // A Poisson count of waiting people: Gamma(count + ½) is its Jeffreys posterior.
+        let p = &self.pooled;
         let waiting_share = if p.clients_end_total > 0.0 {
-            Gamma::new(p.waiting_count + 0.5, 1.0)
+            statrs::distribution::Gamma::new(p.waiting_count + 0.5, 1.0)
                 .expect("shape > 0")
-                .sample(&mut keyed_stream(seed, "pooled.waiting_share", iteration))
+                .inverse_cdf(normal_cdf(z[latent::waiting_share()]).clamp(1e-12, 1.0 - 1e-12))
                 / p.clients_end_total
         } else {
             0.0
         };
-        PooledDraw {
-            uptake,
-            inflow_rate,
-            hazard_death,
-            hazard_institution,
-            hazard_other,
+        let pooled = PooledDraw {
+            uptake: inv_logit(means[0]),
+            inflow_rate: means[1].exp(),
+            hazard_death: means[2].exp(),
+            hazard_institution: means[3].exp(),
+            hazard_other: means[4].exp(),
             waiting_share,
+        };
+        // Lognormal regional effects scaled to mean 1: the national inflow stays the pooled one.
+        let spread = parameters.regional_spread;
+        let raw: [f64; REGIONS] =
+            std::array::from_fn(|r| (spread * z[latent::regions().start + r]).exp());
+        let mean = raw.iter().sum::<f64>() / REGIONS as f64;
+        Draws {
+            parameters,
+            pooled,
+            regional_demand: raw.map(|x| x / mean),
+        }
+    }
+
+    /// Everything the history up to the policy start depends on: two models with the same
+    /// fingerprint have the same calibrated iterations. Policies and the parameters used only
+    /// after the policy start or only for costs and need are left out.
+    pub fn history_fingerprint(&self) -> String {
+        const POLICY_ONLY: [&str; 6] = [
+            "share_intensive",
+            "zorgstandaard_fraction",
+            "tariff_per_hour",
+            "hours_per_client_month",
+            "cost_index_per_year",
+            "need_share",
+        ];
+        let s = &self.scenario;
+        let history: Vec<_> = scenario::Parameters::NAMES
+            .iter()
+            .zip(s.parameters.all())
+            .filter(|(name, _)| !POLICY_ONLY.contains(name))
+            .collect();
+        format!(
+            "{:?}|{:?}|{:?}|{}|{:?}|{}|{:?}|{:?}",
+            s.run,
+            s.data,
+            s.pooling_method,
+            s.max_flow_imbalance,
+            s.initial_state,
+            s.wait_norm_weeks,
+            history,
+            self.observations,
+        )
+    }
+
+    /// The national value of every observation in one iteration's trajectory.
+    pub fn observe(&self, epi: &Epidemiology, t: &Trajectory, out: &mut Vec<f64>) {
+        out.clear();
+        for o in &self.observations {
+            let j = o.state_index;
+            out.push(match o.metric.as_str() {
+                "clients_in_care" => t.clients_in_care[j],
+                "waiting_list" => t.waiting_list[j],
+                "waiting_over_norm" => t.waiting_list[j] * t.share_waiting_over_norm[j],
+                "fte_available" => t.fte_available[j],
+                "people_with_dementia" => epi.people_with_dementia[j],
+                "at_home" => epi.at_home[j],
+                "mean_wait_weeks" => {
+                    let months = (j / 12) * 12..(j / 12) * 12 + 12;
+                    let admitted: f64 = t.admissions[months.clone()].iter().sum();
+                    let waited: f64 = t.wait_months_admitted[months].iter().sum();
+                    if admitted > 0.0 {
+                        waited / admitted * WEEKS_PER_MONTH
+                    } else {
+                        0.0
+                    }
+                }
+                _ => f64::NAN,
+            });
         }
     }
 }
@@ -323,23 +551,41 @@ pub fn stream(seed: u64, iteration: u64) -> ChaCha8Rng {
     keyed_stream(seed, "iteration", iteration)
 }
 
-/// The monthly flows of one iteration: one keyed stream per flow, one draw a month, so month m
-/// of a flow is always the m-th draw of its stream.
+/// The monthly flows of one iteration: one keyed stream per flow, [`REGIONS`] draws a month.
+/// Up to the policy start the streams are the history's (keyed by the particle's history);
+/// from it they are the iteration's own future (keyed by the output iteration), so iterations
+/// that share a calibrated history still have their own futures.
 pub struct FlowStreams {
     streams: [ChaCha8Rng; FLOWS],
+    seed: u64,
+    future: u64,
+    switch: usize,
+    month: usize,
 }
 
 impl FlowStreams {
-    pub fn new(seed: u64, iteration: u64) -> Self {
+    pub fn new(seed: u64, history: u64, future: u64, switch: usize) -> Self {
         FlowStreams {
-            streams: Flow::ALL.map(|f| keyed_stream(seed, f.key(), iteration)),
+            streams: Flow::ALL.map(|f| keyed_stream(seed, f.key(), history)),
+            seed,
+            future,
+            switch,
+            month: 0,
         }
     }
 }
 
 impl FlowUniforms for FlowStreams {
-    fn next_month(&mut self) -> [f64; FLOWS] {
-        std::array::from_fn(|f| rand::RngExt::random::<f64>(&mut self.streams[f]))
+    fn next_month(&mut self, u: &mut [f64; MONTH_UNIFORMS]) {
+        if self.month == self.switch {
+            self.streams = Flow::ALL.map(|f| keyed_stream(self.seed, f.future_key(), self.future));
+        }
+        self.month += 1;
+        for (f, stream) in self.streams.iter_mut().enumerate() {
+            for x in &mut u[f * REGIONS..(f + 1) * REGIONS] {
+                *x = rand::RngExt::random::<f64>(stream);
+            }
+        }
     }
 }
 
@@ -349,21 +595,28 @@ pub struct Scratch {
     epidemiology: Option<Epidemiology>,
     trajectory: Trajectory,
     result: Option<IterationResult>,
+    observed: Vec<f64>,
 }
 
-/// Run iteration `i` of the model.
+/// Run prior iteration `i` of the model.
 pub fn iterate(model: &Model, i: u64) -> IterationResult {
     let mut scratch = Scratch::default();
-    iterate_into(model, i, &mut scratch);
+    iterate_into(model, i, &model.prior_particle(i), &mut scratch);
     scratch.result.expect("iterate_into fills the result")
 }
 
-/// Run iteration `i` into `scratch.result`, reusing its buffers.
-pub fn iterate_into(model: &Model, i: u64, scratch: &mut Scratch) {
+/// Project `months` months of a particle into `scratch` (future flows keyed by `slot`).
+fn project_particle<'s>(
+    model: &Model,
+    slot: u64,
+    particle: &Particle,
+    months: usize,
+    scratch: &'s mut Scratch,
+) -> (Draws, f64, &'s Epidemiology, &'s Trajectory) {
     let s = &model.scenario;
-    let seed = s.run.seed;
-    let params = ParameterDraw::sample(&s.parameters, seed, i);
-    let pooled = PooledDraw::sample(&model.pooled, seed, i);
+    let draws = model.draws(&particle.z);
+    let params = draws.parameters;
+    let pooled = draws.pooled;
     let epi = scratch.epidemiology.get_or_insert_with(|| Epidemiology {
         people_with_dementia: Vec::new(),
         at_home: Vec::new(),
@@ -371,7 +624,6 @@ pub fn iterate_into(model: &Model, i: u64, scratch: &mut Scratch) {
         need: Vec::new(),
     });
     model.epidemiology_into(&params, epi);
-    let epi = &*epi;
     let extrapolated = pooled.uptake * epi.at_home_ref[0];
     let initial = model.initial_actuals.unwrap_or(InitialState {
         clients: extrapolated.round() as u64,
@@ -398,20 +650,45 @@ pub fn iterate_into(model: &Model, i: u64, scratch: &mut Scratch) {
         referral: &s.referral,
         intensity: &s.intensity,
         wait_norm_weeks: s.wait_norm_weeks,
+        feedback: Feedback {
+            leave_list_per_year: params.leave_list_per_year,
+            leave_list_growth_per_month: params.leave_list_growth_per_month,
+            referral_elasticity: params.referral_elasticity,
+            caseload_stretch_max: params.caseload_stretch_max,
+        },
+        regional_demand: draws.regional_demand,
+        policy_start: model.policy_start,
     };
-    let months = s.months();
-    let t = &mut scratch.trajectory;
-    projection::project_into(&input, months, &mut FlowStreams::new(seed, i), t);
-    let t = &*t;
+    let mut flows = FlowStreams::new(s.run.seed, particle.history, slot, model.policy_start);
+    projection::project_into(&input, months, &mut flows, &mut scratch.trajectory);
+    (draws, extrapolated, &*epi, &scratch.trajectory)
+}
 
-    let out = scratch.result.get_or_insert_with(|| IterationResult {
+/// The model's national value of every observation for one particle: its history only, up to
+/// the last observation.
+pub fn observe_particle(model: &Model, particle: &Particle, scratch: &mut Scratch) -> Vec<f64> {
+    let mut observed = std::mem::take(&mut scratch.observed);
+    let (_, _, epi, t) = project_particle(model, 0, particle, model.history_months, scratch);
+    model.observe(epi, t, &mut observed);
+    let out = observed.clone();
+    scratch.observed = observed;
+    out
+}
+
+/// Run output iteration `slot` from `particle` into `scratch.result`, reusing its buffers.
+pub fn iterate_into(model: &Model, slot: u64, particle: &Particle, scratch: &mut Scratch) {
+    let months = model.scenario.months();
+    let mut result = scratch.result.take();
+    let (draws, extrapolated, epi, t) = project_particle(model, slot, particle, months, scratch);
+    let params = draws.parameters;
+    let out = result.get_or_insert_with(|| IterationResult {
         parameters: params,
-        pooled,
+        pooled: draws.pooled,
         yearly: Vec::new(),
         monthly: Vec::new(),
     });
     out.parameters = params;
-    out.pooled = pooled;
+    out.pooled = draws.pooled;
     out.yearly.clear();
     out.monthly.clear();
     let years = months / 12;
@@ -419,14 +696,14 @@ pub fn iterate_into(model: &Model, i: u64, scratch: &mut Scratch) {
         let j = 12 * y; // state index of 1 January
         let flows = 12 * y..12 * y + 12;
         let sum = |v: &[f64]| v[flows.clone()].iter().sum::<f64>();
+        let mean_stock =
+            |v: &[f64]| flows.clone().map(|m| (v[m] + v[m + 1]) / 2.0).sum::<f64>() / 12.0;
         let admitted = sum(&t.admissions);
         let weight = t.slot_weight[12 * y];
         let cost = sum(&t.cost_eur);
         let cost_per_client_year = {
             // Cost of one client-year at this year's hours, tariff and index.
-            let clients_months: f64 = (12 * y..12 * y + 12)
-                .map(|m| (t.clients_in_care[m] + t.clients_in_care[m + 1]) / 2.0)
-                .sum();
+            let clients_months: f64 = mean_stock(&t.clients_in_care) * 12.0;
             if clients_months > 0.0 {
                 cost / clients_months * 12.0
             } else {
@@ -436,6 +713,9 @@ pub fn iterate_into(model: &Model, i: u64, scratch: &mut Scratch) {
                     * (1.0 + params.cost_index_per_year).powf(y as f64 + 0.5)
             }
         };
+        let lost = sum(&t.lost_death) + sum(&t.lost_institution);
+        let left = sum(&t.left_list);
+        let deterred = sum(&t.deterred);
         let mut row = [0.0; N_METRICS];
         let mut set = |m: Metric, v: f64| row[m as usize] = v;
         set(Metric::PeopleWithDementia, epi.people_with_dementia[j]);
@@ -449,15 +729,20 @@ pub fn iterate_into(model: &Model, i: u64, scratch: &mut Scratch) {
         );
         set(Metric::Coverage, t.clients_in_care[j] / epi.at_home[j]);
         set(Metric::WaitingList, t.waiting_list[j]);
+        set(Metric::WaitingListMean, mean_stock(&t.waiting_list));
+        set(
+            Metric::WaitingOverNorm,
+            t.waiting_list[j] * t.share_waiting_over_norm[j],
+        );
         set(Metric::Arrivals, sum(&t.arrivals));
         set(Metric::Admissions, admitted);
         set(Metric::ExitsDeath, sum(&t.exits_death));
         set(Metric::ExitsInstitution, sum(&t.exits_institution));
         set(Metric::ExitsOther, sum(&t.exits_other));
-        set(
-            Metric::LostWhileWaiting,
-            sum(&t.lost_death) + sum(&t.lost_institution),
-        );
+        set(Metric::LostWhileWaiting, lost);
+        set(Metric::LeftWaitingList, left);
+        set(Metric::DeterredReferrals, deterred);
+        set(Metric::UnmetDemand, lost + left + deterred);
         set(
             Metric::MeanWaitWeeks,
             if admitted > 0.0 {
@@ -467,6 +752,7 @@ pub fn iterate_into(model: &Model, i: u64, scratch: &mut Scratch) {
             },
         );
         set(Metric::ShareWaitingOverNorm, t.share_waiting_over_norm[j]);
+        set(Metric::CaseloadStretch, mean_stock(&t.caseload_stretch));
         set(Metric::FteAvailable, t.fte_available[j]);
         set(Metric::FteNeeded, t.fte_needed[j]);
         set(Metric::FteGap, t.fte_needed[j] - t.fte_available[j]);
@@ -498,6 +784,7 @@ pub fn iterate_into(model: &Model, i: u64, scratch: &mut Scratch) {
         set(Metric::CostEur, t.cost_eur[m]);
         out.monthly.push(row);
     }
+    scratch.result = result;
 }
 
 /// Run every iteration on `threads` threads (0 = all cores), calling `progress` after each.
@@ -508,13 +795,14 @@ pub fn iterate_into(model: &Model, i: u64, scratch: &mut Scratch) {
 /// When the thread pool cannot be built.
 pub fn run(
     model: &Model,
+    particles: &[Particle],
     threads: usize,
     progress: &(dyn Fn() + Sync),
 ) -> Result<RunResults, rayon::ThreadPoolBuildError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()?;
-    let n = model.scenario.run.iterations;
+    let n = particles.len();
     let months = model.scenario.months();
     let years = months / 12;
     let columns = draw_columns(years);
@@ -532,7 +820,7 @@ pub fn run(
             .zip(pooled.par_iter_mut())
             .enumerate()
             .for_each_init(Scratch::default, |scratch, (i, ((row, par), poo))| {
-                iterate_into(model, i as u64, scratch);
+                iterate_into(model, i as u64, &particles[i], scratch);
                 let r = scratch
                     .result
                     .as_ref()

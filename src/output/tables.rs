@@ -12,6 +12,7 @@ use super::{io_err, OutputError};
 use crate::data::Actual;
 use crate::model::pooling::{inv_logit, Pooled};
 use crate::model::simulate::{Model, PooledDraw, RunResults, SummaryRow};
+use crate::model::smc::{Band, Posterior};
 use crate::scenario::Parameters;
 
 /// `summary.csv` / `monthly.csv`: scenario, metric, year or month, mean, p05 … p95.
@@ -436,4 +437,93 @@ pub fn chains_text(model: &Model) -> String {
         inv_logit(u.pi_high) * 100.0
     ));
     out
+}
+
+/// `hindcast.csv`: every observation of the national record beside the model before and after
+/// calibration, on the observed scale (national value × coverage); 5%, 50% and 95% quantiles.
+pub fn hindcast_frame(model: &Model, posterior: &Posterior) -> PolarsResult<DataFrame> {
+    let rows = &posterior.hindcast;
+    let obs = |r: &crate::model::smc::HindcastRow| &model.observations[r.observation];
+    let band = |f: &dyn Fn(&Band) -> f64, prior: bool| -> Vec<Option<f64>> {
+        rows.iter()
+            .map(|r| {
+                if prior {
+                    Some(&r.prior)
+                } else {
+                    r.posterior.as_ref()
+                }
+                .map(f)
+            })
+            .collect()
+    };
+    let low = |b: &Band| b.low;
+    let median = |b: &Band| b.median;
+    let high = |b: &Band| b.high;
+    DataFrame::new_infer_height(vec![
+        Column::new(
+            "metric".into(),
+            rows.iter()
+                .map(|r| obs(r).metric.clone())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "date".into(),
+            rows.iter()
+                .map(|r| obs(r).date.to_string())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "observed".into(),
+            rows.iter().map(|r| obs(r).value).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "coverage".into(),
+            rows.iter().map(|r| obs(r).coverage).collect::<Vec<_>>(),
+        ),
+        Column::new("prior_median".into(), band(&median, true)),
+        Column::new("prior_low".into(), band(&low, true)),
+        Column::new("prior_high".into(), band(&high, true)),
+        Column::new("posterior_median".into(), band(&median, false)),
+        Column::new("posterior_low".into(), band(&low, false)),
+        Column::new("posterior_high".into(), band(&high, false)),
+        Column::new(
+            "source".into(),
+            rows.iter()
+                .map(|r| obs(r).source.clone())
+                .collect::<Vec<_>>(),
+        ),
+    ])
+}
+
+/// `calibration.csv`: every drawn parameter and pooled rate before and after calibration
+/// (5%, 50% and 95% quantiles over the iterations).
+pub fn calibration_frame(posterior: &Posterior) -> PolarsResult<DataFrame> {
+    let rows = &posterior.parameters;
+    let band = |f: &dyn Fn(&Band) -> f64, prior: bool| -> Vec<Option<f64>> {
+        rows.iter()
+            .map(|r| {
+                if prior {
+                    Some(&r.prior)
+                } else {
+                    r.posterior.as_ref()
+                }
+                .map(f)
+            })
+            .collect()
+    };
+    let low = |b: &Band| b.low;
+    let median = |b: &Band| b.median;
+    let high = |b: &Band| b.high;
+    DataFrame::new_infer_height(vec![
+        Column::new(
+            "parameter".into(),
+            rows.iter().map(|r| r.name.clone()).collect::<Vec<_>>(),
+        ),
+        Column::new("prior_median".into(), band(&median, true)),
+        Column::new("prior_low".into(), band(&low, true)),
+        Column::new("prior_high".into(), band(&high, true)),
+        Column::new("posterior_median".into(), band(&median, false)),
+        Column::new("posterior_low".into(), band(&low, false)),
+        Column::new("posterior_high".into(), band(&high, false)),
+    ])
 }

@@ -16,9 +16,12 @@ use anyhow::Result;
 use crate::analysis::paired_differences;
 use crate::data::Date;
 use crate::model::simulate::{self, Metric, Model, PooledDraw, RunResults, SummaryRow};
+use crate::model::smc;
 use crate::output::{self, parse_run, read_comparison, read_run};
 use crate::report::{self, charts, CompareError, Lang};
-use crate::run_data::{Artifact, ComparisonManifest, HashedFile, Manifest, RunData};
+use crate::run_data::{
+    Artifact, CalibrationInfo, ComparisonManifest, HashedFile, Manifest, RunData,
+};
 use crate::scenario::{self, PoolingMethod, ScenarioError};
 
 /// What a `run` or `compare` is asked to do.
@@ -35,6 +38,8 @@ pub struct RunRequest {
     pub report: bool,
     /// For `compare`: the comparison folder's name inside `out`.
     pub comparison: Option<String>,
+    /// Calibrate the iterations to the national record (`--no-calibration` turns it off).
+    pub calibrate: bool,
 }
 
 /// A finished scenario: where it went and its key figures, for the caller to show.
@@ -61,6 +66,13 @@ pub enum Event<'a> {
     Simulating {
         scenario: &'a str,
         iterations: usize,
+    },
+    /// A tempering stage of the calibration is finished.
+    Calibrating {
+        scenario: &'a str,
+        stage: usize,
+        temperature: f64,
+        ess: f64,
     },
     /// `done` of `of` iterations are finished.
     Iteration { done: usize, of: usize },
@@ -136,6 +148,7 @@ pub fn run(request: &RunRequest, observe: Observer<'_>) -> Result<Vec<Written>> 
     let mut written = Vec::new();
     // Scenarios that share data share its notes: tell each once.
     let mut told = BTreeSet::new();
+    let mut posteriors: Vec<(String, smc::Posterior)> = Vec::new();
     for (path, model) in &models {
         let started_at = SystemTime::now();
         let clock = Instant::now();
@@ -149,6 +162,28 @@ pub fn run(request: &RunRequest, observe: Observer<'_>) -> Result<Vec<Written>> 
             }
         }
         let n = model.scenario.run.iterations;
+        let stages = AtomicUsize::new(0);
+        let on_stage = |s: &smc::Stage| {
+            observe(Event::Calibrating {
+                scenario: name,
+                stage: stages.fetch_add(1, Ordering::Relaxed) + 1,
+                temperature: s.temperature,
+                ess: s.ess,
+            })
+        };
+        // Scenarios with the same history share its calibration: computed once, identical.
+        let fingerprint = model.history_fingerprint();
+        let posterior = match posteriors.iter().find(|(f, _)| *f == fingerprint) {
+            Some((_, p)) => p.for_model(model),
+            None => {
+                let p = rayon::ThreadPoolBuilder::new()
+                    .num_threads(pool_threads)
+                    .build()?
+                    .install(|| smc::posterior(model, n, request.calibrate, &on_stage));
+                posteriors.push((fingerprint, p.clone()));
+                p
+            }
+        };
         observe(Event::Simulating {
             scenario: name,
             iterations: n,
@@ -158,13 +193,24 @@ pub fn run(request: &RunRequest, observe: Observer<'_>) -> Result<Vec<Written>> 
             let k = done.fetch_add(1, Ordering::Relaxed) + 1;
             observe(Event::Iteration { done: k, of: n });
         };
-        let results = simulate::run(model, pool_threads, &progress)?;
+        let results = simulate::run(model, &posterior.particles, pool_threads, &progress)?;
         check_finite_draws(model, path, &results)?;
         observe(Event::Simulated);
         let summary = simulate::summarise(model, &results);
         let monthly = simulate::summarise_monthly(model, &results);
-        let mut artifacts = tables(model, &results, &summary, &monthly)?;
-        let manifest = manifest(model, path, overrides, pool_threads, started_at, clock)?;
+        let mut artifacts = tables(model, &results, &summary, &monthly, &posterior)?;
+        let mut manifest = manifest(model, path, overrides, pool_threads, started_at, clock)?;
+        manifest.calibration = Some(CalibrationInfo {
+            calibrated: posterior.calibrated,
+            ess: posterior
+                .final_ess()
+                .unwrap_or(posterior.particles.len() as f64),
+            prior_ess: posterior.prior_ess,
+            stages: posterior.stages.len(),
+            particles: posterior.particles.len(),
+            unique_histories: posterior.unique_histories,
+            policy_start: month_label(model.scenario.run.base_year, model.policy_start),
+        });
         artifacts.push(Artifact {
             name: "manifest.json".into(),
             bytes: serde_json::to_vec_pretty(&manifest)?,
@@ -265,6 +311,7 @@ fn tables(
     results: &RunResults,
     summary: &[SummaryRow],
     monthly: &[SummaryRow],
+    posterior: &smc::Posterior,
 ) -> Result<Vec<Artifact>> {
     let name = &model.scenario.name;
     let file = |name: &str, bytes: Vec<u8>| Artifact {
@@ -296,7 +343,20 @@ fn tables(
             "actuals.csv",
             output::csv_bytes(&mut output::actuals_frame(&model.actuals)?)?,
         ),
+        file(
+            "hindcast.csv",
+            output::csv_bytes(&mut output::hindcast_frame(model, posterior)?)?,
+        ),
+        file(
+            "calibration.csv",
+            output::csv_bytes(&mut output::calibration_frame(posterior)?)?,
+        ),
     ])
+}
+
+/// `YYYY-MM` of month `month` after January of `base_year`.
+fn month_label(base_year: i32, month: usize) -> String {
+    format!("{}-{:02}", base_year + (month / 12) as i32, month % 12 + 1)
 }
 
 /// The manifest of one run: versions, hashed inputs, settings and times.
@@ -341,6 +401,7 @@ fn manifest(
         wait_norm_weeks: s.wait_norm_weeks,
         started_at: rfc3339(started_at),
         run_seconds: clock.elapsed().as_secs_f64(),
+        calibration: None,
         notes: model.notes.clone(),
     })
 }

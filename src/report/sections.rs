@@ -522,6 +522,7 @@ mod tests {
             },
             value: 62_000.0,
             source: source.into(),
+            coverage: 1.0,
         }
     }
 

@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 
 use rand::Rng;
-use rand_distr::Distribution;
 
 use super::random::normal_quantile;
 
@@ -259,17 +258,25 @@ impl Dist {
         Ok(Dist { kind })
     }
 
-    /// One draw. Uniform, triangular, normal and lognormal take one uniform and invert their
-    /// CDF, so the draw is a monotone function of it; beta, gamma and PERT use rand_distr's
-    /// samplers (inverting their CDF costs an iterative special function per draw). Either way
-    /// the draw depends only on `rng`, which the engine keys by the parameter's name.
+    /// One draw: the quantile at one open uniform from `rng`, so a draw is a monotone function
+    /// of its uniform and depends only on `rng`, which the engine keys by the parameter's name.
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        // Parameters were validated at construction, so the constructors below cannot fail.
+        if let Kind::Fixed(v) = self.kind {
+            return v;
+        }
+        self.quantile(open_uniform(rng))
+    }
+
+    /// The quantile at `u` in (0, 1): how the engine turns a latent standard normal (through its
+    /// CDF) into a parameter, so the calibration can move parameters on one common scale. Beta,
+    /// gamma and PERT invert their CDF numerically (statrs).
+    pub fn quantile(&self, u: f64) -> f64 {
+        use statrs::distribution::ContinuousCDF;
+        let u = u.clamp(1e-12, 1.0 - 1e-12);
         match self.kind {
             Kind::Fixed(v) => v,
-            Kind::Uniform { min, max } => min + (max - min) * uniform(rng),
+            Kind::Uniform { min, max } => min + (max - min) * u,
             Kind::Triangular { min, mode, max } => {
-                let u = uniform(rng);
                 let (range, left) = (max - min, mode - min);
                 if u * range < left {
                     min + (u * range * left).sqrt()
@@ -277,28 +284,21 @@ impl Dist {
                     max - ((1.0 - u) * range * (max - mode)).sqrt()
                 }
             }
-            Kind::Normal { mean, sd } => mean + sd * normal_quantile(open_uniform(rng)),
-            Kind::LogNormal { mu, sigma } => {
-                (mu + sigma * normal_quantile(open_uniform(rng))).exp()
-            }
-            Kind::Beta { alpha, beta } => rand_distr::Beta::new(alpha, beta)
+            Kind::Normal { mean, sd } => mean + sd * normal_quantile(u),
+            Kind::LogNormal { mu, sigma } => (mu + sigma * normal_quantile(u)).exp(),
+            // Parameters were validated at construction, so the constructors cannot fail.
+            Kind::Beta { alpha, beta } => statrs::distribution::Beta::new(alpha, beta)
                 .expect("validated")
-                .sample(rng),
-            Kind::Gamma { shape, scale } => rand_distr::Gamma::new(shape, scale)
+                .inverse_cdf(u),
+            Kind::Gamma { shape, scale } => statrs::distribution::Gamma::new(shape, 1.0 / scale)
                 .expect("validated")
-                .sample(rng),
+                .inverse_cdf(u),
             Kind::Pert { min, mode, max } => {
-                if mode == min || mode == max {
-                    // rand_distr's PERT needs an interior mode; the beta form below is the same
-                    // distribution and handles the edges.
-                    let (a, b) = pert_shape(min, mode, max);
-                    min + (max - min) * rand_distr::Beta::new(a, b).expect("validated").sample(rng)
-                } else {
-                    rand_distr::Pert::new(min, max)
-                        .with_mode(mode)
+                let (a, b) = pert_shape(min, mode, max);
+                min + (max - min)
+                    * statrs::distribution::Beta::new(a, b)
                         .expect("validated")
-                        .sample(rng)
-                }
+                        .inverse_cdf(u)
             }
         }
     }
@@ -357,10 +357,6 @@ impl Dist {
 }
 
 /// A uniform in [0, 1).
-fn uniform<R: Rng + ?Sized>(rng: &mut R) -> f64 {
-    rand::RngExt::random::<f64>(rng)
-}
-
 /// A uniform in (0, 1): the normal quantile is finite.
 fn open_uniform<R: Rng + ?Sized>(rng: &mut R) -> f64 {
     // 53 random bits centred in their cell: never 0, never 1.

@@ -85,6 +85,7 @@ struct IntensityFile {
     weight_intensive: Option<f64>,
     hours_weight_light: Option<f64>,
     hours_weight_intensive: Option<f64>,
+    phase_years: Option<f64>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -483,7 +484,14 @@ fn resolve(
         weight_intensive: i.weight_intensive.unwrap_or(1.0),
         hours_weight_light: i.hours_weight_light.unwrap_or(1.0),
         hours_weight_intensive: i.hours_weight_intensive.unwrap_or(1.0),
+        phase_years: i.phase_years.unwrap_or(0.0),
     };
+    if !(intensity.phase_years.is_finite() && (0.0..=60.0).contains(&intensity.phase_years)) {
+        return Err(invalid(
+            path,
+            "intensity.phase_years must lie in [0, 60] (years over which the new mix is phased in)",
+        ));
+    }
     if !(0.0..=1.0).contains(&intensity.base_share_intensive) {
         return Err(invalid(
             path,

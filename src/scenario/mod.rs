@@ -11,7 +11,7 @@ mod load;
 mod random;
 
 pub use load::load;
-pub use random::{keyed_stream, normal_quantile};
+pub use random::{keyed_stream, latent_normal, normal_cdf, normal_quantile};
 
 use distributions::Dist;
 
@@ -137,8 +137,19 @@ impl<'de> Deserialize<'de> for ParamSpec {
     }
 }
 
+/// The distribution of a parameter left out of `[parameters]`: none (an error) unless the
+/// parameter has a default, which switches its mechanism off.
+macro_rules! default_dist {
+    () => {
+        None
+    };
+    ($d:expr) => {
+        Some(ParamSpec(Dist::fixed($d).expect("a finite default")))
+    };
+}
+
 macro_rules! parameters {
-    ($( $(#[doc = $doc:literal])* $name:ident: [$lo:expr, $hi:expr] ),* $(,)?) => {
+    ($( $(#[doc = $doc:literal])* $name:ident: [$lo:expr, $hi:expr] $(= $default:expr)? ),* $(,)?) => {
         #[derive(Debug, Deserialize, Default)]
         #[serde(deny_unknown_fields)]
         struct ParametersFile {
@@ -163,7 +174,7 @@ macro_rules! parameters {
             fn from_file(file: ParametersFile, path: &Path) -> Result<Self, ScenarioError> {
                 Ok(Parameters {
                     $( $name: {
-                        let d = file.$name.ok_or_else(|| invalid(
+                        let d = file.$name.or_else(|| default_dist!($($default)?)).ok_or_else(|| invalid(
                             path,
                             format!("parameters.{} is missing; add it to [parameters] (a number or a distribution)", stringify!($name)),
                         ))?.0;
@@ -190,6 +201,12 @@ macro_rules! parameters {
                     concat!("parameters.", stringify!($name)),
                     iteration,
                 )), )* }
+            }
+            /// Every parameter at its quantile `u[i]` (in [`Parameters::NAMES`] order): how the
+            /// calibration turns its latent normals into parameters.
+            pub fn from_quantiles(p: &Parameters, u: &[f64]) -> Self {
+                let mut u = u.iter();
+                ParameterDraw { $( $name: p.$name.quantile(*u.next().expect("one uniform per parameter")), )* }
             }
             /// Every parameter at its mean.
             pub fn central(p: &Parameters) -> Self {
@@ -228,6 +245,21 @@ parameters! {
     zorgstandaard_fraction: [0.0, 3.0],
     /// Share of clients in intensive case management (the rest light).
     share_intensive: [0.0, 1.0],
+    /// Hazard per year of leaving the waiting list for other reasons (other care, moving, giving
+    /// up) at a wait as short as the norm. Left out: nobody leaves that way.
+    leave_list_per_year: [0.0, 12.0] = 0.0,
+    /// How much that hazard grows per month of expected wait beyond the norm (relative: 0.5 =
+    /// +50% per month).
+    leave_list_growth_per_month: [0.0, 10.0] = 0.0,
+    /// Elasticity of referrals to the expected wait beyond the norm: referrals scale with
+    /// (wait / norm)^(−elasticity). Left out: referrals do not react.
+    referral_elasticity: [0.0, 3.0] = 0.0,
+    /// Most that case managers stretch their caseload under pressure (0.10 = 10% more clients
+    /// per FTE), reached at twice the norm wait. Left out: caseloads never stretch.
+    caseload_stretch_max: [0.0, 1.0] = 0.0,
+    /// Spread (sd of the log) of demand relative to capacity across the regional queues.
+    /// Left out: every region is the national average.
+    regional_spread: [0.0, 3.0] = 0.0,
 }
 
 /// Where the projection's in-care stock and waiting list start.
@@ -245,12 +277,14 @@ pub enum InitialState {
 #[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum FtePolicyKind {
-    /// FTE stays at the base-year level.
+    /// FTE stays at its level at the policy start (the last observation, else the base year).
     Fixed,
     /// FTE grows by `parameters.fte_growth_per_year`.
     #[default]
     Growth,
-    /// FTE moves towards the FTE needed some months earlier, within a maximum recruitment.
+    /// Every region recruits towards the FTE that brings its wait to the norm (closing
+    /// 1/`lag_months` of the gap a month, within its share of the maximum recruitment), never
+    /// below the growth path and never shedding staff.
     FollowDemand,
 }
 
@@ -288,6 +322,9 @@ pub struct Intensity {
     pub weight_intensive: f64,
     pub hours_weight_light: f64,
     pub hours_weight_intensive: f64,
+    /// Years over which the drawn share intensive is phased in from the base-year mix, from the
+    /// policy start (0 = at once).
+    pub phase_years: f64,
 }
 
 impl Intensity {

@@ -37,6 +37,19 @@ pub fn keyed_stream(seed: u64, key: &str, iteration: u64) -> ChaCha8Rng {
     rng
 }
 
+/// The standard normal CDF Φ(z), through statrs' complementary error function (accurate in the
+/// tails, where 1 − erf would cancel).
+pub fn normal_cdf(z: f64) -> f64 {
+    0.5 * statrs::function::erf::erfc(-z / std::f64::consts::SQRT_2)
+}
+
+/// One standard normal from `rng`: the quantile at an open uniform (53 random bits centred in
+/// their cell, never 0 or 1), so it is finite and a monotone function of the uniform.
+pub fn latent_normal(rng: &mut ChaCha8Rng) -> f64 {
+    let u = ((rand::RngExt::random::<u64>(rng) >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
+    normal_quantile(u)
+}
+
 /// The standard normal quantile Φ⁻¹(u): Wichura's algorithm AS 241 (PPND16), relative error
 /// about 1e−16. Monotone in `u`; ±∞ at 0 and 1, NaN for NaN.
 // AS 241 rather than statrs' `Normal::inverse_cdf`, which was 20% slower in the hot loop

@@ -1,0 +1,346 @@
+//! Calibration to the national record by sequential Monte Carlo: particles start as the prior
+//! iterations, are reweighted along a ladder of temperatures chosen so that each step keeps half
+//! the effective sample size, resampled, and moved by Metropolis steps in their latent normals
+//! (preconditioned Crank–Nicolson, which leaves the prior invariant) and in their history's
+//! flows. Pure and deterministic: every random number comes from a stream keyed by stage and
+//! particle, so the posterior does not depend on the thread count.
+
+use rayon::prelude::*;
+
+use crate::model::calibration::{log_likelihood, systematic_resample};
+use crate::model::simulate::{latent, observe_particle, Model, Particle, PooledDraw, Scratch};
+use crate::scenario::{keyed_stream, latent_normal, Parameters};
+
+/// Most tempering stages before the ladder is cut short (at temperature 1 regardless).
+const MAX_STAGES: usize = 40;
+/// Metropolis steps per particle and stage (each a move of the latent normals, then one of the
+/// history's flows).
+const STEPS: usize = 4;
+/// Effective sample size kept by each tempering step, as a share of the particles.
+const ESS_TARGET: f64 = 0.5;
+/// Marks a history key as a fresh proposal (prior histories are numbered from 0).
+const FRESH: u64 = 1 << 63;
+
+/// One stage of the tempering ladder.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stage {
+    /// Temperature reached at the end of the stage (1 = the full likelihood).
+    pub temperature: f64,
+    /// Effective sample size of the stage's weights, before resampling.
+    pub ess: f64,
+    /// Share of accepted moves of the latent normals and of the histories.
+    pub acceptance: f64,
+    pub history_acceptance: f64,
+}
+
+/// The 5%, 50% and 95% quantiles of a quantity over the particles.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Band {
+    pub low: f64,
+    pub median: f64,
+    pub high: f64,
+}
+
+impl Band {
+    fn of(mut values: Vec<f64>) -> Band {
+        values.retain(|v| v.is_finite());
+        values.sort_by(f64::total_cmp);
+        let q = |p| crate::model::stats::quantile(&values, p);
+        Band {
+            low: q(0.05),
+            median: q(0.5),
+            high: q(0.95),
+        }
+    }
+
+    pub fn contains(&self, x: f64) -> bool {
+        self.low <= x && x <= self.high
+    }
+}
+
+/// An observation beside the model before and after calibration, on the observed scale
+/// (national model value × coverage).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HindcastRow {
+    /// Index into the model's observations.
+    pub observation: usize,
+    pub prior: Band,
+    pub posterior: Option<Band>,
+}
+
+/// A calibrated quantity before and after calibration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParameterRow {
+    pub name: String,
+    pub prior: Band,
+    pub posterior: Option<Band>,
+}
+
+/// The iterations a run projects, and how they were found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Posterior {
+    pub particles: Vec<Particle>,
+    pub calibrated: bool,
+    /// Effective sample size of plain importance weights of the prior iterations (what
+    /// importance sampling without tempering would have had).
+    pub prior_ess: f64,
+    pub stages: Vec<Stage>,
+    pub hindcast: Vec<HindcastRow>,
+    pub parameters: Vec<ParameterRow>,
+    /// Distinct history flow streams among the final particles.
+    pub unique_histories: usize,
+}
+
+impl Posterior {
+    /// The same iterations for another scenario with the same history (see
+    /// [`Model::history_fingerprint`]): only the bands of its parameters are its own.
+    pub fn for_model(&self, model: &Model) -> Posterior {
+        let prior: Vec<Particle> = (0..self.particles.len() as u64)
+            .map(|j| model.prior_particle(j))
+            .collect();
+        let prior = parameter_bands(model, &prior);
+        let posterior = self
+            .calibrated
+            .then(|| parameter_bands(model, &self.particles));
+        Posterior {
+            parameters: prior
+                .into_iter()
+                .enumerate()
+                .map(|(k, (name, prior))| ParameterRow {
+                    name,
+                    prior,
+                    posterior: posterior.as_ref().map(|b| b[k].1),
+                })
+                .collect(),
+            ..self.clone()
+        }
+    }
+
+    /// Effective sample size of the last stage's weights.
+    pub fn final_ess(&self) -> Option<f64> {
+        self.stages.last().map(|s| s.ess)
+    }
+}
+
+fn ess(log_weights: &[f64]) -> f64 {
+    let top = log_weights
+        .iter()
+        .copied()
+        .filter(|l| l.is_finite())
+        .fold(f64::NEG_INFINITY, f64::max);
+    if !top.is_finite() {
+        return 0.0;
+    }
+    let w: Vec<f64> = log_weights
+        .iter()
+        .map(|&l| if l.is_finite() { (l - top).exp() } else { 0.0 })
+        .collect();
+    let s: f64 = w.iter().sum();
+    s * s / w.iter().map(|x| x * x).sum::<f64>()
+}
+
+/// The temperature step from `phi` that keeps [`ESS_TARGET`] of the particles (bisection; the
+/// whole rest of the way if that keeps enough).
+fn next_step(log_lik: &[f64], phi: f64) -> f64 {
+    let n = log_lik.len() as f64;
+    let ess_at = |d: f64| ess(&log_lik.iter().map(|l| d * l).collect::<Vec<_>>());
+    let rest = 1.0 - phi;
+    if ess_at(rest) >= ESS_TARGET * n {
+        return rest;
+    }
+    let (mut lo, mut hi) = (0.0, rest);
+    for _ in 0..60 {
+        let mid = (lo + hi) / 2.0;
+        if ess_at(mid) >= ESS_TARGET * n {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    lo.max(rest * 1e-9)
+}
+
+/// The observed-scale value of every observation for a particle, and its log-likelihood.
+fn evaluate(model: &Model, particle: &Particle, scratch: &mut Scratch) -> (Vec<f64>, f64) {
+    let values = observe_particle(model, particle, scratch);
+    let ll = log_likelihood(&model.observations, &values);
+    (
+        values,
+        if ll.is_finite() {
+            ll
+        } else {
+            f64::NEG_INFINITY
+        },
+    )
+}
+
+/// Summaries of the quantities reported per particle: every drawn parameter and pooled rate.
+fn parameter_bands(model: &Model, particles: &[Particle]) -> Vec<(String, Band)> {
+    let draws: Vec<_> = particles.iter().map(|p| model.draws(&p.z)).collect();
+    let mut out = Vec::new();
+    for (i, name) in Parameters::NAMES.iter().enumerate() {
+        if model.scenario.parameters.all()[i].is_fixed() {
+            continue;
+        }
+        out.push((
+            (*name).to_string(),
+            Band::of(draws.iter().map(|d| d.parameters.values()[i]).collect()),
+        ));
+    }
+    for (i, name) in PooledDraw::NAMES.iter().enumerate() {
+        out.push((
+            (*name).to_string(),
+            Band::of(draws.iter().map(|d| d.pooled.values()[i]).collect()),
+        ));
+    }
+    out
+}
+
+/// The iterations of a run: the prior ones, or (with `calibrate` and observations to calibrate
+/// to) `n` particles from the posterior given the national record. Runs on the current rayon
+/// pool; `stage` is called after each tempering stage.
+pub fn posterior(
+    model: &Model,
+    n: usize,
+    calibrate: bool,
+    stage: &(dyn Fn(&Stage) + Sync),
+) -> Posterior {
+    let seed = model.scenario.run.seed;
+    let mut particles: Vec<Particle> = (0..n as u64).map(|j| model.prior_particle(j)).collect();
+    let evaluate_all = |particles: &[Particle]| -> Vec<(Vec<f64>, f64)> {
+        particles
+            .par_iter()
+            .map_init(Scratch::default, |scratch, p| evaluate(model, p, scratch))
+            .collect()
+    };
+    let observed_scale = |evaluated: &[(Vec<f64>, f64)]| -> Vec<Band> {
+        model
+            .observations
+            .iter()
+            .enumerate()
+            .map(|(k, o)| Band::of(evaluated.iter().map(|(v, _)| v[k] * o.coverage).collect()))
+            .collect()
+    };
+    let mut evaluated = evaluate_all(&particles);
+    let prior_bands = observed_scale(&evaluated);
+    let prior_parameters = parameter_bands(model, &particles);
+    let prior_ess = ess(&evaluated.iter().map(|(_, l)| *l).collect::<Vec<_>>());
+    let calibrating = calibrate && !model.observations.is_empty() && n > 1;
+    let mut stages = Vec::new();
+    if calibrating {
+        let mut phi = 0.0;
+        let mut beta: f64 = 0.5;
+        for s in 0..MAX_STAGES {
+            let lls: Vec<f64> = evaluated.iter().map(|(_, l)| *l).collect();
+            let step = if s + 1 == MAX_STAGES {
+                1.0 - phi
+            } else {
+                next_step(&lls, phi)
+            };
+            let log_w: Vec<f64> = lls.iter().map(|l| step * l).collect();
+            let stage_ess = ess(&log_w);
+            let top = log_w.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let w: Vec<f64> = log_w.iter().map(|l| (l - top).exp()).collect();
+            let total: f64 = w.iter().sum();
+            let w: Vec<f64> = w.iter().map(|x| x / total).collect();
+            let u: f64 =
+                rand::RngExt::random(&mut keyed_stream(seed, "calibration.resample", s as u64));
+            let picked = systematic_resample(&w, n, u);
+            particles = picked.iter().map(|&i| particles[i].clone()).collect();
+            evaluated = picked.iter().map(|&i| evaluated[i].clone()).collect();
+            phi = (phi + step).min(1.0);
+            let temperature = if s + 1 == MAX_STAGES { 1.0 } else { phi };
+
+            let moved: Vec<(Particle, (Vec<f64>, f64), usize, usize)> = particles
+                .par_iter()
+                .zip(evaluated.par_iter())
+                .enumerate()
+                .map_init(Scratch::default, |scratch, (i, (p, e))| {
+                    let mut rng =
+                        keyed_stream(seed, "calibration.move", ((s as u64) << 32) | i as u64);
+                    let (mut p, mut e) = (p.clone(), e.clone());
+                    let (mut accepted, mut history_accepted) = (0, 0);
+                    let keep = (1.0 - beta * beta).sqrt();
+                    for step in 0..STEPS {
+                        let z: Vec<f64> =
+                            p.z.iter()
+                                .map(|x| keep * x + beta * latent_normal(&mut rng))
+                                .collect();
+                        let proposal = Particle {
+                            z,
+                            history: p.history,
+                        };
+                        let candidate = evaluate(model, &proposal, scratch);
+                        let log_u = rand::RngExt::random::<f64>(&mut rng).ln();
+                        if log_u < temperature * (candidate.1 - e.1) {
+                            (p, e) = (proposal, candidate);
+                            accepted += 1;
+                        }
+                        let proposal = Particle {
+                            z: p.z.clone(),
+                            history: FRESH | ((s as u64) << 40) | ((step as u64) << 32) | i as u64,
+                        };
+                        let candidate = evaluate(model, &proposal, scratch);
+                        let log_u = rand::RngExt::random::<f64>(&mut rng).ln();
+                        if log_u < temperature * (candidate.1 - e.1) {
+                            (p, e) = (proposal, candidate);
+                            history_accepted += 1;
+                        }
+                    }
+                    (p, e, accepted, history_accepted)
+                })
+                .collect();
+            let moves = (n * STEPS) as f64;
+            let acceptance = moved.iter().map(|m| m.2).sum::<usize>() as f64 / moves;
+            let history_acceptance = moved.iter().map(|m| m.3).sum::<usize>() as f64 / moves;
+            (particles, evaluated) = moved.into_iter().map(|(p, e, _, _)| (p, e)).unzip();
+            // Keep the acceptance of latent moves near a quarter: smaller steps when few are
+            // accepted, larger when many are.
+            beta = (beta * (2.0 * (acceptance - 0.25)).exp()).clamp(0.02, 1.0);
+            let done = Stage {
+                temperature,
+                ess: stage_ess,
+                acceptance,
+                history_acceptance,
+            };
+            stage(&done);
+            stages.push(done);
+            if temperature >= 1.0 {
+                break;
+            }
+        }
+    }
+    let posterior_bands = calibrating.then(|| observed_scale(&evaluated));
+    let posterior_parameters = calibrating.then(|| parameter_bands(model, &particles));
+    let hindcast = prior_bands
+        .into_iter()
+        .enumerate()
+        .map(|(k, prior)| HindcastRow {
+            observation: k,
+            prior,
+            posterior: posterior_bands.as_ref().map(|b| b[k]),
+        })
+        .collect();
+    let parameters = prior_parameters
+        .into_iter()
+        .enumerate()
+        .map(|(k, (name, prior))| ParameterRow {
+            name,
+            prior,
+            posterior: posterior_parameters.as_ref().map(|b| b[k].1),
+        })
+        .collect();
+    let mut histories: Vec<u64> = particles.iter().map(|p| p.history).collect();
+    histories.sort_unstable();
+    histories.dedup();
+    debug_assert!(particles.iter().all(|p| p.z.len() == latent::dim()));
+    Posterior {
+        particles,
+        calibrated: calibrating,
+        prior_ess,
+        stages,
+        hindcast,
+        parameters,
+        unique_histories: histories.len(),
+    }
+}
