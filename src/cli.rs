@@ -245,10 +245,15 @@ pub fn observer(quiet: bool) -> impl Fn(Event<'_>) + Sync {
             stage,
             temperature,
             ess,
+            acceptance,
+            history_acceptance,
+            steps,
         } => {
-            if !quiet && std::io::stderr().is_terminal() {
+            if !quiet {
                 eprintln!(
-                    "{scenario}: calibration stage {stage}, temperature {temperature:.3}, effective sample size {ess:.0}"
+                    "{scenario}: calibration stage {stage}, temperature {temperature:.3}, effective sample size {ess:.0}, moves accepted {:.0}% / {:.0}% (latent / flows), {steps} steps",
+                    100.0 * acceptance,
+                    100.0 * history_acceptance
                 );
             }
         }

@@ -16,7 +16,7 @@ fn baseline(overrides: &[&str]) -> Model {
 }
 
 fn base_year_quantiles(model: &Model, metric: Metric) -> [f64; 6] {
-    let results = simulate::run(model, 0, &|| {}).unwrap();
+    let results = simulate::run_prior(model, 0, &|| {}).unwrap();
     let mut v: Vec<f64> = results.column(metric, 0).unwrap();
     simulate::quantiles(&mut v)
 }
@@ -125,9 +125,9 @@ fn shipped_chains_are_illustrative_and_consistent() {
 fn results_repeat_for_a_seed() {
     let a = baseline(&["run.iterations=50", "run.horizon=2020"]);
     let b = baseline(&["run.iterations=50", "run.horizon=2020", "run.seed=99"]);
-    let ra = simulate::summarise(&a, &simulate::run(&a, 1, &|| {}).unwrap());
-    let ra2 = simulate::summarise(&a, &simulate::run(&a, 2, &|| {}).unwrap());
-    let rb = simulate::summarise(&b, &simulate::run(&b, 2, &|| {}).unwrap());
+    let ra = simulate::summarise(&a, &simulate::run_prior(&a, 1, &|| {}).unwrap());
+    let ra2 = simulate::summarise(&a, &simulate::run_prior(&a, 2, &|| {}).unwrap());
+    let rb = simulate::summarise(&b, &simulate::run_prior(&b, 2, &|| {}).unwrap());
     assert_eq!(ra, ra2);
     assert_ne!(ra, rb);
 }

@@ -172,6 +172,23 @@ fn runs_with_one_two_and_three_chains_finish_finite_and_narrow_with_more_chains(
             k + 1,
             String::from_utf8_lossy(&o.stderr)
         );
+        // The chains' own information shows in the prior; calibrated, the national record
+        // pins the clients whatever the number of chains.
+        let prior = w.path.join(format!("prior{k}"));
+        let o = omvang(&[
+            "run",
+            "scenarios/baseline.toml",
+            "--chains",
+            path_str(&file),
+            "--iterations",
+            "300",
+            "--no-report",
+            "--no-calibration",
+            "--quiet",
+            "--out",
+            path_str(&prior),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         let summary = std::fs::read_to_string(out.join("baseline/summary.csv")).unwrap();
         for line in summary.lines().skip(1) {
             for cell in line.split(',').skip(3) {
@@ -179,7 +196,8 @@ fn runs_with_one_two_and_three_chains_finish_finite_and_narrow_with_more_chains(
                 assert!(v.is_finite() || cell == "NaN", "{} chains: {line}", k + 1);
             }
         }
-        let row: Vec<f64> = summary
+        let prior_summary = std::fs::read_to_string(prior.join("baseline/summary.csv")).unwrap();
+        let row: Vec<f64> = prior_summary
             .lines()
             .find(|l| l.contains(",clients_in_care,2018,"))
             .unwrap()

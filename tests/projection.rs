@@ -1,7 +1,7 @@
 //! The monthly queue model against conservation, analytic results and common random numbers.
 
 use omvang::model::projection::{
-    project, Epidemiology, InitialState, ProjectionInput, Rates, Trajectory,
+    project, Epidemiology, Feedback, InitialState, ProjectionInput, Rates, Trajectory, REGIONS,
 };
 use omvang::scenario::{CapacityPolicy, FtePolicyKind, Intensity, Referral};
 use rand::{RngExt, SeedableRng};
@@ -37,6 +37,7 @@ fn intensity() -> Intensity {
         weight_intensive: 1.0,
         hours_weight_light: 1.0,
         hours_weight_intensive: 1.0,
+        phase_years: 0.0,
     }
 }
 
@@ -51,6 +52,9 @@ struct Case {
     capacity: CapacityPolicy,
     referral: Referral,
     intensity: Intensity,
+    feedback: Feedback,
+    regional_demand: [f64; REGIONS],
+    policy_start: usize,
 }
 
 impl Case {
@@ -70,6 +74,9 @@ impl Case {
             referral: &self.referral,
             intensity: &self.intensity,
             wait_norm_weeks: 6.0,
+            feedback: self.feedback,
+            regional_demand: self.regional_demand,
+            policy_start: self.policy_start,
         };
         project(&input, months, &mut ChaCha8Rng::seed_from_u64(seed))
     }
@@ -99,6 +106,9 @@ fn base_case(months: usize) -> Case {
             ramp_years: 3.0,
         },
         intensity: intensity(),
+        feedback: Feedback::default(),
+        regional_demand: [1.0; REGIONS],
+        policy_start: 0,
     }
 }
 
@@ -145,6 +155,16 @@ fn mass_is_conserved_every_month() {
             lag_months: rng.random_range(0..12),
             max_recruitment_per_year: rng.random_range(0.0..300.0),
         };
+        c.feedback = Feedback {
+            leave_list_per_year: rng.random_range(0.0..2.0),
+            leave_list_growth_per_month: rng.random_range(0.0..1.0),
+            referral_elasticity: rng.random_range(0.0..1.0),
+            caseload_stretch_max: rng.random_range(0.0..0.3),
+        };
+        let spread = rng.random_range(0.0..1.0);
+        c.regional_demand =
+            std::array::from_fn(|_| (spread * rng.random_range(-2.0..2.0f64)).exp());
+        c.policy_start = rng.random_range(0..months);
         let t = c.run(months, case_no as u64);
         let mut arrived = (c.initial.clients + c.initial.waiting) as f64;
         let mut gone = 0.0;
@@ -154,7 +174,8 @@ fn mass_is_conserved_every_month() {
                 + t.exits_institution[m]
                 + t.exits_other[m]
                 + t.lost_death[m]
-                + t.lost_institution[m];
+                + t.lost_institution[m]
+                + t.left_list[m];
             let present = t.clients_in_care[m + 1] + t.waiting_list[m + 1];
             assert_eq!(arrived, present + gone, "case {case_no}, month {m}");
             // The in-care stock moves by admissions minus exits, and admissions come from the
@@ -165,7 +186,9 @@ fn mass_is_conserved_every_month() {
                 t.clients_in_care[m] - exits + t.admissions[m],
                 "case {case_no}, month {m}"
             );
-            let queue = t.waiting_list[m] - t.lost_death[m] - t.lost_institution[m] + t.arrivals[m];
+            let queue =
+                t.waiting_list[m] - t.lost_death[m] - t.lost_institution[m] - t.left_list[m]
+                    + t.arrivals[m];
             assert!(
                 t.admissions[m] <= queue,
                 "case {case_no}, month {m}: {} admitted from a queue of {queue}",
@@ -330,7 +353,7 @@ proptest::proptest! {
         for m in 0..months {
             arrived += t.arrivals[m];
             gone += t.exits_death[m] + t.exits_institution[m] + t.exits_other[m]
-                + t.lost_death[m] + t.lost_institution[m];
+                + t.lost_death[m] + t.lost_institution[m] + t.left_list[m];
             proptest::prop_assert_eq!(arrived, t.clients_in_care[m + 1] + t.waiting_list[m + 1] + gone);
             for v in [
                 t.clients_in_care[m + 1], t.waiting_list[m + 1], t.fte_available[m + 1],
@@ -342,4 +365,133 @@ proptest::proptest! {
             }
         }
     }
+}
+
+/// People who leave the list for other reasons bound it: with capacity below demand, no deaths
+/// or admissions while waiting and a constant leaving hazard h, the list settles where leaving
+/// balances the excess, Q* = (λ − K(1 − e^(−μ/12))) / (1 − e^(−h/12)), instead of growing
+/// without end.
+#[test]
+fn leaving_the_list_settles_it_at_the_analytic_level() {
+    let months = 360;
+    let mut c = base_case(months);
+    c.rates = Rates {
+        inflow_rate: 0.1,
+        hazard_death: 0.0,
+        hazard_institution: 0.0,
+        hazard_other: 0.34,
+    };
+    c.initial = InitialState {
+        clients: 40_000,
+        waiting: 0,
+        waiting_over_norm_share: 0.0,
+    };
+    c.caseload = 50.0;
+    c.feedback.leave_list_per_year = 0.5;
+    let lambda = 0.1 * 200_000.0 / 12.0;
+    let excess = lambda - 40_000.0 * (1.0 - (-0.34f64 / 12.0).exp());
+    let expected = excess / (1.0 - (-0.5f64 / 12.0).exp());
+    let mut levels = Vec::new();
+    for seed in 0..5 {
+        let t = c.run(months, seed);
+        let tail = &t.waiting_list[240..];
+        levels.push(tail.iter().sum::<f64>() / tail.len() as f64);
+        // Leaving is what bounds it: those who left balance the excess each month.
+        let left: f64 = t.left_list[240..].iter().sum::<f64>() / (months - 240) as f64;
+        assert!((left / excess - 1.0).abs() < 0.02, "{left} vs {excess}");
+    }
+    let mean = levels.iter().sum::<f64>() / levels.len() as f64;
+    assert!((mean / expected - 1.0).abs() < 0.02, "{mean} vs {expected}");
+}
+
+/// Referrals fall when waits are long: with the same uniforms, an elasticity gives fewer
+/// arrivals and a shorter list in every month once the wait passes the norm, and the deterred
+/// referrals make up the difference in expectation.
+#[test]
+fn referral_elasticity_deters_referrals_only_beyond_the_norm() {
+    let months = 120;
+    let mut c = base_case(months);
+    c.capacity = policy(FtePolicyKind::Fixed, 0.0);
+    c.rates.inflow_rate = 0.12; // demand above capacity: waits grow
+    let plain = c.run(months, 7);
+    c.feedback.referral_elasticity = 0.5;
+    let deterred = c.run(months, 7);
+    let total = |v: &[f64]| v.iter().sum::<f64>();
+    assert!(total(&deterred.arrivals) < total(&plain.arrivals));
+    assert!(total(&deterred.deterred) > 0.0);
+    assert!(
+        deterred.waiting_list[months] < plain.waiting_list[months],
+        "{} vs {}",
+        deterred.waiting_list[months],
+        plain.waiting_list[months]
+    );
+    // Without a wait beyond the norm nothing is deterred.
+    c.capacity = policy(FtePolicyKind::Fixed, 1.0e6);
+    let free = c.run(months, 7);
+    assert_eq!(total(&free.deterred), 0.0);
+}
+
+/// Caseloads stretch under pressure, up to the ceiling and no further.
+#[test]
+fn caseload_stretch_stays_within_its_ceiling_and_shortens_the_list() {
+    let months = 120;
+    let mut c = base_case(months);
+    c.rates.inflow_rate = 0.12; // demand above capacity: waits grow
+    let plain = c.run(months, 3);
+    c.feedback.caseload_stretch_max = 0.1;
+    let stretched = c.run(months, 3);
+    assert!(stretched
+        .caseload_stretch
+        .iter()
+        .all(|&s| (0.0..=0.1 + 1e-12).contains(&s)));
+    assert!(stretched.caseload_stretch.iter().any(|&s| s > 0.05));
+    assert!(stretched.waiting_list[months] < plain.waiting_list[months]);
+}
+
+/// Before the policy start every policy gives the same trajectory (one history for all
+/// scenarios); from it they differ.
+#[test]
+fn policies_start_at_the_policy_start_and_not_before() {
+    let months = 96;
+    let start = 60;
+    let mut runs = Vec::new();
+    for (kind, boost, zorgstandaard, mix) in [
+        (FtePolicyKind::Growth, 0.0, 0.0, 0.0),
+        (FtePolicyKind::Fixed, 0.0, 0.0, 0.0),
+        (FtePolicyKind::FollowDemand, 0.0, 0.0, 0.0),
+        (FtePolicyKind::Growth, 80.0, 0.0, 0.0),
+        (FtePolicyKind::Growth, 0.0, 1.0, 0.0),
+        (FtePolicyKind::Growth, 0.0, 0.0, 0.3),
+    ] {
+        let mut c = base_case(months);
+        c.epi = flat_epidemiology(months, 200_000.0, 0.003);
+        c.growth = 0.01;
+        c.capacity = policy(kind, boost);
+        c.zorgstandaard = zorgstandaard;
+        c.share_intensive = mix;
+        c.intensity.base_share_intensive = 0.5;
+        c.intensity.weight_light = 0.6;
+        c.intensity.weight_intensive = 1.4;
+        c.intensity.phase_years = 2.0;
+        c.regional_demand = std::array::from_fn(|r| 0.8 + 0.04 * r as f64);
+        c.policy_start = start;
+        runs.push(c.run(months, 11));
+    }
+    for t in &runs[1..] {
+        assert_eq!(
+            t.clients_in_care[..=start],
+            runs[0].clients_in_care[..=start]
+        );
+        assert_eq!(t.waiting_list[..=start], runs[0].waiting_list[..=start]);
+        assert_eq!(t.fte_available[..=start], runs[0].fte_available[..=start]);
+        assert_ne!(
+            t.waiting_list[start + 1..],
+            runs[0].waiting_list[start + 1..]
+        );
+    }
+    // Frozen capacity stays at its level at the policy start.
+    let frozen = &runs[1];
+    assert!(frozen.fte_available[start + 1..]
+        .iter()
+        .all(|&f| (f - frozen.fte_available[start]).abs() < 1e-9));
 }

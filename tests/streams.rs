@@ -15,7 +15,7 @@ fn model(overrides: &[&str]) -> Model {
 }
 
 fn run(model: &Model, threads: usize) -> RunResults {
-    simulate::run(model, threads, &|| {}).unwrap()
+    simulate::run_prior(model, threads, &|| {}).unwrap()
 }
 
 /// The state on 1 January of the base year.

@@ -4,6 +4,7 @@ mod util;
 
 mod architecture;
 mod browser;
+mod calibration;
 mod cli;
 mod engine;
 mod inputs;

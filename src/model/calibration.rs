@@ -184,6 +184,12 @@ mod tests {
             value: 97.0,
             coverage,
             sd_log: 0.05,
+            date: crate::data::Date {
+                year: 2000,
+                month: 1,
+                day: 1,
+            },
+            source: String::new(),
         };
         // A model value of 100 with 97% coverage matches 97 exactly: the likelihood's maximum.
         assert!(log_likelihood(&[obs(0.97)], &[100.0]) > log_likelihood(&[obs(1.0)], &[100.0]));
@@ -215,6 +221,12 @@ mod tests {
             value: 2551.0,
             coverage: 0.97,
             sd_log: 0.15,
+            date: crate::data::Date {
+                year: 2000,
+                month: 1,
+                day: 1,
+            },
+            source: String::new(),
         }];
         let ll = [
             log_likelihood(&obs, &[0.0]),

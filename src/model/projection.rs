@@ -519,7 +519,8 @@ pub fn project_into(
             fte: fte0,
             fte0,
             demand: input.regional_demand[r],
-            admitted_last: 0.0,
+            // Before the first month, places opened as clients left.
+            admitted_last: clients0[r] as f64 * p_exit,
             arrivals_last: 0.0,
         }
     });

@@ -343,12 +343,13 @@ pub struct Draws {
 
 /// One iteration's uncertain inputs: standard normals `z` from which every parameter, pooled
 /// rate and regional effect follows (by its quantile function), and the key of the random
-/// stream of its history's monthly flows. The calibration moves particles in this space; the
-/// prior is `z ~ N(0, I)` with `history` = the iteration number.
+/// streams of its history's monthly flows, one per regional queue (so the calibration can
+/// renew one region's flows at a time). The calibration moves particles in this space; the
+/// prior is `z ~ N(0, I)` with every history key the iteration number.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Particle {
     pub z: Vec<f64>,
-    pub history: u64,
+    pub history: [u64; REGIONS],
 }
 
 /// Where each part of a particle's latent vector sits.
@@ -413,7 +414,7 @@ impl Model {
         }
         Particle {
             z,
-            history: iteration,
+            history: [iteration; REGIONS],
         }
     }
 
@@ -551,12 +552,27 @@ pub fn stream(seed: u64, iteration: u64) -> ChaCha8Rng {
     keyed_stream(seed, "iteration", iteration)
 }
 
-/// The monthly flows of one iteration: one keyed stream per flow, [`REGIONS`] draws a month.
-/// Up to the policy start the streams are the history's (keyed by the particle's history);
-/// from it they are the iteration's own future (keyed by the output iteration), so iterations
-/// that share a calibrated history still have their own futures.
+/// Keys of the flow streams, `[flow][region]`: the history's and the future's.
+fn flow_keys() -> &'static [[[String; REGIONS]; FLOWS]; 2] {
+    static KEYS: std::sync::OnceLock<[[[String; REGIONS]; FLOWS]; 2]> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        [false, true].map(|future| {
+            Flow::ALL.map(|f| {
+                std::array::from_fn(|r| {
+                    let key = if future { f.future_key() } else { f.key() };
+                    format!("{key}.region{r}")
+                })
+            })
+        })
+    })
+}
+
+/// The monthly flows of one iteration: one keyed stream per flow and region, one draw a month.
+/// Up to the policy start the streams are the history's (keyed by the particle's history key of
+/// the region); from it they are the iteration's own future (keyed by the output iteration), so
+/// iterations that share a calibrated history still have their own futures.
 pub struct FlowStreams {
-    streams: [ChaCha8Rng; FLOWS],
+    streams: Vec<ChaCha8Rng>,
     seed: u64,
     future: u64,
     switch: usize,
@@ -564,9 +580,14 @@ pub struct FlowStreams {
 }
 
 impl FlowStreams {
-    pub fn new(seed: u64, history: u64, future: u64, switch: usize) -> Self {
+    pub fn new(seed: u64, history: &[u64; REGIONS], future: u64, switch: usize) -> Self {
+        let keys = &flow_keys()[0];
+        let streams = (0..FLOWS)
+            .flat_map(|f| (0..REGIONS).map(move |r| (f, r)))
+            .map(|(f, r)| keyed_stream(seed, &keys[f][r], history[r]))
+            .collect();
         FlowStreams {
-            streams: Flow::ALL.map(|f| keyed_stream(seed, f.key(), history)),
+            streams,
             seed,
             future,
             switch,
@@ -578,13 +599,14 @@ impl FlowStreams {
 impl FlowUniforms for FlowStreams {
     fn next_month(&mut self, u: &mut [f64; MONTH_UNIFORMS]) {
         if self.month == self.switch {
-            self.streams = Flow::ALL.map(|f| keyed_stream(self.seed, f.future_key(), self.future));
+            let keys = &flow_keys()[1];
+            for (k, stream) in self.streams.iter_mut().enumerate() {
+                *stream = keyed_stream(self.seed, &keys[k / REGIONS][k % REGIONS], self.future);
+            }
         }
         self.month += 1;
-        for (f, stream) in self.streams.iter_mut().enumerate() {
-            for x in &mut u[f * REGIONS..(f + 1) * REGIONS] {
-                *x = rand::RngExt::random::<f64>(stream);
-            }
+        for (x, stream) in u.iter_mut().zip(&mut self.streams) {
+            *x = rand::RngExt::random::<f64>(stream);
         }
     }
 }
@@ -659,7 +681,7 @@ fn project_particle<'s>(
         regional_demand: draws.regional_demand,
         policy_start: model.policy_start,
     };
-    let mut flows = FlowStreams::new(s.run.seed, particle.history, slot, model.policy_start);
+    let mut flows = FlowStreams::new(s.run.seed, &particle.history, slot, model.policy_start);
     projection::project_into(&input, months, &mut flows, &mut scratch.trajectory);
     (draws, extrapolated, &*epi, &scratch.trajectory)
 }
@@ -855,6 +877,21 @@ pub fn run(
         months,
         summaries,
     })
+}
+
+/// [`run`] on the prior iterations `0..iterations` (no calibration).
+///
+/// # Errors
+/// When the thread pool cannot be built.
+pub fn run_prior(
+    model: &Model,
+    threads: usize,
+    progress: &(dyn Fn() + Sync),
+) -> Result<RunResults, rayon::ThreadPoolBuildError> {
+    let particles: Vec<Particle> = (0..model.scenario.run.iterations as u64)
+        .map(|i| model.prior_particle(i))
+        .collect();
+    run(model, &particles, threads, progress)
 }
 
 /// Bytes the results of a run take in memory at their peak. Per iteration the run keeps its

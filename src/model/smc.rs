@@ -1,21 +1,23 @@
 //! Calibration to the national record by sequential Monte Carlo: particles start as the prior
 //! iterations, are reweighted along a ladder of temperatures chosen so that each step keeps half
-//! the effective sample size, resampled, and moved by Metropolis steps in their latent normals
-//! (preconditioned Crank–Nicolson, which leaves the prior invariant) and in their history's
-//! flows. Pure and deterministic: every random number comes from a stream keyed by stage and
+//! the effective sample size, resampled, and moved by Metropolis steps: a random walk in their
+//! latent normals shaped by the particles' covariance, and renewals of one region's history
+//! flows at a time. Pure and deterministic: every random number comes from a stream keyed by stage and
 //! particle, so the posterior does not depend on the thread count.
 
 use rayon::prelude::*;
 
 use crate::model::calibration::{log_likelihood, systematic_resample};
+use crate::model::projection::REGIONS;
 use crate::model::simulate::{latent, observe_particle, Model, Particle, PooledDraw, Scratch};
 use crate::scenario::{keyed_stream, latent_normal, Parameters};
 
 /// Most tempering stages before the ladder is cut short (at temperature 1 regardless).
 const MAX_STAGES: usize = 40;
-/// Metropolis steps per particle and stage (each a move of the latent normals, then one of the
-/// history's flows).
-const STEPS: usize = 4;
+/// Fewest and most Metropolis steps per particle and stage (each a move of the latent normals,
+/// then one of a region's history flows); in between, as many as the acceptance rate needs.
+const MIN_STEPS: usize = 3;
+const MAX_STEPS: usize = 12;
 /// Effective sample size kept by each tempering step, as a share of the particles.
 const ESS_TARGET: f64 = 0.5;
 /// Marks a history key as a fresh proposal (prior histories are numbered from 0).
@@ -31,6 +33,8 @@ pub struct Stage {
     /// Share of accepted moves of the latent normals and of the histories.
     pub acceptance: f64,
     pub history_acceptance: f64,
+    /// Metropolis steps per particle in the stage.
+    pub steps: usize,
 }
 
 /// The 5%, 50% and 95% quantiles of a quantity over the particles.
@@ -120,6 +124,40 @@ impl Posterior {
     pub fn final_ess(&self) -> Option<f64> {
         self.stages.last().map(|s| s.ess)
     }
+}
+
+/// Lower Cholesky factor (row-major, d × d) of the particles' covariance of their latent
+/// normals, with a small ridge so that it exists when particles coincide in some direction.
+fn population_cholesky(particles: &[Particle]) -> Vec<f64> {
+    let d = latent::dim();
+    let n = particles.len() as f64;
+    let mean: Vec<f64> = (0..d)
+        .map(|a| particles.iter().map(|p| p.z[a]).sum::<f64>() / n)
+        .collect();
+    let mut cov = vec![0.0; d * d];
+    for p in particles {
+        for a in 0..d {
+            let da = p.z[a] - mean[a];
+            for b in 0..=a {
+                cov[a * d + b] += da * (p.z[b] - mean[b]) / n;
+            }
+        }
+    }
+    for a in 0..d {
+        cov[a * d + a] += 1e-6;
+    }
+    let mut l = vec![0.0; d * d];
+    for a in 0..d {
+        for b in 0..=a {
+            let s: f64 = (0..b).map(|k| l[a * d + k] * l[b * d + k]).sum();
+            if a == b {
+                l[a * d + a] = (cov[a * d + a] - s).max(1e-12).sqrt();
+            } else {
+                l[a * d + b] = (cov[a * d + b] - s) / l[b * d + b];
+            }
+        }
+    }
+    l
 }
 
 fn ess(log_weights: &[f64]) -> f64 {
@@ -229,7 +267,8 @@ pub fn posterior(
     let mut stages = Vec::new();
     if calibrating {
         let mut phi = 0.0;
-        let mut beta: f64 = 0.5;
+        let mut step_scale: f64 = 1.0;
+        let mut steps = MIN_STEPS;
         for s in 0..MAX_STAGES {
             let lls: Vec<f64> = evaluated.iter().map(|(_, l)| *l).collect();
             let step = if s + 1 == MAX_STAGES {
@@ -251,6 +290,12 @@ pub fn posterior(
             phi = (phi + step).min(1.0);
             let temperature = if s + 1 == MAX_STAGES { 1.0 } else { phi };
 
+            // Random-walk Metropolis in the latent normals with the particles' own covariance
+            // (scaled by 2.38/√d, Roberts & Rosenthal), then a renewal of one region's history
+            // flows per step, each accepted against prior × likelihood^temperature.
+            let chol = population_cholesky(&particles);
+            let dim = latent::dim();
+            let scale = step_scale * 2.38 / (dim as f64).sqrt();
             let moved: Vec<(Particle, (Vec<f64>, f64), usize, usize)> = particles
                 .par_iter()
                 .zip(evaluated.par_iter())
@@ -260,25 +305,38 @@ pub fn posterior(
                         keyed_stream(seed, "calibration.move", ((s as u64) << 32) | i as u64);
                     let (mut p, mut e) = (p.clone(), e.clone());
                     let (mut accepted, mut history_accepted) = (0, 0);
-                    let keep = (1.0 - beta * beta).sqrt();
-                    for step in 0..STEPS {
-                        let z: Vec<f64> =
-                            p.z.iter()
-                                .map(|x| keep * x + beta * latent_normal(&mut rng))
-                                .collect();
+                    let mut xi = vec![0.0; dim];
+                    for step in 0..steps {
+                        for x in xi.iter_mut() {
+                            *x = latent_normal(&mut rng);
+                        }
+                        let z: Vec<f64> = (0..dim)
+                            .map(|a| {
+                                p.z[a]
+                                    + scale
+                                        * (0..=a).map(|b| chol[a * dim + b] * xi[b]).sum::<f64>()
+                            })
+                            .collect();
+                        let log_prior = |z: &[f64]| -0.5 * z.iter().map(|x| x * x).sum::<f64>();
                         let proposal = Particle {
-                            z,
                             history: p.history,
+                            z,
                         };
                         let candidate = evaluate(model, &proposal, scratch);
                         let log_u = rand::RngExt::random::<f64>(&mut rng).ln();
-                        if log_u < temperature * (candidate.1 - e.1) {
+                        let log_ratio = temperature * (candidate.1 - e.1) + log_prior(&proposal.z)
+                            - log_prior(&p.z);
+                        if log_u < log_ratio {
                             (p, e) = (proposal, candidate);
                             accepted += 1;
                         }
+                        let region = (i + step) % REGIONS;
+                        let mut history = p.history;
+                        history[region] =
+                            FRESH | ((s as u64) << 40) | ((step as u64) << 32) | i as u64;
                         let proposal = Particle {
                             z: p.z.clone(),
-                            history: FRESH | ((s as u64) << 40) | ((step as u64) << 32) | i as u64,
+                            history,
                         };
                         let candidate = evaluate(model, &proposal, scratch);
                         let log_u = rand::RngExt::random::<f64>(&mut rng).ln();
@@ -290,18 +348,26 @@ pub fn posterior(
                     (p, e, accepted, history_accepted)
                 })
                 .collect();
-            let moves = (n * STEPS) as f64;
+            let stage_steps = steps;
+            let moves = (n * steps) as f64;
             let acceptance = moved.iter().map(|m| m.2).sum::<usize>() as f64 / moves;
             let history_acceptance = moved.iter().map(|m| m.3).sum::<usize>() as f64 / moves;
             (particles, evaluated) = moved.into_iter().map(|(p, e, _, _)| (p, e)).unzip();
-            // Keep the acceptance of latent moves near a quarter: smaller steps when few are
-            // accepted, larger when many are.
-            beta = (beta * (2.0 * (acceptance - 0.25)).exp()).clamp(0.02, 1.0);
+            // Keep the acceptance of latent moves near a quarter, and take as many steps as it
+            // takes for nine in ten particles to have moved at least once.
+            step_scale = (step_scale * (2.0 * (acceptance - 0.25)).exp()).clamp(0.05, 2.0);
+            steps = if acceptance > 0.0 && acceptance < 1.0 {
+                ((0.1f64).ln() / (1.0 - acceptance).ln()).ceil() as usize
+            } else {
+                MIN_STEPS
+            }
+            .clamp(MIN_STEPS, MAX_STEPS);
             let done = Stage {
                 temperature,
                 ess: stage_ess,
                 acceptance,
                 history_acceptance,
+                steps: stage_steps,
             };
             stage(&done);
             stages.push(done);
@@ -330,7 +396,7 @@ pub fn posterior(
             posterior: posterior_parameters.as_ref().map(|b| b[k].1),
         })
         .collect();
-    let mut histories: Vec<u64> = particles.iter().map(|p| p.history).collect();
+    let mut histories: Vec<[u64; REGIONS]> = particles.iter().map(|p| p.history).collect();
     histories.sort_unstable();
     histories.dedup();
     debug_assert!(particles.iter().all(|p| p.z.len() == latent::dim()));

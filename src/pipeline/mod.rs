@@ -73,6 +73,9 @@ pub enum Event<'a> {
         stage: usize,
         temperature: f64,
         ess: f64,
+        acceptance: f64,
+        history_acceptance: f64,
+        steps: usize,
     },
     /// `done` of `of` iterations are finished.
     Iteration { done: usize, of: usize },
@@ -169,6 +172,9 @@ pub fn run(request: &RunRequest, observe: Observer<'_>) -> Result<Vec<Written>> 
                 stage: stages.fetch_add(1, Ordering::Relaxed) + 1,
                 temperature: s.temperature,
                 ess: s.ess,
+                acceptance: s.acceptance,
+                history_acceptance: s.history_acceptance,
+                steps: s.steps,
             })
         };
         // Scenarios with the same history share its calibration: computed once, identical.

@@ -103,6 +103,11 @@ pub fn driver_label(name: &str, lang: Lang) -> &'static str {
         "fte_growth_per_year" => Msg::DriverFteGrowth,
         "zorgstandaard_fraction" => Msg::DriverZorgstandaard,
         "share_intensive" => Msg::DriverShareIntensive,
+        "leave_list_per_year" => Msg::DriverLeaveList,
+        "leave_list_growth_per_month" => Msg::DriverLeaveListGrowth,
+        "referral_elasticity" => Msg::DriverReferralElasticity,
+        "caseload_stretch_max" => Msg::DriverCaseloadStretch,
+        "regional_spread" => Msg::DriverRegionalSpread,
         "pooled_uptake" => Msg::DriverUptake,
         "pooled_inflow_rate" => Msg::DriverInflow,
         "pooled_hazard_death" => Msg::DriverExitDeath,
@@ -421,6 +426,11 @@ catalog! {
     DriverFteGrowth { nl: "Groei FTE per jaar", en: "FTE growth per year" }
     DriverZorgstandaard { nl: "Verwijzing richting Zorgstandaard", en: "Referral towards Zorgstandaard" }
     DriverShareIntensive { nl: "Aandeel intensief", en: "Share intensive" }
+    DriverLeaveList { nl: "Vertrek van de wachtlijst (per jaar)", en: "Leaving the waiting list (per year)" }
+    DriverLeaveListGrowth { nl: "Toename van dat vertrek met de wachttijd", en: "Growth of leaving with the wait" }
+    DriverReferralElasticity { nl: "Elasticiteit van verwijzingen voor wachttijd", en: "Elasticity of referrals to the wait" }
+    DriverCaseloadStretch { nl: "Maximale rek in de caseload", en: "Largest caseload stretch" }
+    DriverRegionalSpread { nl: "Spreiding van de vraag tussen regio's", en: "Spread of demand between regions" }
     DriverUptake { nl: "Bereik ketens (gepoold)", en: "Chain uptake (pooled)" }
     DriverInflow { nl: "Instroom (gepoold)", en: "Inflow rate (pooled)" }
     DriverExitDeath { nl: "Uitstroom: overlijden", en: "Exit: death" }

@@ -1,0 +1,256 @@
+//! Issue 12: the model calibrated to the national record. The calibrated bands of January 2023
+//! hold what the country counted, a record generated from known parameters is recovered, and
+//! every scenario shares the calibrated history up to the last observation.
+
+use std::collections::BTreeMap;
+
+use omvang::model::simulate::{observe_particle, Model, Scratch};
+use omvang::model::smc;
+use omvang::pipeline::read_inputs;
+use omvang::scenario::{self, keyed_stream, latent_normal};
+
+use crate::util::{omvang, path_str, root, WorkDir};
+
+/// `metric,date -> (observed, prior band, posterior band)` from a run's `hindcast.csv`.
+type Hindcast = BTreeMap<(String, String), (f64, [f64; 3], Option<[f64; 3]>)>;
+
+fn hindcast(dir: &std::path::Path) -> Hindcast {
+    let text = std::fs::read_to_string(dir.join("hindcast.csv")).unwrap();
+    let mut out = BTreeMap::new();
+    for line in text.lines().skip(1) {
+        let cells: Vec<&str> = line.splitn(11, ',').collect();
+        let num = |i: usize| cells[i].parse::<f64>().ok();
+        let band = |i: usize| Some([num(i + 1)?, num(i)?, num(i + 2)?]);
+        out.insert(
+            (cells[0].to_string(), cells[1].to_string()),
+            (num(2).unwrap(), band(4).unwrap(), band(7)),
+        );
+    }
+    out
+}
+
+/// `metric,year -> [p05, p50, p95]` from a run's `summary.csv`.
+fn summary(dir: &std::path::Path) -> BTreeMap<(String, String), [f64; 3]> {
+    let text = std::fs::read_to_string(dir.join("summary.csv")).unwrap();
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (p05, p50, p95) = (col("p05"), col("p50"), col("p95"));
+    text.lines()
+        .skip(1)
+        .map(|l| {
+            let c: Vec<&str> = l.split(',').collect();
+            let v = |i: usize| c[i].parse::<f64>().unwrap_or(f64::NAN);
+            (
+                (c[1].to_string(), c[2].to_string()),
+                [v(p05), v(p50), v(p95)],
+            )
+        })
+        .collect()
+}
+
+/// With the shipped data, the calibrated 90% bands of 1 January 2023 contain the NZa counts
+/// (clients and FTE times the 97% coverage, the waiting list, 44% of it over six weeks), and
+/// the waiting-list band is at least three times narrower than the prior's.
+#[test]
+fn calibrated_bands_contain_the_january_2023_record_and_narrow_the_waiting_list() {
+    let w = WorkDir::new("calibrated");
+    let run = |name: &str, extra: &[&str]| {
+        let mut args = vec![
+            "run",
+            "scenarios/baseline.toml",
+            "--iterations",
+            "1000",
+            "--no-report",
+            "--quiet",
+            "--set",
+        ];
+        let set = format!("name={name}");
+        args.push(&set);
+        args.extend_from_slice(&["--out", path_str(&w.path)]);
+        args.extend_from_slice(extra);
+        let o = omvang(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        w.path.join(name)
+    };
+    let calibrated = run("calibrated", &[]);
+    let prior = run("prior", &["--no-calibration"]);
+
+    let h = hindcast(&calibrated);
+    for metric in [
+        "clients_in_care",
+        "waiting_list",
+        "waiting_over_norm",
+        "fte_available",
+    ] {
+        let (observed, _, posterior) = &h[&(metric.to_string(), "2023-01-01".to_string())];
+        let [low, _, high] = posterior.expect("a calibrated run has posterior bands");
+        assert!(
+            low <= *observed && *observed <= high,
+            "{metric}: {observed} outside {low}-{high}"
+        );
+    }
+    let s = summary(&calibrated);
+    let share = &s[&("share_waiting_over_norm".to_string(), "2023".to_string())];
+    let observed_share = 1119.0 / 2551.0;
+    assert!(
+        share[0] <= observed_share && observed_share <= share[2],
+        "share over 6 weeks {share:?} vs {observed_share}"
+    );
+    let waiting = |s: &BTreeMap<(String, String), [f64; 3]>| {
+        let b = s[&("waiting_list".to_string(), "2023".to_string())];
+        b[2] - b[0]
+    };
+    let (posterior_width, prior_width) = (waiting(&s), waiting(&summary(&prior)));
+    assert!(
+        prior_width >= 3.0 * posterior_width,
+        "prior band {prior_width} vs calibrated {posterior_width}"
+    );
+    // The prior run says so: no posterior columns, and its manifest records no calibration.
+    assert!(hindcast(&prior).values().all(|(_, _, p)| p.is_none()));
+    let manifest = std::fs::read_to_string(prior.join("manifest.json")).unwrap();
+    assert!(manifest.contains("\"calibrated\": false"), "{manifest}");
+    let manifest = std::fs::read_to_string(calibrated.join("manifest.json")).unwrap();
+    assert!(manifest.contains("\"calibrated\": true"), "{manifest}");
+}
+
+/// A national record generated from known parameters (a prior draw with its own flows, plus
+/// measurement error from the observation model) is calibrated; the 90% posterior band of the
+/// waiting list on 1 January 2023 holds its true value in at least 9 of 10 seeds, and so do the
+/// bands of clients and FTE in at least 8 (all three as the count would have found them).
+#[test]
+fn calibration_recovers_a_synthetic_record_from_known_parameters() {
+    let s = scenario::load(
+        &root().join("scenarios/baseline.toml"),
+        &["run.iterations=300".into()],
+    )
+    .unwrap();
+    let inputs = read_inputs(&s).unwrap();
+    let template = Model::build(s, &inputs).unwrap();
+    let index = |metric: &str| {
+        template
+            .observations
+            .iter()
+            .position(|o| o.metric == metric && o.date.year == 2023)
+            .unwrap()
+    };
+    let targets = [
+        index("waiting_list"),
+        index("clients_in_care"),
+        index("fte_available"),
+    ];
+    let mut covered = [0; 3];
+    for seed in 0..10u64 {
+        let mut model = template.clone();
+        model.scenario.run.seed = 7_000 + seed;
+        let mut truth = model.prior_particle(1_000_000 + seed);
+        truth.history = [2_000_000 + seed; omvang::model::projection::REGIONS];
+        let values = observe_particle(&model, &truth, &mut Scratch::default());
+        let mut noise = keyed_stream(seed, "synthetic.record", 0);
+        for (o, v) in model.observations.iter_mut().zip(&values) {
+            o.value = o.coverage * v * (o.sd_log * latent_normal(&mut noise)).exp();
+        }
+        let posterior = smc::posterior(&model, 300, true, &|_| {});
+        assert!(posterior.calibrated);
+        for (k, &target) in targets.iter().enumerate() {
+            let band = posterior.hindcast[target].posterior.unwrap();
+            let true_count = model.observations[target].coverage * values[target];
+            if band.contains(true_count) {
+                covered[k] += 1;
+            } else {
+                eprintln!("seed {seed}: target {target}: {true_count} outside {band:?}");
+            }
+        }
+    }
+    assert!(
+        covered[0] >= 9,
+        "waiting list covered in {} of 10",
+        covered[0]
+    );
+    assert!(covered[1] >= 8, "clients covered in {} of 10", covered[1]);
+    assert!(covered[2] >= 8, "FTE covered in {} of 10", covered[2]);
+}
+
+/// Every scenario's iterations equal the baseline's up to the last observation (January 2023):
+/// same yearly summaries through 2022 and the same 1-January-2023 stocks; from 2026 the
+/// waiting-list plan shortens the list in at least 95% of paired iterations, and frozen
+/// capacity never shortens it.
+#[test]
+fn scenarios_share_the_calibrated_history_and_differ_after_it() {
+    let w = WorkDir::new("scenarios");
+    let scenarios: Vec<String> = [
+        "baseline",
+        "capaciteit-bevroren",
+        "intensiteit-mix",
+        "wachtlijst-aanpak",
+        "zorgstandaard",
+    ]
+    .iter()
+    .map(|s| format!("scenarios/{s}.toml"))
+    .collect();
+    let mut args = vec!["compare"];
+    args.extend(scenarios.iter().map(String::as_str));
+    args.extend_from_slice(&[
+        "--iterations",
+        "300",
+        "--no-report",
+        "--quiet",
+        "--out",
+        path_str(&w.path),
+    ]);
+    let o = omvang(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows = |name: &str| -> Vec<String> {
+        std::fs::read_to_string(w.path.join(name).join("summary.csv"))
+            .unwrap()
+            .lines()
+            .skip(1)
+            .map(|l| l.split_once(',').unwrap().1.to_string())
+            .collect()
+    };
+    let baseline = rows("baseline");
+    for name in [
+        "capaciteit-bevroren",
+        "intensiteit-mix",
+        "wachtlijst-aanpak",
+        "zorgstandaard",
+    ] {
+        let other = rows(name);
+        assert_eq!(other.len(), baseline.len());
+        let mut same = 0;
+        for (a, b) in baseline.iter().zip(&other) {
+            let year: i32 = a.split(',').nth(1).unwrap().parse().unwrap();
+            let stock = ["clients_in_care,", "waiting_list,", "fte_available,"]
+                .iter()
+                .any(|m| a.starts_with(m));
+            if year <= 2022 || (year == 2023 && stock) {
+                assert_eq!(a, b, "{name}");
+                same += 1;
+            }
+        }
+        assert!(same > 100, "{name}: {same} rows compared");
+    }
+    let differences = std::fs::read_to_string(w.path.join("comparison/differences.csv")).unwrap();
+    let header: Vec<&str> = differences.lines().next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (p05, p95) = (col("p05"), col("p95"));
+    let mut checked = 0;
+    for line in differences.lines().skip(1) {
+        let c: Vec<&str> = line.split(',').collect();
+        if c[2] != "waiting_list" {
+            continue;
+        }
+        let year: i32 = c[3].parse().unwrap();
+        let (lo, hi): (f64, f64) = (c[p05].parse().unwrap(), c[p95].parse().unwrap());
+        if year <= 2023 {
+            assert_eq!((lo, hi), (0.0, 0.0), "{line}");
+        }
+        if c[0] == "wachtlijst-aanpak" && year >= 2026 {
+            assert!(hi < 0.0, "{line}");
+            checked += 1;
+        }
+        if c[0] == "capaciteit-bevroren" {
+            assert!(lo >= 0.0, "{line}");
+        }
+    }
+    assert_eq!(checked, 2040 - 2026 + 1);
+}
