@@ -219,6 +219,7 @@ impl RunArgs {
         RunRequest {
             scenarios: self.scenarios.clone(),
             overrides,
+            set: self.set.clone(),
             out: self.out.clone(),
             threads: self.threads,
             lang: self.lang.into(),
@@ -306,7 +307,12 @@ fn show_written(w: &Written) {
         );
     }
     if w.report {
-        println!("  report: {}", w.dir.join("report.html").display());
+        println!(
+            "  report: {}",
+            w.dir
+                .join(omvang::report::file_name(w.lang, "report", "html"))
+                .display()
+        );
     }
 }
 

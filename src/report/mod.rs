@@ -10,8 +10,9 @@ pub mod document;
 pub mod format;
 pub mod sections;
 pub mod text;
+pub mod workbook;
 
-pub use document::{Block, Figure, Report};
+pub use document::{chart_path, file_name, owned_by, Block, Figure, Report};
 pub use text::{Lang, Msg};
 
 use crate::analysis::paired_difference;
@@ -30,7 +31,7 @@ pub fn run_report(run: &RunData, lang: Lang, charts: Vec<Figure>) -> Report {
     let mut blocks = vec![Block::Paragraph(say!(
         lang,
         RunIntro,
-        scenario = scenario_line(run),
+        scenario = scenario_line(run, lang),
         base = run.base_year(),
         horizon = run.horizon()
     ))];
@@ -211,7 +212,9 @@ pub fn comparison_report(
     blocks.push(heading(Msg::HeadingCharts));
     blocks.extend((0..charts.len()).map(Block::Figure));
     blocks.push(heading(Msg::HeadingScenarios));
-    blocks.push(Block::Bullets(runs.iter().map(scenario_line).collect()));
+    blocks.push(Block::Bullets(
+        runs.iter().map(|r| scenario_line(r, lang)).collect(),
+    ));
     blocks.push(heading(Msg::HeadingMethod));
     blocks.push(Block::Bullets(method_bullets(reference, lang)));
     blocks.push(Block::Paragraph(

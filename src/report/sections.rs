@@ -14,8 +14,13 @@ use crate::data::Actual;
 use crate::run_data::{ChainRow, HashedFile, RunData, P50};
 
 /// The title of a scenario for readers: its name and, if any, its description's first sentence.
-pub fn scenario_line(run: &RunData) -> String {
-    let d = run.manifest.description.trim().trim_end_matches('.');
+pub fn scenario_line(run: &RunData, lang: Lang) -> String {
+    let d = run
+        .manifest
+        .description
+        .get(lang.code())
+        .trim()
+        .trim_end_matches('.');
     if d.is_empty() {
         format!("**{}**", data(&run.name))
     } else {

@@ -88,6 +88,53 @@ macro_rules! say {
 }
 pub(crate) use say;
 
+/// A metric's name for readers, by its column name (`summary.csv`, `hindcast.csv`); the
+/// metric itself when the catalog has no label for it.
+pub fn metric_label(metric: &str, lang: Lang) -> &str {
+    let key = match metric {
+        "people_with_dementia" => Msg::MetricPeopleWithDementia,
+        "at_home" => Msg::ColAtHome,
+        "need" => Msg::ColNeed,
+        "clients_in_care" => Msg::ColClients,
+        "need_gap" => Msg::MetricNeedGap,
+        "clients_extrapolated" => Msg::MetricClientsExtrapolated,
+        "coverage" => Msg::MetricCoverage,
+        "waiting_list" => Msg::ColWaitingList,
+        "waiting_over_norm" => Msg::MetricWaitingOverNorm,
+        "arrivals" => Msg::MetricArrivals,
+        "admissions" => Msg::MetricAdmissions,
+        "exits_death" => Msg::ColOutDied,
+        "exits_institution" => Msg::ColOutInstitution,
+        "exits_other" => Msg::ColOutOther,
+        "lost_while_waiting" => Msg::ColLostWhileWaiting,
+        "mean_wait_weeks" => Msg::MetricMeanWaitWeeks,
+        "share_waiting_over_norm" => Msg::MetricShareOverNorm,
+        "fte_available" => Msg::ColFteAvailable,
+        "fte_needed" => Msg::ColFteNeeded,
+        "fte_gap" => Msg::MetricFteGap,
+        "fte_needed_zorgstandaard" => Msg::MetricFteNeededZorgstandaard,
+        "cost_eur" => Msg::ColCost,
+        "cost_eur_zorgstandaard" => Msg::MetricCostZorgstandaard,
+        _ => return metric,
+    };
+    key.get(lang)
+}
+
+/// A unit's name for readers.
+pub fn unit_label(unit: super::format::Unit, lang: Lang) -> &'static str {
+    use super::format::Unit;
+    match unit {
+        Unit::People => Msg::UnitPeople,
+        Unit::PeoplePerYear => Msg::UnitPeoplePerYear,
+        Unit::Fte => Msg::UnitFte,
+        Unit::EuroPerYear => Msg::UnitEuroPerYear,
+        Unit::Weeks => Msg::UnitWeeks,
+        Unit::Share => Msg::UnitShare,
+        Unit::Number => Msg::UnitNumber,
+    }
+    .get(lang)
+}
+
 /// A driver's (uncertain input's) name for readers, by its `draws.parquet` column.
 pub fn driver_label(name: &str, lang: Lang) -> &'static str {
     let key = match name {
@@ -407,6 +454,50 @@ catalog! {
         en: "The difference in the waiting list on 1 January between {scenario} and {reference}, paired per iteration: below zero the waiting list in {scenario} is shorter."
     }
     AxisDifference { nl: "Verschil in wachtenden", en: "Difference in people waiting" }
+
+    // Metrics without a table column of their own, and units (the workbook).
+    MetricPeopleWithDementia { nl: "Mensen met dementie", en: "People with dementia" }
+    MetricNeedGap { nl: "Behoefte min cliënten", en: "Need minus clients" }
+    MetricClientsExtrapolated { nl: "Cliënten bij gepoold bereik", en: "Clients at the pooled uptake" }
+    MetricCoverage { nl: "Cliënten per thuiswonende", en: "Clients per person at home" }
+    MetricWaitingOverNorm { nl: "Wachtend langer dan de norm", en: "Waiting longer than the norm" }
+    MetricArrivals { nl: "Aanmeldingen", en: "Referrals" }
+    MetricAdmissions { nl: "Opnames in zorg", en: "Admissions to care" }
+    MetricMeanWaitWeeks { nl: "Gemiddelde wachttijd (weken)", en: "Mean wait (weeks)" }
+    MetricShareOverNorm { nl: "Aandeel wachtend langer dan de norm", en: "Share waiting longer than the norm" }
+    MetricFteGap { nl: "FTE tekort (nodig min beschikbaar)", en: "FTE gap (needed minus available)" }
+    MetricFteNeededZorgstandaard { nl: "FTE nodig volgens de Zorgstandaard", en: "FTE needed under the Zorgstandaard" }
+    MetricCostZorgstandaard { nl: "Kosten volgens de Zorgstandaard", en: "Cost under the Zorgstandaard" }
+    UnitPeople { nl: "personen", en: "people" }
+    UnitPeoplePerYear { nl: "personen per jaar", en: "people per year" }
+    UnitFte { nl: "FTE", en: "FTE" }
+    UnitEuroPerYear { nl: "euro per jaar", en: "euro per year" }
+    UnitWeeks { nl: "weken", en: "weeks" }
+    UnitShare { nl: "aandeel (0–1)", en: "share (0–1)" }
+    UnitNumber { nl: "getal", en: "number" }
+
+    // The workbook (`tables.xlsx`): sheet names and column headers.
+    SheetSummary { nl: "samenvatting", en: "summary" }
+    SheetHindcast { nl: "hindcast", en: "hindcast" }
+    SheetCalibration { nl: "calibratie", en: "calibration" }
+    SheetDataPhoto { nl: "datafoto", en: "data photo" }
+    ColScenario { nl: "Scenario", en: "Scenario" }
+    ColMetric { nl: "Maat", en: "Metric" }
+    ColMetricKey { nl: "Kolomnaam", en: "Column name" }
+    ColYear { nl: "Jaar", en: "Year" }
+    ColUnit { nl: "Eenheid", en: "Unit" }
+    ColMean { nl: "Gemiddelde", en: "Mean" }
+    ColDate { nl: "Datum", en: "Date" }
+    ColObserved { nl: "Waargenomen", en: "Observed" }
+    ColCoverage { nl: "Dekking", en: "Coverage" }
+    ColPriorMedian { nl: "Vooraf: mediaan", en: "Prior: median" }
+    ColPriorLow { nl: "Vooraf: 5%", en: "Prior: 5%" }
+    ColPriorHigh { nl: "Vooraf: 95%", en: "Prior: 95%" }
+    ColPosteriorMedian { nl: "Na calibratie: mediaan", en: "Posterior: median" }
+    ColPosteriorLow { nl: "Na calibratie: 5%", en: "Posterior: 5%" }
+    ColPosteriorHigh { nl: "Na calibratie: 95%", en: "Posterior: 95%" }
+    ColSource { nl: "Bron", en: "Source" }
+    ColParameter { nl: "Parameter", en: "Parameter" }
 
     // The uncertain inputs (drivers).
     DriverPrevalenceMultiplier { nl: "Prevalentie (factor)", en: "Prevalence (multiplier)" }

@@ -15,7 +15,7 @@ use super::*;
 #[serde(deny_unknown_fields)]
 struct ScenarioFile {
     name: Option<String>,
-    description: Option<String>,
+    description: Option<Description>,
     extends: Option<String>,
     run: Option<RunFile>,
     data: Option<DataFile>,
