@@ -229,6 +229,9 @@ pub struct Manifest {
     /// Population, prevalence, the chain files, then the national actuals (if any): the order
     /// of `inputs::input_files`.
     pub inputs: Vec<HashedFile>,
+    /// Whether the last of `inputs` is the national actuals file (older manifests: unknown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with_actuals: Option<bool>,
     pub seed: u64,
     pub iterations: usize,
     pub threads: usize,
@@ -265,6 +268,27 @@ impl Manifest {
             .map(String::as_str)
             .filter(|o| !o.trim_start().starts_with("name="))
             .collect()
+    }
+
+    /// The chain files the run used (after population and prevalence); `has_actuals` says, for
+    /// an older manifest without `with_actuals`, whether the run read national figures.
+    pub fn chain_files(&self, has_actuals: bool) -> &[HashedFile] {
+        let actuals = usize::from(self.with_actuals.unwrap_or(has_actuals));
+        let end = self
+            .inputs
+            .len()
+            .saturating_sub(actuals)
+            .max(2.min(self.inputs.len()));
+        self.inputs.get(2..end).unwrap_or(&[])
+    }
+
+    /// The national actuals file the run read, if any.
+    pub fn actuals_file(&self, has_actuals: bool) -> Option<&HashedFile> {
+        if self.with_actuals.unwrap_or(has_actuals) && self.inputs.len() > 2 {
+            self.inputs.last()
+        } else {
+            None
+        }
     }
 
     /// The prevalence file the run used (second of the inputs).

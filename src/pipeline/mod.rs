@@ -370,6 +370,7 @@ fn manifest(
             .iter()
             .map(|p| hashed(p))
             .collect::<Result<_>>()?,
+        with_actuals: Some(s.data.actuals.is_some()),
         seed: s.run.seed,
         iterations: s.run.iterations,
         threads,

@@ -11,7 +11,7 @@ use super::format::{
 use super::text::{driver_label, say, Lang, Msg};
 use crate::analysis::{median, sensitivity};
 use crate::data::Actual;
-use crate::run_data::{ChainRow, HashedFile, RunData, P50};
+use crate::run_data::{ChainRow, HashedFile, RunData, P05, P50, P95};
 
 /// The title of a scenario for readers: its name and, if any, its description's first sentence.
 pub fn scenario_line(run: &RunData, lang: Lang) -> String {
@@ -26,6 +26,90 @@ pub fn scenario_line(run: &RunData, lang: Lang) -> String {
     } else {
         format!("**{}**: {}", data(&run.name), data(d))
     }
+}
+
+/// The price level of the run's costs: "prijspeil 2018", and the yearly index when it is not
+/// zero (the median of its draws).
+pub fn price_level(run: &RunData, lang: Lang) -> String {
+    let index = run
+        .draw("cost_index_per_year")
+        .and_then(median)
+        .unwrap_or(0.0);
+    if index == 0.0 {
+        say!(lang, PriceLevel, year = run.base_year())
+    } else {
+        say!(
+            lang,
+            PriceLevelIndexed,
+            year = run.base_year(),
+            index = percent(index, lang)
+        )
+    }
+}
+
+/// The one sentence a reader can act on: the waiting list now and at the horizon, and whether
+/// there are enough case managers then.
+pub fn conclusion(run: &RunData, lang: Lang) -> Option<Block> {
+    let (b, h) = (run.base_year(), run.horizon());
+    let (w0, wh) = (run.stats("waiting_list", b)?, run.stats("waiting_list", h)?);
+    let gap = run
+        .stats("fte_gap", h)
+        .map(|g| {
+            let f = |x: f64| sig3(x, lang);
+            if g[P50] > 0.0 {
+                say!(
+                    lang,
+                    ConclusionShort,
+                    gap = f(g[P50]),
+                    low = f(g[P05]),
+                    high = f(g[P95])
+                )
+            } else {
+                say!(
+                    lang,
+                    ConclusionEnough,
+                    gap = f(g[P50]),
+                    low = f(g[P05]),
+                    high = f(g[P95])
+                )
+            }
+        })
+        .unwrap_or_else(|| ".".into());
+    let (start, end) = (w0[P50], wh[P50]);
+    let args = |m: Msg| {
+        m.fill(
+            lang,
+            &[
+                ("scenario", &format!("**{}**", data(&run.name))),
+                ("start", &count(start, lang)),
+                ("base", &b),
+                ("end", &count(end, lang)),
+                ("horizon", &h),
+                ("gap", &gap),
+            ],
+        )
+    };
+    Some(Block::Paragraph(if end > start * 1.1 + 5.0 {
+        args(Msg::ConclusionGrows)
+    } else if end < start * 0.9 - 5.0 {
+        args(Msg::ConclusionFalls)
+    } else {
+        args(Msg::ConclusionSteady)
+    }))
+}
+
+/// The run's departures from its scenario file (`--set` and the flags), if any.
+pub fn overrides_paragraph(run: &RunData, lang: Lang) -> Option<Block> {
+    let changes = run.manifest.changes();
+    if changes.is_empty() {
+        return None;
+    }
+    let list: Vec<String> = changes.iter().map(|o| code(o)).collect();
+    Some(Block::Paragraph(say!(
+        lang,
+        RunOverrides,
+        overrides = list.join(", ")
+    )))
 }
 
 pub fn illustrative_notice(lang: Lang) -> Block {
@@ -92,7 +176,8 @@ pub fn key_message(run: &RunData, lang: Lang) -> Vec<String> {
             KeyCost,
             year = b,
             cost = with_interval(&cost, &eur, lang),
-            cost_zs = with_interval(&cost_zs, &eur, lang)
+            cost_zs = with_interval(&cost_zs, &eur, lang),
+            price = price_level(run, lang)
         ));
     }
     if let (Some(w0), Some(wh)) = (get("waiting_list", b), get("waiting_list", h)) {
@@ -219,6 +304,10 @@ pub fn outlook_table(run: &RunData, lang: Lang) -> Block {
     ]
     .map(|m| m.get(lang).to_string())
     .to_vec();
+    let mut header = header;
+    if let Some(cost) = header.last_mut() {
+        *cost = format!("{cost} ({})", price_level(run, lang));
+    }
     let med = |m: &str, y: i32| run.stats(m, y).map(|s| s[P50]);
     let rows = run
         .table_years()
@@ -408,6 +497,9 @@ pub fn method_bullets(run: &RunData, lang: Lang) -> Vec<String> {
     ]
 }
 
+/// The sources of exactly the inputs the runs used: the population, prevalence, chain and
+/// national files named in their manifests, and the publications in the `source` column of the
+/// national figures (and of the hindcast's observations) they read.
 pub fn sources_bullets(runs: &[&RunData], lang: Lang) -> Vec<String> {
     let mut out = vec![
         say!(
@@ -420,21 +512,40 @@ pub fn sources_bullets(runs: &[&RunData], lang: Lang) -> Vec<String> {
             SourcePrevalence,
             files = quoted_names(&input_names(runs, prevalence_file))
         ),
-        Msg::SourceZorgstandaard.get(lang).to_string(),
     ];
+    let mut chains: Vec<String> = Vec::new();
+    let mut national: Vec<String> = Vec::new();
+    for run in runs {
+        let has_actuals = !run.actuals.is_empty();
+        for f in run.manifest.chain_files(has_actuals) {
+            let name = f.file_name().to_string();
+            if !chains.contains(&name) {
+                chains.push(name);
+            }
+        }
+        if let Some(f) = run.manifest.actuals_file(has_actuals) {
+            let name = f.file_name().to_string();
+            if !national.contains(&name) {
+                national.push(name);
+            }
+        }
+    }
     // One line per publication: notes after a colon go, and a line that merely extends
     // another (e.g. with a coverage remark) gives way to it.
     let mut published: Vec<String> = Vec::new();
     for run in runs {
-        for a in &run.actuals {
-            let s = a
-                .source
-                .split(':')
-                .next()
-                .unwrap_or(&a.source)
-                .trim()
-                .to_string();
-            let s = data(&s);
+        let hindcast = run.hindcast.iter().flatten().map(|h| h.source.as_str());
+        for source in run
+            .actuals
+            .iter()
+            .map(|a| a.source.as_str())
+            .chain(hindcast)
+        {
+            let s = source.split(':').next().unwrap_or(source).trim();
+            if s.is_empty() {
+                continue;
+            }
+            let s = data(s);
             if !published.contains(&s) {
                 published.push(s);
             }
@@ -442,11 +553,24 @@ pub fn sources_bullets(runs: &[&RunData], lang: Lang) -> Vec<String> {
     }
     let all = published.clone();
     published.retain(|s| !all.iter().any(|o| o != s && s.starts_with(o.as_str())));
-    out.extend(published);
+    if !national.is_empty() || !published.is_empty() {
+        let files = if national.is_empty() {
+            code("actuals.csv")
+        } else {
+            quoted_names(&national)
+        };
+        out.push(say!(
+            lang,
+            SourceNational,
+            files = files,
+            sources = published.join("; ")
+        ));
+    }
+    let files = quoted_names(&chains);
     out.push(if runs.iter().any(|r| r.illustrative()) {
-        Msg::SourceChainsIllustrative.get(lang).to_string()
+        say!(lang, SourceChainsIllustrative, files = files)
     } else {
-        Msg::SourceChainsMeasured.get(lang).to_string()
+        say!(lang, SourceChainsMeasured, files = files)
     });
     out
 }

@@ -213,8 +213,38 @@ catalog! {
         en: "Capacity: the current clients and the waiting list need {fte} FTE case managers; serving everyone in need under the Zorgstandaard takes {fte_zs} FTE."
     }
     KeyCost {
-        nl: "Kosten: casemanagement kost {cost} per jaar ({year}); volgens de Zorgstandaard zou het {cost_zs} per jaar zijn.",
-        en: "Cost: case management costs {cost} a year ({year}); under the Zorgstandaard it would be {cost_zs} a year."
+        nl: "Kosten: casemanagement kost {cost} per jaar ({year}); volgens de Zorgstandaard zou het {cost_zs} per jaar zijn ({price}).",
+        en: "Cost: case management costs {cost} a year ({year}); under the Zorgstandaard it would be {cost_zs} a year ({price})."
+    }
+    PriceLevel { nl: "prijspeil {year}", en: "{year} prices" }
+    PriceLevelIndexed { nl: "prijspeil {year}, geïndexeerd met {index} per jaar", en: "{year} prices, indexed at {index} a year" }
+    ConclusionGrows {
+        nl: "**Conclusie.** In scenario {scenario} groeit de wachtlijst van {start} op 1 januari {base} tot {end} in {horizon}{gap}",
+        en: "**Conclusion.** In scenario {scenario} the waiting list grows from {start} on 1 January {base} to {end} in {horizon}{gap}"
+    }
+    ConclusionFalls {
+        nl: "**Conclusie.** In scenario {scenario} daalt de wachtlijst van {start} op 1 januari {base} tot {end} in {horizon}{gap}",
+        en: "**Conclusion.** In scenario {scenario} the waiting list falls from {start} on 1 January {base} to {end} in {horizon}{gap}"
+    }
+    ConclusionSteady {
+        nl: "**Conclusie.** In scenario {scenario} blijft de wachtlijst ongeveer gelijk: {start} op 1 januari {base}, {end} in {horizon}{gap}",
+        en: "**Conclusion.** In scenario {scenario} the waiting list stays about level: {start} on 1 January {base}, {end} in {horizon}{gap}"
+    }
+    ConclusionShort {
+        nl: "; om iedereen op tijd te helpen zijn dan {gap} FTE casemanager méér nodig dan er zijn (90%-interval {low} tot {high}).",
+        en: "; to help everyone in time, {gap} more case-manager FTE are then needed than there are (90% interval {low} to {high})."
+    }
+    ConclusionEnough {
+        nl: "; er zijn dan genoeg casemanagers: FTE nodig min beschikbaar is {gap} (90%-interval {low} tot {high}).",
+        en: "; there are then enough case managers: FTE needed minus available is {gap} (90% interval {low} to {high})."
+    }
+    MedianDifferenceNote {
+        nl: "Een verschil (behoefte min cliënten, FTE nodig min beschikbaar, een scenario min de referentie) is per iteratie berekend; de mediaan van een verschil is daarom niet het verschil van de twee medianen.",
+        en: "A difference (need minus clients, FTE needed minus available, a scenario minus the reference) is computed per iteration, so the median of a difference is not the difference of the two medians."
+    }
+    RunOverrides {
+        nl: "Deze run wijkt af van het scenariobestand met: {overrides}.",
+        en: "This run departs from the scenario file with: {overrides}."
     }
     KeyWaiting {
         nl: "Wachtlijst in scenario {scenario}: {start} op 1 januari {base}, {middle}{end} in {horizon}.{lost}",
@@ -298,17 +328,17 @@ catalog! {
         nl: "Prevalentie van dementie naar leeftijd en geslacht: {files} (herkomst: data/README.md).",
         en: "Prevalence of dementia by age and sex: {files} (origin: data/README.md)."
     }
-    SourceZorgstandaard {
-        nl: "Zorgstandaard Dementie (2013, herzien 2020): casemanagement voor iedere thuiswonende met dementie die het nodig heeft.",
-        en: "Zorgstandaard Dementie (2013, revised 2020): case management for everyone with dementia living at home who needs it."
+    SourceNational {
+        nl: "Landelijke cijfers: {files}, uit: {sources}.",
+        en: "National figures: {files}, from: {sources}."
     }
     SourceChainsIllustrative {
-        nl: "Ketendata: illustratief (synthetisch), gegenereerd met `omvang generate-chains`; de ware parameters staan in src/synthetic.rs.",
-        en: "Chain data: illustrative (synthetic), generated with `omvang generate-chains`; the true parameters are in src/synthetic.rs."
+        nl: "Ketendata: {files}, illustratief (synthetisch), gegenereerd met `omvang generate-chains`; de ware parameters staan in src/model/synthetic.rs.",
+        en: "Chain data: {files}, illustrative (synthetic), generated with `omvang generate-chains`; the true parameters are in src/model/synthetic.rs."
     }
     SourceChainsMeasured {
-        nl: "Ketendata: de datafoto's van de deelnemende ketens (zie Reproduceerbaarheid voor de bestanden).",
-        en: "Chain data: the data photos of the participating chains (see Reproducibility for the files)."
+        nl: "Ketendata: {files}, de datafoto's van de deelnemende ketens.",
+        en: "Chain data: {files}, the data photos of the participating chains."
     }
     LimitFewChains {
         nl: "De schatting rust op {k} ketens. Met zo weinig ketens is het verschil tussen ketens slecht bepaald; het voorspellingsinterval is daarom breed.",
@@ -406,6 +436,7 @@ catalog! {
         en: "The cost of case management per calendar year in millions of euros, with 50% and 90% intervals."
     }
     AxisCost { nl: "€ mln per jaar", en: "€ million per year" }
+    AxisCostPriced { nl: "€ mln per jaar ({price})", en: "€ million per year ({price})" }
     TornadoTitle { nl: "Wat bepaalt {what} in {year}?", en: "What drives the {what} in {year}?" }
     TornadoCaption {
         nl: "Rangcorrelatie van elke onzekere invoer met {what} in {year} over alle iteraties: hoe langer de balk, hoe meer die invoer de uitkomst bepaalt (blauw: een hogere waarde geeft meer, oranje: minder).",

@@ -99,6 +99,7 @@ fn summary_sheet(sheet: &mut Worksheet, run: &RunData, lang: Lang) -> Result<(),
     sheet.set_column_width(1, 34)?;
     sheet.set_column_width(2, 26)?;
     sheet.set_column_width(4, 18)?;
+    let price = super::sections::price_level(run, lang);
     for (i, ((metric, year), stats)) in run.yearly.iter().enumerate() {
         let row = i as u32 + 1;
         let unit = Unit::of(metric);
@@ -106,7 +107,11 @@ fn summary_sheet(sheet: &mut Worksheet, run: &RunData, lang: Lang) -> Result<(),
         sheet.write_string(row, 1, metric_label(metric, lang))?;
         sheet.write_string(row, 2, metric)?;
         sheet.write_number(row, 3, *year)?;
-        sheet.write_string(row, 4, unit_label(unit, lang))?;
+        if unit == Unit::EuroPerYear {
+            sheet.write_string(row, 4, format!("{} ({price})", unit_label(unit, lang)))?;
+        } else {
+            sheet.write_string(row, 4, unit_label(unit, lang))?;
+        }
         for (k, &x) in stats.iter().enumerate() {
             write_value(sheet, row, 5 + k as u16, x, unit)?;
         }

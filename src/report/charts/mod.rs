@@ -21,7 +21,9 @@ use crate::analysis::{paired_difference, sensitivity};
 use crate::data::Actual;
 use crate::report::document::Figure;
 use crate::report::format::{count, number};
-use crate::report::sections::{input_names, population_file, prevalence_file, publishers};
+use crate::report::sections::{
+    input_names, population_file, prevalence_file, price_level, publishers,
+};
 use crate::report::text::{driver_label, say, Lang, Msg};
 use crate::run_data::{RunData, Stats};
 
@@ -195,12 +197,15 @@ pub fn run_charts(run: &RunData, lang: Lang) -> Result<Vec<Figure>, ChartError> 
         t(Msg::FanCostTitle),
         t(Msg::FanCostCaption),
         &source,
-        &run_fan(
-            single(GREEN, yearly_points(run, "cost_eur", 1e6)),
-            Msg::AxisCost,
-            (Vec::new(), String::new()),
-            lang,
-        ),
+        &Fan {
+            y_desc: say!(lang, AxisCostPriced, price = price_level(run, lang)),
+            ..run_fan(
+                single(GREEN, yearly_points(run, "cost_eur", 1e6)),
+                Msg::AxisCost,
+                (Vec::new(), String::new()),
+                lang,
+            )
+        },
     )?);
 
     for (metric, name, what) in [
@@ -353,7 +358,11 @@ pub fn comparison_charts(runs: &[RunData], lang: Lang) -> Result<Vec<Figure>, Ch
                     &Fan {
                         lang,
                         x_desc: Msg::AxisYear.get(lang).into(),
-                        y_desc: y_desc.get(lang).into(),
+                        y_desc: if y_desc == Msg::AxisCost {
+                            say!(lang, AxisCostPriced, price = price_level(reference, lang))
+                        } else {
+                            y_desc.get(lang).into()
+                        },
                         series: series(metric, scale, monthly),
                         outer: false,
                         markers: Vec::new(),
