@@ -19,9 +19,9 @@ use crate::analysis::paired_difference;
 use crate::run_data::{RunData, P05, P50, P95};
 use format::{code, count, data, eur_millions, number, sig3, signed_count, with_interval};
 use sections::{
-    chain_tables, conclusion, illustrative_notice, key_message, limitations_bullets,
-    method_bullets, outlook_table, overrides_paragraph, pooling_paragraph, price_level,
-    reproducibility_bullets, scenario_line, sensitivity_table, sources_bullets,
+    chain_tables, conclusion, hindcast_blocks, illustrative_notice, key_message,
+    limitations_bullets, method_bullets, outlook_table, overrides_paragraph, pooling_paragraph,
+    price_level, reproducibility_bullets, scenario_line, sensitivity_table, sources_bullets,
 };
 use text::say;
 
@@ -49,8 +49,15 @@ pub fn run_report(run: &RunData, lang: Lang, charts: Vec<Figure>) -> Report {
     )));
     blocks.push(heading(Msg::HeadingOutlook));
     blocks.push(outlook_table(run, lang));
+    // The hindcast chart goes with its section; the others under "Charts".
+    let hindcast = charts.iter().position(|c| c.name == charts::hindcast::NAME);
     blocks.push(heading(Msg::HeadingCharts));
-    blocks.extend((0..charts.len()).map(Block::Figure));
+    blocks.extend(
+        (0..charts.len())
+            .filter(|&i| Some(i) != hindcast)
+            .map(Block::Figure),
+    );
+    blocks.extend(hindcast_blocks(run, lang, hindcast));
     blocks.push(heading(Msg::HeadingDataPhoto));
     blocks.extend(chain_tables(run, lang));
     blocks.extend(pooling_paragraph(run, lang));

@@ -5,13 +5,14 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::document::Block;
+use super::format::Unit;
 use super::format::{
     code, count, count_exact, data, eur, eur_millions, number, percent, sig3, signed, with_interval,
 };
-use super::text::{driver_label, say, Lang, Msg};
+use super::text::{driver_label, metric_label, say, Lang, Msg};
 use crate::analysis::{median, sensitivity};
 use crate::data::Actual;
-use crate::run_data::{ChainRow, HashedFile, RunData, P05, P50, P95};
+use crate::run_data::{Band, ChainRow, HashedFile, RunData, P05, P50, P95};
 
 /// The title of a scenario for readers: its name and, if any, its description's first sentence.
 pub fn scenario_line(run: &RunData, lang: Lang) -> String {
@@ -672,4 +673,131 @@ mod tests {
         assert_eq!(publishers(&a[..1], &[&a[0]]), vec!["HHM for VWS"]);
         assert!(publishers(&a, &[]).is_empty());
     }
+}
+
+/// A model value or an observation in its metric's unit: people to three significant figures
+/// (observations whole, "<10" below ten), FTE to three, weeks to one decimal, shares as
+/// percentages.
+fn in_unit(metric: &str, x: f64, observed: bool, lang: Lang) -> String {
+    match Unit::of(metric) {
+        Unit::People | Unit::PeoplePerYear if observed => count_exact(x, lang),
+        Unit::People | Unit::PeoplePerYear => count(x, lang),
+        Unit::Weeks => number(x, 1, lang),
+        Unit::Share => percent(x, lang),
+        Unit::EuroPerYear => eur_millions(x, lang),
+        Unit::Fte | Unit::Number => sig3(x, lang),
+    }
+}
+
+/// "median (low–high)" of a band.
+fn band_text(band: &Band, f: &dyn Fn(f64) -> String) -> String {
+    format!("{} ({}–{})", f(band[1]), f(band[0]), f(band[2]))
+}
+
+/// "Checked against the national record": the hindcast table, what calibration did, which
+/// observations fall outside the model's band, the chart (figure `figure`), and the
+/// parameters before and after calibration. Empty when the run has no hindcast.
+pub fn hindcast_blocks(run: &RunData, lang: Lang, figure: Option<usize>) -> Vec<Block> {
+    let Some(rows) = run.hindcast.as_ref().filter(|r| !r.is_empty()) else {
+        return Vec::new();
+    };
+    let mut out = vec![
+        Block::Heading(Msg::HeadingHindcast.get(lang).into()),
+        Block::Paragraph(Msg::HindcastIntro.get(lang).into()),
+    ];
+    let calibrated = run.manifest.calibrated();
+    out.push(Block::Paragraph(match &run.manifest.calibration {
+        Some(c) if c.calibrated => say!(
+            lang,
+            CalibrationDone,
+            particles = c
+                .particles
+                .map_or("–".into(), |p| number(p.into(), 0, lang)),
+            stages = c.stages.map_or("–".into(), |s| s.to_string()),
+            ess = c.ess.map_or("–".into(), |x| number(x, 0, lang))
+        ),
+        _ => Msg::CalibrationNone.get(lang).into(),
+    }));
+    let header = [
+        Msg::ColMetric,
+        Msg::ColDate,
+        Msg::ColObserved,
+        Msg::ColPrior,
+        Msg::ColPosterior,
+    ]
+    .map(|m| m.get(lang).to_string())
+    .to_vec();
+    let table = rows
+        .iter()
+        .map(|r| {
+            let f = |x: f64| in_unit(&r.metric, x, false, lang);
+            vec![
+                data(metric_label(&r.metric, lang)),
+                r.date.to_string(),
+                in_unit(&r.metric, r.observed, true, lang),
+                band_text(&r.prior, &f),
+                r.posterior
+                    .as_ref()
+                    .map_or("–".into(), |b| band_text(b, &f)),
+            ]
+        })
+        .collect();
+    out.push(Block::Table(header, table));
+    // In words: every observation outside the band (after calibration, or the model's own).
+    let outside: Vec<String> = rows
+        .iter()
+        .filter_map(|r| {
+            let f = |x: f64| in_unit(&r.metric, x, false, lang);
+            let (band, key) = match r.posterior {
+                Some(b) => (b, Msg::HindcastOutsidePosterior),
+                None if !calibrated => (r.prior, Msg::HindcastOutsidePrior),
+                None => return None,
+            };
+            (r.observed < band[0] || r.observed > band[2]).then(|| {
+                key.fill(
+                    lang,
+                    &[
+                        ("metric", &data(metric_label(&r.metric, lang))),
+                        ("date", &r.date),
+                        ("observed", &in_unit(&r.metric, r.observed, true, lang)),
+                        ("low", &f(band[0])),
+                        ("high", &f(band[2])),
+                    ],
+                )
+            })
+        })
+        .collect();
+    if outside.is_empty() {
+        out.push(Block::Paragraph(
+            if calibrated {
+                Msg::HindcastAllInside
+            } else {
+                Msg::HindcastAllInsidePrior
+            }
+            .get(lang)
+            .into(),
+        ));
+    } else {
+        out.push(Block::Bullets(outside));
+    }
+    out.extend(figure.map(Block::Figure));
+    if let Some(params) = run.calibration.as_ref().filter(|p| !p.is_empty()) {
+        out.push(Block::Paragraph(Msg::CalibrationIntro.get(lang).into()));
+        let header = [Msg::ColParameter, Msg::ColPrior, Msg::ColPosterior]
+            .map(|m| m.get(lang).to_string())
+            .to_vec();
+        let f = |x: f64| sig3(x, lang);
+        let table = params
+            .iter()
+            .map(|p| {
+                let label = match driver_label(&p.parameter, lang) {
+                    "?" => code(&p.parameter),
+                    known => known.to_string(),
+                };
+                vec![label, band_text(&p.prior, &f), band_text(&p.posterior, &f)]
+            })
+            .collect();
+        out.push(Block::Table(header, table));
+    }
+    out
 }

@@ -463,6 +463,51 @@ catalog! {
     AxisShareOfIterations { nl: "Aandeel van de iteraties", en: "Share of iterations" }
     LegendMiddleIterations { nl: "Iteraties (middelste 99%)", en: "Iterations (middle 99%)" }
 
+    // The hindcast and calibration (checked against the national record).
+    HeadingHindcast { nl: "Toetsing aan de landelijke cijfers", en: "Checked against the national record" }
+    HindcastIntro {
+        nl: "Elke gepubliceerde landelijke waarneming naast het model op dezelfde schaal (de landelijke modelwaarde maal de dekking van de waarneming): vooraf (zonder calibratie) en na calibratie, elk als mediaan met 90%-interval.",
+        en: "Every published national observation beside the model on the same scale (the national model value times the observation's coverage): before calibration (prior) and after it (posterior), each as a median with its 90% interval."
+    }
+    CalibrationDone {
+        nl: "De run is gecalibreerd op deze waarnemingen: {particles} deeltjes in {stages} stappen, met een effectieve steekproefgrootte van {ess} aan het eind.",
+        en: "The run was calibrated on these observations: {particles} particles in {stages} stages, with an effective sample size of {ess} at the end."
+    }
+    CalibrationNone {
+        nl: "Deze run is niet gecalibreerd: de tabel geeft alleen het model vooraf.",
+        en: "This run was not calibrated: the table gives the model before calibration only."
+    }
+    HindcastOutsidePosterior {
+        nl: "{metric} op {date}: de waarneming {observed} ligt buiten het 90%-interval na calibratie ({low}–{high}).",
+        en: "{metric} on {date}: the observation {observed} lies outside the 90% interval after calibration ({low}–{high})."
+    }
+    HindcastOutsidePrior {
+        nl: "{metric} op {date}: de waarneming {observed} ligt buiten het 90%-interval van het model ({low}–{high}).",
+        en: "{metric} on {date}: the observation {observed} lies outside the model's 90% interval ({low}–{high})."
+    }
+    HindcastAllInside {
+        nl: "Alle waarnemingen liggen binnen het 90%-interval na calibratie.",
+        en: "Every observation lies within the 90% interval after calibration."
+    }
+    HindcastAllInsidePrior {
+        nl: "Alle waarnemingen liggen binnen het 90%-interval van het model.",
+        en: "Every observation lies within the model's 90% interval."
+    }
+    CalibrationIntro {
+        nl: "Wat de calibratie van de onzekere invoer maakte: mediaan en 90%-interval vooraf en erna.",
+        en: "What calibration made of the uncertain inputs: median and 90% interval before and after."
+    }
+    ColPrior { nl: "Vooraf", en: "Prior" }
+    ColPosterior { nl: "Na calibratie", en: "Posterior" }
+    HindcastTitle { nl: "Het model naast de landelijke cijfers", en: "The model beside the national record" }
+    HindcastCaption {
+        nl: "Per maat de landelijke waarnemingen (punten) met het 90%-interval van het model vooraf (grijs) en na calibratie (blauw, streep = mediaan), op de schaal van de waarneming.",
+        en: "Per metric the national observations (dots) with the model's 90% interval before calibration (grey) and after it (blue, tick = median), on the observation's scale."
+    }
+    LegendObserved { nl: "Waargenomen", en: "Observed" }
+    LegendPrior90 { nl: "Vooraf: 90%-interval", en: "Prior: 90% interval" }
+    LegendPosterior90 { nl: "Na calibratie: 90%-interval en mediaan", en: "Posterior: 90% interval and median" }
+
     // Charts of a comparison.
     CompareWaitingTitle { nl: "Wachtlijst per scenario", en: "Waiting list per scenario" }
     CompareWaitingCaption {

@@ -6,6 +6,7 @@
 pub mod draw;
 pub mod fan;
 pub mod funnel;
+pub mod hindcast;
 pub mod histogram;
 pub mod tornado;
 
@@ -294,6 +295,22 @@ pub fn run_charts(run: &RunData, lang: Lang) -> Result<Vec<Figure>, ChartError> 
                 marker,
             },
         )?);
+    }
+
+    if let Some(rows) = &run.hindcast {
+        let plot = hindcast::Hindcast {
+            lang,
+            rows: rows.clone(),
+        };
+        if !plot.panels().is_empty() {
+            charts.push(render(
+                hindcast::NAME,
+                t(Msg::HindcastTitle),
+                t(Msg::HindcastCaption),
+                &source,
+                &plot,
+            )?);
+        }
     }
     Ok(charts)
 }
