@@ -261,12 +261,16 @@ impl Manifest {
         self.calibration.as_ref().is_some_and(|c| c.calibrated)
     }
 
-    /// The `--set` overrides that change what the run computes (not its name).
+    /// The overrides that change what the run computes, beyond the seed and iteration count
+    /// the report states anyway, and the name.
     pub fn changes(&self) -> Vec<&str> {
         self.overrides
             .iter()
             .map(String::as_str)
-            .filter(|o| !o.trim_start().starts_with("name="))
+            .filter(|o| {
+                let key = o.split('=').next().unwrap_or("").trim();
+                !matches!(key, "name" | "run.seed" | "run.iterations")
+            })
             .collect()
     }
 

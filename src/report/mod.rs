@@ -50,7 +50,9 @@ pub fn run_report(run: &RunData, lang: Lang, charts: Vec<Figure>) -> Report {
     blocks.push(heading(Msg::HeadingOutlook));
     blocks.push(outlook_table(run, lang));
     // The hindcast chart goes with its section; the others under "Charts".
-    let hindcast = charts.iter().position(|c| c.name == charts::hindcast::NAME);
+    let hindcast = charts
+        .iter()
+        .position(|c| c.name == sections::HINDCAST_CHART);
     blocks.push(heading(Msg::HeadingCharts));
     blocks.extend(
         (0..charts.len())

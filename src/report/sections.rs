@@ -694,6 +694,9 @@ fn band_text(band: &Band, f: &dyn Fn(f64) -> String) -> String {
     format!("{} ({}–{})", f(band[1]), f(band[0]), f(band[2]))
 }
 
+/// The file name of the hindcast chart, which the report shows in its own section.
+pub const HINDCAST_CHART: &str = "hindcast";
+
 /// "Checked against the national record": the hindcast table, what calibration did, which
 /// observations fall outside the model's band, the chart (figure `figure`), and the
 /// parameters before and after calibration. Empty when the run has no hindcast.

@@ -11,8 +11,7 @@ use crate::report::format::number;
 use crate::report::text::{metric_label, Lang, Msg};
 use crate::run_data::HindcastRow;
 
-/// The chart's file name.
-pub const NAME: &str = "hindcast";
+pub use crate::report::sections::HINDCAST_CHART as NAME;
 
 /// The metrics the hindcast shows, in the order of their panels.
 pub const METRICS: [&str; 7] = [
