@@ -56,7 +56,7 @@ pub fn conclusion(run: &RunData, lang: Lang) -> Option<Block> {
     let gap = run
         .stats("fte_gap", h)
         .map(|g| {
-            let f = |x: f64| sig3(x, lang);
+            let f = |x: f64| count(x, lang);
             if g[P50] > 0.0 {
                 say!(
                     lang,
@@ -637,44 +637,6 @@ pub fn reproducibility_bullets(run: &RunData, lang: Lang) -> Vec<String> {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::data::Date;
-
-    fn actual(source: &str) -> Actual {
-        Actual {
-            metric: "clients_in_care".into(),
-            date: Date {
-                year: 2018,
-                month: 7,
-                day: 1,
-            },
-            value: 62_000.0,
-            source: source.into(),
-        }
-    }
-
-    #[test]
-    fn publishers_come_from_the_source_column() {
-        let a = [
-            actual("HHM for VWS, Onderzoek 2018 (Kamerstuk 29689-936)"),
-            actual("HHM 2018 (Kamerstuk 29689-936): mean wait 33 days"),
-            actual("NZa, Informatiekaart Wachttijden, januari 2023"),
-            actual("Signaalteam casemanagement dementie 2017: 1,250 waiting"),
-        ];
-        let all: Vec<&Actual> = a.iter().collect();
-        assert_eq!(
-            publishers(&a, &all),
-            vec!["HHM", "NZa", "Signaalteam casemanagement dementie"]
-        );
-        // Only the figures shown are named, by the shortest name their publisher has.
-        assert_eq!(publishers(&a, &[&a[0], &a[2]]), vec!["HHM", "NZa"]);
-        assert_eq!(publishers(&a[..1], &[&a[0]]), vec!["HHM for VWS"]);
-        assert!(publishers(&a, &[]).is_empty());
-    }
-}
-
 /// A model value or an observation in its metric's unit: people to three significant figures
 /// (observations whole, "<10" below ten), FTE to three, weeks to one decimal, shares as
 /// percentages.
@@ -803,4 +765,42 @@ pub fn hindcast_blocks(run: &RunData, lang: Lang, figure: Option<usize>) -> Vec<
         out.push(Block::Table(header, table));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::Date;
+
+    fn actual(source: &str) -> Actual {
+        Actual {
+            metric: "clients_in_care".into(),
+            date: Date {
+                year: 2018,
+                month: 7,
+                day: 1,
+            },
+            value: 62_000.0,
+            source: source.into(),
+        }
+    }
+
+    #[test]
+    fn publishers_come_from_the_source_column() {
+        let a = [
+            actual("HHM for VWS, Onderzoek 2018 (Kamerstuk 29689-936)"),
+            actual("HHM 2018 (Kamerstuk 29689-936): mean wait 33 days"),
+            actual("NZa, Informatiekaart Wachttijden, januari 2023"),
+            actual("Signaalteam casemanagement dementie 2017: 1,250 waiting"),
+        ];
+        let all: Vec<&Actual> = a.iter().collect();
+        assert_eq!(
+            publishers(&a, &all),
+            vec!["HHM", "NZa", "Signaalteam casemanagement dementie"]
+        );
+        // Only the figures shown are named, by the shortest name their publisher has.
+        assert_eq!(publishers(&a, &[&a[0], &a[2]]), vec!["HHM", "NZa"]);
+        assert_eq!(publishers(&a[..1], &[&a[0]]), vec!["HHM for VWS"]);
+        assert!(publishers(&a, &[]).is_empty());
+    }
 }

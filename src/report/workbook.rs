@@ -7,7 +7,8 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet,
 
 use super::format::Unit;
 use super::text::{metric_label, unit_label, Lang, Msg};
-use crate::run_data::{Artifact, Band, RunData};
+use crate::model::metrics::Metric;
+use crate::run_data::{Artifact, Band, RunData, Stats};
 
 /// The Excel number format of a value rounded to `decimals`, with thousands separators.
 fn number_format(decimals: usize) -> Format {
@@ -100,7 +101,11 @@ fn summary_sheet(sheet: &mut Worksheet, run: &RunData, lang: Lang) -> Result<(),
     sheet.set_column_width(2, 26)?;
     sheet.set_column_width(4, 18)?;
     let price = super::sections::price_level(run, lang);
-    for (i, ((metric, year), stats)) in run.yearly.iter().enumerate() {
+    // In the order of `summary.csv`: metrics as the engine lists them, then years.
+    let position = |m: &str| Metric::ALL.iter().position(|x| x.as_str() == m);
+    let mut rows: Vec<(&(String, i32), &Stats)> = run.yearly.iter().collect();
+    rows.sort_by_key(|((m, y), _)| (position(m).is_none(), position(m), m.clone(), *y));
+    for (i, ((metric, year), stats)) in rows.into_iter().enumerate() {
         let row = i as u32 + 1;
         let unit = Unit::of(metric);
         sheet.write_string(row, 0, &run.name)?;
