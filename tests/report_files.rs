@@ -244,6 +244,10 @@ fn run_in_english_writes_the_english_files_only() {
     );
     let html = std::fs::read_to_string(dir.join("report.en.html")).unwrap();
     assert!(html.contains("<html lang=\"en\">"));
+    // Every chart is embedded from its English file; no link to a file is left.
+    let charts = std::fs::read_dir(dir.join("charts/en")).unwrap().count() / 2;
+    assert_eq!(html.matches("data:image/svg+xml;base64,").count(), charts);
+    assert!(!html.contains("charts/en/"));
     let english = crate::report::folder_files(&dir);
     let o = omvang(&["report", path_str(&dir)]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));

@@ -184,7 +184,8 @@ pub fn comparison_report(
             median = signed_count(d[P50], lang),
             low = signed_count(d[P05], lang),
             high = signed_count(d[P95], lang),
-            cost = cost
+            cost = cost,
+            price = price_level(run, lang)
         ));
     }
     blocks.push(Block::Bullets(bullets));

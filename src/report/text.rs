@@ -378,8 +378,8 @@ catalog! {
         en: "{n} scenarios with the same seed ({seed}) and {iterations} iterations, so every iteration draws the same uncertain inputs in every scenario and the differences are paired. Reference: **{reference}**."
     }
     ComparisonKey {
-        nl: "Scenario **{scenario}**: wachtlijst in {year} {waiting}; het verschil met {reference} is {median} (gepaard per iteratie, mediaan; 90%-interval {low} tot {high}); kosten in {year} {cost}.",
-        en: "Scenario **{scenario}**: waiting list in {year} {waiting}; the difference with {reference} is {median} (paired per iteration, median; 90% interval {low} to {high}); cost in {year} {cost}."
+        nl: "Scenario **{scenario}**: wachtlijst in {year} {waiting}; het verschil met {reference} is {median} (gepaard per iteratie, mediaan; 90%-interval {low} tot {high}); kosten in {year} {cost} ({price}).",
+        en: "Scenario **{scenario}**: waiting list in {year} {waiting}; the difference with {reference} is {median} (paired per iteration, median; 90% interval {low} to {high}); cost in {year} {cost} ({price})."
     }
     ComparisonPerScenario {
         nl: "De rapporten per scenario (in de mappen naast deze) geven de datafoto van de ketens, de gevoeligheid en alle grafieken per scenario.",
