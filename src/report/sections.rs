@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::document::Block;
-use super::format::Unit;
 use super::format::{
     code, count, count_exact, data, eur, eur_millions, number, percent, sig3, signed, with_interval,
 };
+use super::format::{sig_decimals, Unit};
 use super::text::{driver_label, metric_label, say, Lang, Msg};
 use crate::analysis::{median, sensitivity};
 use crate::data::Actual;
@@ -647,6 +647,7 @@ fn in_unit(metric: &str, x: f64, observed: bool, lang: Lang) -> String {
         Unit::Weeks => number(x, 1, lang),
         Unit::Share => percent(x, lang),
         Unit::EuroPerYear => eur_millions(x, lang),
+        Unit::Fte | Unit::Number if observed => number(x, sig_decimals(x, 4), lang),
         Unit::Fte | Unit::Number => sig3(x, lang),
     }
 }
