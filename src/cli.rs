@@ -35,7 +35,9 @@ pub struct Cli {
 pub enum Command {
     /// Run one or more scenarios: pooled chain rates, Monte Carlo extrapolation and projection.
     #[command(
-        after_help = "Examples:\n  omvang run scenarios/baseline.toml\n  omvang run scenarios/baseline.toml --set run.iterations=500 --set parameters.caseload=50\n  omvang run scenarios/baseline.toml --chains my_chains.csv --out results --lang en\n\nWrites <out>/<scenario name>/: summary.csv, monthly.csv, chains.csv, pooling.csv, draws.parquet,\nactuals.csv, manifest.json, and (unless --no-report) report.md, report.html and charts/*.png|svg."
+        after_help = "Examples:\n  omvang run scenarios/baseline.toml\n  omvang run scenarios/baseline.toml --set run.iterations=500 --set parameters.caseload=50\n  omvang run scenarios/baseline.toml --chains my_chains.csv --out results --lang en\n\nWrites <out>/<scenario name>/: summary.csv, monthly.csv, chains.csv, pooling.csv, draws.parquet,\nactuals.csv, manifest.json, tables.xlsx, and (unless --no-report) report.md, report.html and
+charts/*.png|svg (with --lang en: tables.en.xlsx, report.en.md, report.en.html, charts/en/).
+With --set (other than name=) the run is named <scenario>-<8 hex digits of the overrides>."
     )]
     Run(RunArgs),
     /// Run several scenarios with the same seed and iterations and write one comparison report.
@@ -52,7 +54,7 @@ pub enum Command {
     /// Rebuild the charts and report of a finished run (or comparison) from its files, without
     /// simulating again.
     #[command(
-        after_help = "Examples:\n  omvang report output/baseline\n  omvang report output/baseline --lang en\n  omvang report output/comparison"
+        after_help = "Examples:\n  omvang report output/baseline\n  omvang report output/baseline --lang en\n  omvang report output/comparison\n\nA run folder gets report.md, report.html, tables.xlsx and charts/ in Dutch, report.en.md,\nreport.en.html, tables.en.xlsx and charts/en/ in English; rebuilding one language leaves the\nother's files alone."
     )]
     Report {
         /// A folder written by `omvang run` or `omvang compare`.
@@ -222,6 +224,7 @@ impl RunArgs {
         RunRequest {
             scenarios: self.scenarios.clone(),
             overrides,
+            set: self.set.clone(),
             out: self.out.clone(),
             threads: self.threads,
             lang: self.lang.into(),
@@ -327,7 +330,12 @@ fn show_written(w: &Written) {
         );
     }
     if w.report {
-        println!("  report: {}", w.dir.join("report.html").display());
+        println!(
+            "  report: {}",
+            w.dir
+                .join(omvang::report::file_name(w.lang, "report", "html"))
+                .display()
+        );
     }
 }
 

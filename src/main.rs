@@ -89,9 +89,13 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Report { dir, lang } => {
-            let charts = pipeline::rebuild_report(&dir, lang.into(), &cli::observer(false))?;
+            let lang: omvang::report::Lang = lang.into();
+            let charts = pipeline::rebuild_report(&dir, lang, &cli::observer(false))?;
+            let file = |stem: &str, ext: &str| omvang::report::file_name(lang, stem, ext);
             println!(
-                "wrote report.md, report.html and {charts} charts to {}",
+                "wrote {}, {} and {charts} charts to {}",
+                file("report", "md"),
+                file("report", "html"),
                 dir.display()
             );
             Ok(())

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::data::Actual;
+use crate::data::{Actual, Date};
+use crate::scenario::Description;
 
 /// mean, p05, p25, p50, p75, p95 (the columns of `summary.csv`).
 pub type Stats = [f64; 6];
@@ -56,6 +57,43 @@ pub struct RunData {
     /// Column → one value per iteration, from `draws.parquet`.
     pub draws: BTreeMap<String, Vec<f64>>,
     pub actuals: Vec<Actual>,
+    /// `hindcast.csv`, when the run wrote one: the model against each national observation.
+    pub hindcast: Option<Vec<HindcastRow>>,
+    /// `calibration.csv`, when the run wrote one: each calibrated parameter, prior and posterior.
+    pub calibration: Option<Vec<CalibrationRow>>,
+}
+
+/// A 90% band and its median: `[low (5%), median, high (95%)]`.
+pub type Band = [f64; 3];
+
+/// One row of `hindcast.csv`: a national observation beside the model on the observed scale
+/// (national model value × coverage), before (prior) and after (posterior) calibration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HindcastRow {
+    pub metric: String,
+    pub date: Date,
+    pub observed: f64,
+    pub coverage: f64,
+    pub prior: Band,
+    /// Absent when the run was not calibrated.
+    pub posterior: Option<Band>,
+    pub source: String,
+}
+
+impl HindcastRow {
+    /// Whether the observation lies outside the posterior band (false without one).
+    pub fn outside_posterior(&self) -> bool {
+        self.posterior
+            .is_some_and(|[low, _, high]| self.observed < low || self.observed > high)
+    }
+}
+
+/// One row of `calibration.csv`: a parameter's prior and posterior median and 90% band.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CalibrationRow {
+    pub parameter: String,
+    pub prior: Band,
+    pub posterior: Band,
 }
 
 impl RunData {
@@ -168,8 +206,9 @@ impl HashedFile {
 pub struct Manifest {
     pub omvang_version: String,
     pub scenario: String,
+    /// One text, or one per language (older manifests: a string).
     #[serde(default)]
-    pub description: String,
+    pub description: Description,
     pub scenario_file: HashedFile,
     /// Files the scenario extends, nearest first.
     pub extends: Vec<HashedFile>,
@@ -177,6 +216,9 @@ pub struct Manifest {
     /// Population, prevalence, the chain files, then the national actuals (if any): the order
     /// of `inputs::input_files`.
     pub inputs: Vec<HashedFile>,
+    /// Whether the last of `inputs` is the national actuals file (older manifests: unknown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with_actuals: Option<bool>,
     pub seed: u64,
     pub iterations: usize,
     pub threads: usize,
@@ -217,6 +259,45 @@ impl Manifest {
     /// The population file the run used (first of the inputs).
     pub fn population_file(&self) -> Option<&HashedFile> {
         self.inputs.first()
+    }
+
+    /// Whether the run was calibrated against the national record.
+    pub fn calibrated(&self) -> bool {
+        self.calibration.as_ref().is_some_and(|c| c.calibrated)
+    }
+
+    /// The overrides that change what the run computes, beyond the seed and iteration count
+    /// the report states anyway, and the name.
+    pub fn changes(&self) -> Vec<&str> {
+        self.overrides
+            .iter()
+            .map(String::as_str)
+            .filter(|o| {
+                let key = o.split('=').next().unwrap_or("").trim();
+                !matches!(key, "name" | "run.seed" | "run.iterations")
+            })
+            .collect()
+    }
+
+    /// The chain files the run used (after population and prevalence); `has_actuals` says, for
+    /// an older manifest without `with_actuals`, whether the run read national figures.
+    pub fn chain_files(&self, has_actuals: bool) -> &[HashedFile] {
+        let actuals = usize::from(self.with_actuals.unwrap_or(has_actuals));
+        let end = self
+            .inputs
+            .len()
+            .saturating_sub(actuals)
+            .max(2.min(self.inputs.len()));
+        self.inputs.get(2..end).unwrap_or(&[])
+    }
+
+    /// The national actuals file the run read, if any.
+    pub fn actuals_file(&self, has_actuals: bool) -> Option<&HashedFile> {
+        if self.with_actuals.unwrap_or(has_actuals) && self.inputs.len() > 2 {
+            self.inputs.last()
+        } else {
+            None
+        }
     }
 
     /// The prevalence file the run used (second of the inputs).

@@ -123,17 +123,37 @@ fn key_message_quotes_summary_csv() {
     // The national count is quoted beside the extrapolation.
     assert!(key.contains("62.000 (HHM for VWS)"), "{key}");
 
-    // `report --lang en` rebuilds from the files alone: same numbers, English separators.
+    // `report --lang en` rebuilds from the files alone: same numbers, English separators,
+    // written beside the Dutch report, whose files stay as they were.
+    let dutch = folder_files(&dir);
     let o = omvang(&["report", path_str(&dir), "--lang", "en"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let md_en = std::fs::read_to_string(dir.join("report.md")).unwrap();
-    let html_en = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    let md_en = std::fs::read_to_string(dir.join("report.en.md")).unwrap();
+    let html_en = std::fs::read_to_string(dir.join("report.en.html")).unwrap();
+    let both = folder_files(&dir);
+    for (name, bytes) in &dutch {
+        assert_eq!(
+            both.get(name),
+            Some(bytes),
+            "{name} changed by the English rebuild"
+        );
+    }
+    let added: Vec<&String> = both.keys().filter(|k| !dutch.contains_key(*k)).collect();
+    assert!(added.contains(&&"tables.en.xlsx".to_string()), "{added:?}");
+    assert!(
+        added
+            .iter()
+            .all(|k| k.starts_with("charts/en/") || k.contains(".en.")),
+        "{added:?}"
+    );
+    assert!(added.len() > 10, "{added:?}");
     let key_en = key_message(&md_en, "## Key message");
     check(&key_en, &html_en, ',', "90% interval", &|x| {
         format!("€{} million", quoted(x / 1e6, ','))
     });
 
-    // Rebuilding in Dutch gives back the report `run` wrote, byte for byte.
+    // Rebuilding in Dutch gives back the report and workbook `run` wrote, byte for byte, and
+    // leaves the English files alone.
     let o = omvang(&["report", path_str(&dir)]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(std::fs::read_to_string(dir.join("report.md")).unwrap(), md);
@@ -141,6 +161,25 @@ fn key_message_quotes_summary_csv() {
         std::fs::read_to_string(dir.join("report.html")).unwrap(),
         html
     );
+    assert_eq!(folder_files(&dir), both);
+}
+
+/// Every file of a folder (path inside it → bytes), the marker left out.
+pub fn folder_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(dir: &Path, prefix: &str, out: &mut BTreeMap<String, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let entry = entry.unwrap();
+            let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
+            if entry.file_type().unwrap().is_dir() {
+                walk(&entry.path(), &format!("{name}/"), out);
+            } else if name != ".omvang-run" {
+                out.insert(name, std::fs::read(entry.path()).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, "", &mut out);
+    out
 }
 
 /// The cells of every Markdown table row.
@@ -389,7 +428,8 @@ fn compare_writes_a_paired_comparison() {
 
     let o = omvang(&["report", path_str(&cmp), "--lang", "en"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let en = std::fs::read_to_string(cmp.join("report.md")).unwrap();
+    let en = std::fs::read_to_string(cmp.join("report.en.md")).unwrap();
+    assert_eq!(std::fs::read_to_string(cmp.join("report.md")).unwrap(), md);
     assert!(en.starts_with("# Volume of dementia case management: scenario comparison"));
 }
 

@@ -11,6 +11,7 @@ mod inputs;
 mod pooling;
 mod projection;
 mod report;
+mod report_files;
 mod safety;
 mod sampling;
 mod snapshot;

@@ -306,35 +306,45 @@ pub fn write_run(
     })
 }
 
-/// Copy a folder's files and subfolders into `to`, except the names in `skip` (top level only).
-fn copy_tree(from: &Path, to: &Path, skip: &[&str]) -> Result<(), OutputError> {
+/// Copy a folder's files and subfolders into `to`, except the marker and the files whose path
+/// inside the folder (`/`-separated, e.g. `charts/fan.png`) `skip` accepts. `prefix` is the
+/// path of `from` inside the folder being copied (empty at the top).
+fn copy_tree(
+    from: &Path,
+    to: &Path,
+    prefix: &str,
+    skip: &dyn Fn(&str) -> bool,
+) -> Result<(), OutputError> {
     for entry in fs::read_dir(from).map_err(io_err(from))? {
         let entry = entry.map_err(io_err(from))?;
         let name = entry.file_name();
-        if skip.iter().any(|s| name == *s) {
+        let rel = format!("{prefix}{}", name.to_string_lossy());
+        if prefix.is_empty() && name == MARKER {
             continue;
         }
         let (src, dst) = (entry.path(), to.join(&name));
         let kind = entry.file_type().map_err(io_err(&src))?;
         if kind.is_dir() {
             fs::create_dir_all(&dst).map_err(io_err(&dst))?;
-            copy_tree(&src, &dst, &[])?;
-        } else if kind.is_file() {
+            copy_tree(&src, &dst, &format!("{rel}/"), skip)?;
+        } else if kind.is_file() && !skip(&rel) {
             fs::copy(&src, &dst).map_err(io_err(&dst))?;
         }
     }
     Ok(())
 }
 
-/// Replace the report files (`report.md`, `report.html`, `charts/`) of a run folder omvang made,
-/// with the same care as [`write_run`]: the whole folder is rebuilt as a temporary sibling (its
-/// other files copied) and swapped in, so a kill leaves the old or the new report complete.
+/// Replace the report files of one language (those `replaced` accepts, by their path inside the
+/// folder, e.g. `report.md` and `charts/fan.png`) of a run folder omvang made with `files`, with
+/// the same care as [`write_run`]: the whole folder is rebuilt as a temporary sibling (its other
+/// files copied) and swapped in, so a kill leaves the old or the new report complete.
 ///
 /// # Errors
 /// A folder omvang did not make, or I/O errors.
 pub fn replace_report(
     dir: &Path,
     files: &[Artifact],
+    replaced: &dyn Fn(&str) -> bool,
     on_wait: &dyn Fn(&Path),
 ) -> Result<(), OutputError> {
     let full = fs::canonicalize(dir).map_err(io_err(dir))?;
@@ -345,7 +355,9 @@ pub fn replace_report(
         return Err(OutputError::NotOurs { path: dir.into() });
     };
     swap_in(out, name, on_wait, &mut |_| true, &|tmp| {
-        copy_tree(&full, tmp, &["report.md", "report.html", "charts", MARKER])?;
+        copy_tree(&full, tmp, "", &|rel| {
+            replaced(rel) || files.iter().any(|f| f.name == rel)
+        })?;
         write_artifacts(tmp, files)
     })
     .map(|_| ())

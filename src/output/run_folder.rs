@@ -9,7 +9,9 @@ use polars::prelude::*;
 
 use crate::data::actuals::actuals_from;
 use crate::data::{InputError, Table};
-use crate::run_data::{ChainRow, Manifest, PoolingRow, RunData, Stats};
+use crate::run_data::{
+    Band, CalibrationRow, ChainRow, HindcastRow, Manifest, PoolingRow, RunData, Stats,
+};
 
 /// Rows of a table keyed by one text column, with every numeric cell by column name.
 type KeyedRows = Vec<(String, BTreeMap<String, f64>)>;
@@ -207,6 +209,17 @@ pub fn parse_run(
         .collect();
 
     let actuals = actuals_from(&table("actuals.csv")?)?;
+    let optional = |name: &str| {
+        file(name)
+            .map(|bytes| Table::parse(&dir.join(name), bytes))
+            .transpose()
+    };
+    let hindcast = optional("hindcast.csv")?
+        .map(|t| hindcast_rows(&t))
+        .transpose()?;
+    let calibration = optional("calibration.csv")?
+        .map(|t| calibration_rows(&t))
+        .transpose()?;
 
     let df = ParquetReader::new(std::io::Cursor::new(fetch("draws.parquet")?))
         .finish()
@@ -242,7 +255,80 @@ pub fn parse_run(
         pooling,
         draws,
         actuals,
+        hindcast,
+        calibration,
     })
+}
+
+/// Low, median and high from three columns; all empty gives `None` (a run not calibrated).
+fn band(t: &Table, row: usize, c: &[usize]) -> Result<Option<Band>, InputError> {
+    if c.iter().all(|&col| t.cell(row, col).is_none()) {
+        return Ok(None);
+    }
+    Ok(Some([
+        t.number(row, c[0])?,
+        t.number(row, c[1])?,
+        t.number(row, c[2])?,
+    ]))
+}
+
+/// `hindcast.csv`: `metric,date,observed,coverage,prior_median,prior_low,prior_high,
+/// posterior_median,posterior_low,posterior_high,source`.
+fn hindcast_rows(t: &Table) -> Result<Vec<HindcastRow>, InputError> {
+    let c = t.require(&[
+        "metric",
+        "date",
+        "observed",
+        "coverage",
+        "prior_low",
+        "prior_median",
+        "prior_high",
+        "posterior_low",
+        "posterior_median",
+        "posterior_high",
+        "source",
+    ])?;
+    (0..t.rows())
+        .map(|row| {
+            let prior = band(t, row, &c[4..7])?
+                .ok_or_else(|| t.error(row, "the prior columns are empty".into()))?;
+            Ok(HindcastRow {
+                metric: t.text(row, c[0])?.to_string(),
+                date: t.date(row, c[1])?,
+                observed: t.number(row, c[2])?,
+                coverage: t.number(row, c[3])?,
+                prior,
+                posterior: band(t, row, &c[7..10])?,
+                source: t.cell(row, c[10]).unwrap_or("").to_string(),
+            })
+        })
+        .collect()
+}
+
+/// `calibration.csv`: `parameter,prior_median,prior_low,prior_high,posterior_median,
+/// posterior_low,posterior_high`.
+fn calibration_rows(t: &Table) -> Result<Vec<CalibrationRow>, InputError> {
+    let c = t.require(&[
+        "parameter",
+        "prior_low",
+        "prior_median",
+        "prior_high",
+        "posterior_low",
+        "posterior_median",
+        "posterior_high",
+    ])?;
+    let full = |row: usize, cols: &[usize], what: &str| {
+        band(t, row, cols)?.ok_or_else(|| t.error(row, format!("the {what} columns are empty")))
+    };
+    (0..t.rows())
+        .map(|row| {
+            Ok(CalibrationRow {
+                parameter: t.text(row, c[0])?.to_string(),
+                prior: full(row, &c[1..4], "prior")?,
+                posterior: full(row, &c[4..7], "posterior")?,
+            })
+        })
+        .collect()
 }
 
 fn first_line(s: &str) -> String {

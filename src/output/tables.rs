@@ -42,9 +42,31 @@ pub fn summary_frame(scenario: &str, rows: &[SummaryRow], period: &str) -> Polar
         .iter()
         .enumerate()
     {
-        columns.push(Column::new((*name).into(), stat(i)));
+        let mut values = stat(i);
+        if i > 0 {
+            // The sketches' quantiles are good to 0.1%: six significant figures keep all of it
+            // and drop the float noise (`117137.99999999999`).
+            values.iter_mut().for_each(|v| *v = round_sig6(*v));
+        }
+        columns.push(Column::new((*name).into(), values));
     }
     DataFrame::new_infer_height(columns)
+}
+
+/// `x` rounded to six significant figures, as the nearest double to that decimal (so it prints
+/// as written: 117138, 0.412345).
+pub fn round_sig6(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let shift = 5 - x.abs().log10().floor() as i32;
+    if shift >= 0 {
+        let f = 10f64.powi(shift);
+        (x * f).round() / f
+    } else {
+        let f = 10f64.powi(-shift);
+        (x / f).round() * f
+    }
 }
 
 /// `chains.csv`: one row per chain, then `pooled` and the prediction interval's bounds
@@ -526,4 +548,24 @@ pub fn calibration_frame(posterior: &Posterior) -> PolarsResult<DataFrame> {
         Column::new("posterior_low".into(), band(&low, false)),
         Column::new("posterior_high".into(), band(&high, false)),
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::round_sig6;
+
+    #[test]
+    fn six_significant_figures_print_without_float_noise() {
+        assert_eq!(round_sig6(117_137.999_999_999_99).to_string(), "117138");
+        assert_eq!(round_sig6(0.412_345_678).to_string(), "0.412346");
+        assert_eq!(round_sig6(-1_234_567.8).to_string(), "-1234570");
+        assert_eq!(round_sig6(152_619_820.4).to_string(), "152620000");
+        assert_eq!(round_sig6(0.0), 0.0);
+        assert!(round_sig6(f64::NAN).is_nan());
+        // Never further than half a unit in the sixth figure.
+        for i in 1..2000 {
+            let x = (i as f64).powf(2.7) * 0.013_7;
+            assert!((round_sig6(x) - x).abs() <= x.abs() * 5e-6, "{x}");
+        }
+    }
 }

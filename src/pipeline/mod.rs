@@ -30,6 +30,9 @@ pub struct RunRequest {
     pub scenarios: Vec<PathBuf>,
     /// `--set`-style overrides applied to every scenario, in order.
     pub overrides: Vec<String>,
+    /// Those of `overrides` the user gave with `--set`: any but `name=` give each scenario's run
+    /// its own name, `<scenario>-<hash>` (see [`run_name`]), unless `name=` is among them.
+    pub set: Vec<String>,
     pub out: PathBuf,
     /// Worker threads; 0 = all cores.
     pub threads: usize,
@@ -51,6 +54,8 @@ pub struct Written {
     pub seconds: f64,
     pub dir: PathBuf,
     pub report: bool,
+    /// The language of the report (and so of its file names).
+    pub lang: Lang,
     /// Key metrics of the base year, then of the horizon: (metric, year, P05, P50, P95).
     pub key_figures: Vec<(Metric, i32, [f64; 3])>,
 }
@@ -114,6 +119,17 @@ pub fn run(request: &RunRequest, observe: Observer<'_>) -> Result<Vec<Written>> 
     let mut models = Vec::new();
     for path in &request.scenarios {
         models.push((path, load_model(path, overrides)?));
+    }
+    for (path, m) in &mut models {
+        if let Some(name) = run_name(&m.scenario.name, &request.set) {
+            scenario::check_name(&name).map_err(|e| {
+                ScenarioError::Usage(format!(
+                    "{}: with --set the run is named {name:?}: {e}; give it a name with --set name=...",
+                    path.display()
+                ))
+            })?;
+            m.scenario.name = name;
+        }
     }
     if let Some(name) = comparison {
         pair_up(&mut models, &request.scenarios, name)?;
@@ -228,6 +244,7 @@ pub fn run(request: &RunRequest, observe: Observer<'_>) -> Result<Vec<Written>> 
                 .find(|a| a.name == file)
                 .map(|a| a.bytes.clone())
         })?;
+        artifacts.push(report::workbook::workbook(&run, lang)?);
         if request.report {
             let report = report::run_report(&run, lang, charts::run_charts(&run, lang)?);
             artifacts.extend(report.files());
@@ -240,6 +257,7 @@ pub fn run(request: &RunRequest, observe: Observer<'_>) -> Result<Vec<Written>> 
             seconds: clock.elapsed().as_secs_f64(),
             dir,
             report: request.report,
+            lang,
             key_figures: key_figures(model, &summary),
         };
         observe(Event::Written(&done));
@@ -277,6 +295,29 @@ pub fn run(request: &RunRequest, observe: Observer<'_>) -> Result<Vec<Written>> 
         });
     }
     Ok(written)
+}
+
+/// The name of a run made with `--set` overrides: `<scenario>-<8 hex digits>`, the digits the
+/// start of the SHA-256 of the sorted overrides (each as `key=value`, trimmed), so the same
+/// overrides in any order give the same name and the plain scenario's folder is never
+/// overwritten. `None` without overrides, or when one of them is `name=` (the user named it).
+pub fn run_name(scenario: &str, set: &[String]) -> Option<String> {
+    use sha2::{Digest, Sha256};
+    let mut normal: Vec<String> = set
+        .iter()
+        .map(|o| match o.split_once('=') {
+            Some((k, v)) => format!("{}={}", k.trim(), v.trim()),
+            None => o.trim().to_string(),
+        })
+        .collect();
+    if normal.is_empty() || normal.iter().any(|o| o.starts_with("name=")) {
+        return None;
+    }
+    normal.sort();
+    normal.dedup();
+    let digest = Sha256::digest(normal.join("\n").as_bytes());
+    let hex: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+    Some(format!("{scenario}-{hex}"))
 }
 
 /// Pairing needs the same random streams: every scenario takes the reference's seed and
@@ -395,6 +436,7 @@ fn manifest(
             .iter()
             .map(|p| hashed(p))
             .collect::<Result<_>>()?,
+        with_actuals: Some(s.data.actuals.is_some()),
         seed: s.run.seed,
         iterations: s.run.iterations,
         threads,
@@ -407,8 +449,8 @@ fn manifest(
         wait_norm_weeks: s.wait_norm_weeks,
         started_at: rfc3339(started_at),
         run_seconds: clock.elapsed().as_secs_f64(),
-        calibration: None,
         notes: model.notes.clone(),
+        calibration: None,
     })
 }
 
@@ -448,15 +490,25 @@ fn key_figures(model: &Model, summary: &[SummaryRow]) -> Vec<(Metric, i32, [f64;
 /// # Errors
 /// A run folder that cannot be read or written.
 pub fn rebuild_report(dir: &Path, lang: Lang, observe: Observer<'_>) -> Result<usize> {
-    let report = if dir.join("comparison.json").is_file() {
+    let (report, workbook) = if dir.join("comparison.json").is_file() {
         let runs: Vec<RunData> = read_comparison(dir)?;
-        report::comparison_report(&runs, lang, charts::comparison_charts(&runs, lang)?)?
+        let charts = charts::comparison_charts(&runs, lang)?;
+        (report::comparison_report(&runs, lang, charts)?, None)
     } else {
         let run = read_run(dir)?;
-        report::run_report(&run, lang, charts::run_charts(&run, lang)?)
+        let workbook = report::workbook::workbook(&run, lang)?;
+        let charts = charts::run_charts(&run, lang)?;
+        (report::run_report(&run, lang, charts), Some(workbook))
     };
-    let files = report.files();
-    output::replace_report(dir, &files, &|lock: &Path| observe(Event::Waiting(lock)))?;
+    let mut files = report.files();
+    files.extend(workbook);
+    // Only this language's report, workbook and charts are replaced: the other's stay.
+    output::replace_report(
+        dir,
+        &files,
+        &|path: &str| report::owned_by(lang, path),
+        &|lock: &Path| observe(Event::Waiting(lock)),
+    )?;
     Ok(report.charts.len())
 }
 

@@ -46,19 +46,20 @@ pub struct Report {
 }
 
 impl Report {
-    /// `report.md`, `report.html` and `charts/<name>.png|svg`, ready to write.
+    /// `report.md`, `report.html` and `charts/<name>.png|svg` (in English `report.en.md`,
+    /// `report.en.html` and `charts/en/<name>.png|svg`), ready to write.
     pub fn files(&self) -> Vec<Artifact> {
         let file = |name: String, bytes: Vec<u8>| Artifact { name, bytes };
         let markdown = self.markdown();
         let html = self.html_from(&markdown);
         let mut files = vec![
-            file("report.md".into(), markdown.into_bytes()),
-            file("report.html".into(), html.into_bytes()),
+            file(file_name(self.lang, "report", "md"), markdown.into_bytes()),
+            file(file_name(self.lang, "report", "html"), html.into_bytes()),
         ];
         for c in &self.charts {
-            files.push(file(format!("charts/{}.png", c.name), c.png.clone()));
+            files.push(file(chart_path(self.lang, &c.name, "png"), c.png.clone()));
             files.push(file(
-                format!("charts/{}.svg", c.name),
+                chart_path(self.lang, &c.name, "svg"),
                 c.svg.clone().into_bytes(),
             ));
         }
@@ -101,9 +102,9 @@ impl Report {
                     let c = &self.charts[*i];
                     let _ = writeln!(
                         md,
-                        "![{}](charts/{}.png)\n\n*{} {}. {}*\n",
+                        "![{}]({})\n\n*{} {}. {}*\n",
                         c.title,
-                        c.name,
+                        chart_path(self.lang, &c.name, "png"),
                         Msg::Figure.get(self.lang),
                         i + 1,
                         c.caption
@@ -193,11 +194,50 @@ impl Report {
         out
     }
 
-    /// The chart a figure's image link (`charts/<name>.png`) points at.
+    /// The chart a figure's image link (`charts/<name>.png`, `charts/en/<name>.png`) points at.
     fn chart_at(&self, url: &str) -> Option<&Figure> {
-        let name = url.strip_prefix("charts/")?.strip_suffix(".png")?;
-        self.charts.iter().find(|c| c.name == name)
+        self.charts
+            .iter()
+            .find(|c| chart_path(self.lang, &c.name, "png") == url)
     }
+}
+
+/// A file of one language in a run folder: `report.md` in Dutch, `report.en.md` in English
+/// (`stem` = `report`, `ext` = `md`), so that the languages sit side by side.
+pub fn file_name(lang: Lang, stem: &str, ext: &str) -> String {
+    match lang {
+        Lang::Nl => format!("{stem}.{ext}"),
+        other => format!("{stem}.{}.{ext}", other.code()),
+    }
+}
+
+/// A chart file of one language: `charts/<name>.<ext>` in Dutch, `charts/en/<name>.<ext>` in
+/// English.
+pub fn chart_path(lang: Lang, name: &str, ext: &str) -> String {
+    match lang {
+        Lang::Nl => format!("charts/{name}.{ext}"),
+        other => format!("charts/{}/{name}.{ext}", other.code()),
+    }
+}
+
+/// Whether a file of a run folder (its path inside the folder, `/`-separated) belongs to the
+/// report of `lang`: its report, workbook and charts. Rebuilding that language replaces exactly
+/// these and leaves every other language's files alone.
+pub fn owned_by(lang: Lang, path: &str) -> bool {
+    let own = ["report.md", "report.html", "tables.xlsx"].iter().any(|f| {
+        let (stem, ext) = f.split_once('.').unwrap_or((f, ""));
+        path == file_name(lang, stem, ext)
+    });
+    let chart = match lang {
+        Lang::Nl => path
+            .strip_prefix("charts/")
+            .is_some_and(|rest| !rest.contains('/')),
+        other => path
+            .strip_prefix("charts/")
+            .and_then(|rest| rest.strip_prefix(other.code()))
+            .is_some_and(|rest| rest.starts_with('/')),
+    };
+    own || chart
 }
 
 /// If a paragraph that holds only emphasis starts at `i`, the index of its end.
@@ -305,7 +345,38 @@ mod tests {
         let md = report(vec![Block::Figure(0)]).markdown();
         assert_eq!(
             md,
-            "# T <1>\n\n![Fan](charts/fan.png)\n\n*Figure 1. What it shows.*\n\n"
+            "# T <1>\n\n![Fan](charts/en/fan.png)\n\n*Figure 1. What it shows.*\n\n"
         );
+        let names: Vec<String> = report(vec![]).files().into_iter().map(|f| f.name).collect();
+        assert_eq!(
+            names,
+            [
+                "report.en.md",
+                "report.en.html",
+                "charts/en/fan.png",
+                "charts/en/fan.svg"
+            ]
+        );
+    }
+
+    #[test]
+    fn each_language_owns_only_its_own_files() {
+        for (path, nl, en) in [
+            ("report.md", true, false),
+            ("report.html", true, false),
+            ("tables.xlsx", true, false),
+            ("report.en.md", false, true),
+            ("report.en.html", false, true),
+            ("tables.en.xlsx", false, true),
+            ("charts/fan.png", true, false),
+            ("charts/en/fan.png", false, true),
+            ("charts/english.png", true, false),
+            ("summary.csv", false, false),
+            ("manifest.json", false, false),
+            ("hindcast.csv", false, false),
+        ] {
+            assert_eq!(owned_by(Lang::Nl, path), nl, "{path}");
+            assert_eq!(owned_by(Lang::En, path), en, "{path}");
+        }
     }
 }

@@ -221,3 +221,54 @@ mod tests {
         );
     }
 }
+
+/// What a metric counts, for the workbook's unit column and its rounding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// A stock of people (on 1 January, or on a census date).
+    People,
+    /// A flow of people over the year.
+    PeoplePerYear,
+    Fte,
+    EuroPerYear,
+    Weeks,
+    /// A share between 0 and 1.
+    Share,
+    /// A number without a unit (e.g. a calibrated parameter).
+    Number,
+}
+
+impl Unit {
+    /// The unit of a metric by its column name (`summary.csv`, `hindcast.csv`).
+    pub fn of(metric: &str) -> Unit {
+        match metric {
+            "arrivals" | "admissions" | "exits_death" | "exits_institution" | "exits_other"
+            | "lost_while_waiting" => Unit::PeoplePerYear,
+            "coverage" | "share_waiting_over_norm" => Unit::Share,
+            "mean_wait_weeks" => Unit::Weeks,
+            m if m.starts_with("fte_") => Unit::Fte,
+            m if m.starts_with("cost_eur") => Unit::EuroPerYear,
+            _ => Unit::People,
+        }
+    }
+
+    /// Decimals a value in this unit is rounded to: people and euros whole, FTE and weeks to
+    /// one decimal, shares to three; plain numbers keep four significant figures.
+    pub fn decimals(self, x: f64) -> usize {
+        match self {
+            Unit::People | Unit::PeoplePerYear | Unit::EuroPerYear => 0,
+            Unit::Fte | Unit::Weeks => 1,
+            Unit::Share => 3,
+            Unit::Number => sig_decimals(x, 4),
+        }
+    }
+
+    /// `x` rounded as [`Unit::decimals`] says.
+    pub fn round(self, x: f64) -> f64 {
+        if !x.is_finite() {
+            return x;
+        }
+        let f = 10f64.powi(self.decimals(x) as i32);
+        (x * f).round() / f
+    }
+}

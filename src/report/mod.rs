@@ -10,40 +10,56 @@ pub mod document;
 pub mod format;
 pub mod sections;
 pub mod text;
+pub mod workbook;
 
-pub use document::{Block, Figure, Report};
+pub use document::{chart_path, file_name, owned_by, Block, Figure, Report};
 pub use text::{Lang, Msg};
 
 use crate::analysis::paired_difference;
 use crate::run_data::{RunData, P05, P50, P95};
 use format::{code, count, data, eur_millions, number, sig3, signed_count, with_interval};
 use sections::{
-    chain_tables, illustrative_notice, key_message, limitations_bullets, method_bullets,
-    outlook_table, pooling_paragraph, reproducibility_bullets, scenario_line, sensitivity_table,
-    sources_bullets,
+    chain_tables, conclusion, hindcast_blocks, illustrative_notice, key_message,
+    limitations_bullets, method_bullets, outlook_table, overrides_paragraph, pooling_paragraph,
+    price_level, reproducibility_bullets, scenario_line, sensitivity_table, sources_bullets,
 };
 use text::say;
 
 /// The report of one run, showing `charts` (drawn by [`charts::run_charts`]) as its figures.
 pub fn run_report(run: &RunData, lang: Lang, charts: Vec<Figure>) -> Report {
     let heading = |m: Msg| Block::Heading(m.get(lang).to_string());
-    let mut blocks = vec![Block::Paragraph(say!(
+    let mut blocks: Vec<Block> = conclusion(run, lang).into_iter().collect();
+    blocks.push(Block::Paragraph(say!(
         lang,
         RunIntro,
-        scenario = scenario_line(run),
+        scenario = scenario_line(run, lang),
         base = run.base_year(),
         horizon = run.horizon()
-    ))];
+    )));
+    blocks.extend(overrides_paragraph(run, lang));
     if run.illustrative() {
         blocks.push(illustrative_notice(lang));
     }
     blocks.push(heading(Msg::HeadingKeyMessage));
     blocks.push(Block::Bullets(key_message(run, lang)));
-    blocks.push(Block::Paragraph(Msg::MedianNote.get(lang).into()));
+    blocks.push(Block::Paragraph(format!(
+        "{} {}",
+        Msg::MedianNote.get(lang),
+        Msg::MedianDifferenceNote.get(lang)
+    )));
     blocks.push(heading(Msg::HeadingOutlook));
     blocks.push(outlook_table(run, lang));
+    // The hindcast chart goes with its section; the others under "Charts".
+    let hindcast = charts
+        .iter()
+        .position(|c| c.name == sections::HINDCAST_CHART);
     blocks.push(heading(Msg::HeadingCharts));
-    blocks.extend((0..charts.len()).map(Block::Figure));
+    blocks.extend(
+        (0..charts.len())
+            .filter(|&i| Some(i) != hindcast)
+            .map(Block::Figure),
+    );
+    blocks.extend(hindcast_blocks(run, lang, hindcast));
     blocks.push(heading(Msg::HeadingDataPhoto));
     blocks.extend(chain_tables(run, lang));
     blocks.extend(pooling_paragraph(run, lang));
@@ -168,10 +184,16 @@ pub fn comparison_report(
             median = signed_count(d[P50], lang),
             low = signed_count(d[P05], lang),
             high = signed_count(d[P95], lang),
-            cost = cost
+            cost = cost,
+            price = price_level(run, lang)
         ));
     }
     blocks.push(Block::Bullets(bullets));
+    blocks.push(Block::Paragraph(format!(
+        "{} {}",
+        Msg::MedianNote.get(lang),
+        Msg::MedianDifferenceNote.get(lang)
+    )));
 
     blocks.push(heading(Msg::HeadingSideBySide));
     let column = |m: Msg, y: i32| format!("{} {y}", m.get(lang));
@@ -184,7 +206,11 @@ pub fn comparison_report(
         column(Msg::ColLostWhileWaiting, h),
         column(Msg::ColFteAvailable, h),
         column(Msg::ColFteNeeded, h),
-        column(Msg::ColCost, h),
+        format!(
+            "{} ({})",
+            column(Msg::ColCost, h),
+            price_level(reference, lang)
+        ),
     ]);
     let rows = runs
         .iter()
@@ -211,7 +237,9 @@ pub fn comparison_report(
     blocks.push(heading(Msg::HeadingCharts));
     blocks.extend((0..charts.len()).map(Block::Figure));
     blocks.push(heading(Msg::HeadingScenarios));
-    blocks.push(Block::Bullets(runs.iter().map(scenario_line).collect()));
+    blocks.push(Block::Bullets(
+        runs.iter().map(|r| scenario_line(r, lang)).collect(),
+    ));
     blocks.push(heading(Msg::HeadingMethod));
     blocks.push(Block::Bullets(method_bullets(reference, lang)));
     blocks.push(Block::Paragraph(

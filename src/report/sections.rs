@@ -8,19 +8,109 @@ use super::document::Block;
 use super::format::{
     code, count, count_exact, data, eur, eur_millions, number, percent, sig3, signed, with_interval,
 };
-use super::text::{driver_label, say, Lang, Msg};
+use super::format::{sig_decimals, Unit};
+use super::text::{driver_label, metric_label, say, Lang, Msg};
 use crate::analysis::{median, sensitivity};
 use crate::data::Actual;
-use crate::run_data::{ChainRow, HashedFile, RunData, P50};
+use crate::run_data::{Band, ChainRow, HashedFile, RunData, P05, P50, P95};
 
 /// The title of a scenario for readers: its name and, if any, its description's first sentence.
-pub fn scenario_line(run: &RunData) -> String {
-    let d = run.manifest.description.trim().trim_end_matches('.');
+pub fn scenario_line(run: &RunData, lang: Lang) -> String {
+    let d = run
+        .manifest
+        .description
+        .get(lang.code())
+        .trim()
+        .trim_end_matches('.');
     if d.is_empty() {
         format!("**{}**", data(&run.name))
     } else {
         format!("**{}**: {}", data(&run.name), data(d))
     }
+}
+
+/// The price level of the run's costs: "prijspeil 2018", and the yearly index when it is not
+/// zero (the median of its draws).
+pub fn price_level(run: &RunData, lang: Lang) -> String {
+    let index = run
+        .draw("cost_index_per_year")
+        .and_then(median)
+        .unwrap_or(0.0);
+    if index == 0.0 {
+        say!(lang, PriceLevel, year = run.base_year())
+    } else {
+        say!(
+            lang,
+            PriceLevelIndexed,
+            year = run.base_year(),
+            index = percent(index, lang)
+        )
+    }
+}
+
+/// The one sentence a reader can act on: the waiting list now and at the horizon, and whether
+/// there are enough case managers then.
+pub fn conclusion(run: &RunData, lang: Lang) -> Option<Block> {
+    let (b, h) = (run.base_year(), run.horizon());
+    let (w0, wh) = (run.stats("waiting_list", b)?, run.stats("waiting_list", h)?);
+    let gap = run
+        .stats("fte_gap", h)
+        .map(|g| {
+            let f = |x: f64| count(x, lang);
+            if g[P50] > 0.0 {
+                say!(
+                    lang,
+                    ConclusionShort,
+                    gap = f(g[P50]),
+                    low = f(g[P05]),
+                    high = f(g[P95])
+                )
+            } else {
+                say!(
+                    lang,
+                    ConclusionEnough,
+                    gap = f(g[P50]),
+                    low = f(g[P05]),
+                    high = f(g[P95])
+                )
+            }
+        })
+        .unwrap_or_else(|| ".".into());
+    let (start, end) = (w0[P50], wh[P50]);
+    let args = |m: Msg| {
+        m.fill(
+            lang,
+            &[
+                ("scenario", &format!("**{}**", data(&run.name))),
+                ("start", &count(start, lang)),
+                ("base", &b),
+                ("end", &count(end, lang)),
+                ("horizon", &h),
+                ("gap", &gap),
+            ],
+        )
+    };
+    Some(Block::Paragraph(if end > start * 1.1 + 5.0 {
+        args(Msg::ConclusionGrows)
+    } else if end < start * 0.9 - 5.0 {
+        args(Msg::ConclusionFalls)
+    } else {
+        args(Msg::ConclusionSteady)
+    }))
+}
+
+/// The run's departures from its scenario file (`--set` and the flags), if any.
+pub fn overrides_paragraph(run: &RunData, lang: Lang) -> Option<Block> {
+    let changes = run.manifest.changes();
+    if changes.is_empty() {
+        return None;
+    }
+    let list: Vec<String> = changes.iter().map(|o| code(o)).collect();
+    Some(Block::Paragraph(say!(
+        lang,
+        RunOverrides,
+        overrides = list.join(", ")
+    )))
 }
 
 pub fn illustrative_notice(lang: Lang) -> Block {
@@ -87,7 +177,8 @@ pub fn key_message(run: &RunData, lang: Lang) -> Vec<String> {
             KeyCost,
             year = b,
             cost = with_interval(&cost, &eur, lang),
-            cost_zs = with_interval(&cost_zs, &eur, lang)
+            cost_zs = with_interval(&cost_zs, &eur, lang),
+            price = price_level(run, lang)
         ));
     }
     if let (Some(w0), Some(wh)) = (get("waiting_list", b), get("waiting_list", h)) {
@@ -214,6 +305,10 @@ pub fn outlook_table(run: &RunData, lang: Lang) -> Block {
     ]
     .map(|m| m.get(lang).to_string())
     .to_vec();
+    let mut header = header;
+    if let Some(cost) = header.last_mut() {
+        *cost = format!("{cost} ({})", price_level(run, lang));
+    }
     let med = |m: &str, y: i32| run.stats(m, y).map(|s| s[P50]);
     let rows = run
         .table_years()
@@ -403,6 +498,9 @@ pub fn method_bullets(run: &RunData, lang: Lang) -> Vec<String> {
     ]
 }
 
+/// The sources of exactly the inputs the runs used: the population, prevalence, chain and
+/// national files named in their manifests, and the publications in the `source` column of the
+/// national figures (and of the hindcast's observations) they read.
 pub fn sources_bullets(runs: &[&RunData], lang: Lang) -> Vec<String> {
     let mut out = vec![
         say!(
@@ -415,21 +513,40 @@ pub fn sources_bullets(runs: &[&RunData], lang: Lang) -> Vec<String> {
             SourcePrevalence,
             files = quoted_names(&input_names(runs, prevalence_file))
         ),
-        Msg::SourceZorgstandaard.get(lang).to_string(),
     ];
+    let mut chains: Vec<String> = Vec::new();
+    let mut national: Vec<String> = Vec::new();
+    for run in runs {
+        let has_actuals = !run.actuals.is_empty();
+        for f in run.manifest.chain_files(has_actuals) {
+            let name = f.file_name().to_string();
+            if !chains.contains(&name) {
+                chains.push(name);
+            }
+        }
+        if let Some(f) = run.manifest.actuals_file(has_actuals) {
+            let name = f.file_name().to_string();
+            if !national.contains(&name) {
+                national.push(name);
+            }
+        }
+    }
     // One line per publication: notes after a colon go, and a line that merely extends
     // another (e.g. with a coverage remark) gives way to it.
     let mut published: Vec<String> = Vec::new();
     for run in runs {
-        for a in &run.actuals {
-            let s = a
-                .source
-                .split(':')
-                .next()
-                .unwrap_or(&a.source)
-                .trim()
-                .to_string();
-            let s = data(&s);
+        let hindcast = run.hindcast.iter().flatten().map(|h| h.source.as_str());
+        for source in run
+            .actuals
+            .iter()
+            .map(|a| a.source.as_str())
+            .chain(hindcast)
+        {
+            let s = source.split(':').next().unwrap_or(source).trim();
+            if s.is_empty() {
+                continue;
+            }
+            let s = data(s);
             if !published.contains(&s) {
                 published.push(s);
             }
@@ -437,11 +554,24 @@ pub fn sources_bullets(runs: &[&RunData], lang: Lang) -> Vec<String> {
     }
     let all = published.clone();
     published.retain(|s| !all.iter().any(|o| o != s && s.starts_with(o.as_str())));
-    out.extend(published);
+    if !national.is_empty() || !published.is_empty() {
+        let files = if national.is_empty() {
+            code("actuals.csv")
+        } else {
+            quoted_names(&national)
+        };
+        out.push(say!(
+            lang,
+            SourceNational,
+            files = files,
+            sources = published.join("; ")
+        ));
+    }
+    let files = quoted_names(&chains);
     out.push(if runs.iter().any(|r| r.illustrative()) {
-        Msg::SourceChainsIllustrative.get(lang).to_string()
+        say!(lang, SourceChainsIllustrative, files = files)
     } else {
-        Msg::SourceChainsMeasured.get(lang).to_string()
+        say!(lang, SourceChainsMeasured, files = files)
     });
     out
 }
@@ -503,6 +633,135 @@ pub fn reproducibility_bullets(run: &RunData, lang: Lang) -> Vec<String> {
             path = code(&f.path),
             sha = code(&f.sha256)
         ));
+    }
+    out
+}
+
+/// A model value or an observation in its metric's unit: people to three significant figures
+/// (observations whole, "<10" below ten), FTE to three, weeks to one decimal, shares as
+/// percentages.
+fn in_unit(metric: &str, x: f64, observed: bool, lang: Lang) -> String {
+    match Unit::of(metric) {
+        Unit::People | Unit::PeoplePerYear if observed => count_exact(x, lang),
+        Unit::People | Unit::PeoplePerYear => count(x, lang),
+        Unit::Weeks => number(x, 1, lang),
+        Unit::Share => percent(x, lang),
+        Unit::EuroPerYear => eur_millions(x, lang),
+        Unit::Fte | Unit::Number if observed => number(x, sig_decimals(x, 4), lang),
+        Unit::Fte | Unit::Number => sig3(x, lang),
+    }
+}
+
+/// "median (low–high)" of a band.
+fn band_text(band: &Band, f: &dyn Fn(f64) -> String) -> String {
+    format!("{} ({}–{})", f(band[1]), f(band[0]), f(band[2]))
+}
+
+/// The file name of the hindcast chart, which the report shows in its own section.
+pub const HINDCAST_CHART: &str = "hindcast";
+
+/// "Checked against the national record": the hindcast table, what calibration did, which
+/// observations fall outside the model's band, the chart (figure `figure`), and the
+/// parameters before and after calibration. Empty when the run has no hindcast.
+pub fn hindcast_blocks(run: &RunData, lang: Lang, figure: Option<usize>) -> Vec<Block> {
+    let Some(rows) = run.hindcast.as_ref().filter(|r| !r.is_empty()) else {
+        return Vec::new();
+    };
+    let mut out = vec![
+        Block::Heading(Msg::HeadingHindcast.get(lang).into()),
+        Block::Paragraph(Msg::HindcastIntro.get(lang).into()),
+    ];
+    let calibrated = run.manifest.calibrated();
+    out.push(Block::Paragraph(match &run.manifest.calibration {
+        Some(c) if c.calibrated => say!(
+            lang,
+            CalibrationDone,
+            particles = number(c.particles as f64, 0, lang),
+            stages = c.stages,
+            ess = number(c.ess, 0, lang)
+        ),
+        _ => Msg::CalibrationNone.get(lang).into(),
+    }));
+    let header = [
+        Msg::ColMetric,
+        Msg::ColDate,
+        Msg::ColObserved,
+        Msg::ColPrior,
+        Msg::ColPosterior,
+    ]
+    .map(|m| m.get(lang).to_string())
+    .to_vec();
+    let table = rows
+        .iter()
+        .map(|r| {
+            let f = |x: f64| in_unit(&r.metric, x, false, lang);
+            vec![
+                data(metric_label(&r.metric, lang)),
+                r.date.to_string(),
+                in_unit(&r.metric, r.observed, true, lang),
+                band_text(&r.prior, &f),
+                r.posterior
+                    .as_ref()
+                    .map_or("–".into(), |b| band_text(b, &f)),
+            ]
+        })
+        .collect();
+    out.push(Block::Table(header, table));
+    // In words: every observation outside the band (after calibration, or the model's own).
+    let outside: Vec<String> = rows
+        .iter()
+        .filter_map(|r| {
+            let f = |x: f64| in_unit(&r.metric, x, false, lang);
+            let (band, key) = match r.posterior {
+                Some(b) => (b, Msg::HindcastOutsidePosterior),
+                None if !calibrated => (r.prior, Msg::HindcastOutsidePrior),
+                None => return None,
+            };
+            (r.observed < band[0] || r.observed > band[2]).then(|| {
+                key.fill(
+                    lang,
+                    &[
+                        ("metric", &data(metric_label(&r.metric, lang))),
+                        ("date", &r.date),
+                        ("observed", &in_unit(&r.metric, r.observed, true, lang)),
+                        ("low", &f(band[0])),
+                        ("high", &f(band[2])),
+                    ],
+                )
+            })
+        })
+        .collect();
+    if outside.is_empty() {
+        out.push(Block::Paragraph(
+            if calibrated {
+                Msg::HindcastAllInside
+            } else {
+                Msg::HindcastAllInsidePrior
+            }
+            .get(lang)
+            .into(),
+        ));
+    } else {
+        out.push(Block::Bullets(outside));
+    }
+    out.extend(figure.map(Block::Figure));
+    if let Some(params) = run.calibration.as_ref().filter(|p| !p.is_empty()) {
+        out.push(Block::Paragraph(Msg::CalibrationIntro.get(lang).into()));
+        let header = [Msg::ColParameter, Msg::ColPrior, Msg::ColPosterior]
+            .map(|m| m.get(lang).to_string())
+            .to_vec();
+        let f = |x: f64| sig3(x, lang);
+        let table = params
+            .iter()
+            .map(|p| {
+                let label = match driver_label(&p.parameter, lang) {
+                    "?" => code(&p.parameter),
+                    known => known.to_string(),
+                };
+                vec![label, band_text(&p.prior, &f), band_text(&p.posterior, &f)]
+            })
+            .collect();
+        out.push(Block::Table(header, table));
     }
     out
 }

@@ -88,6 +88,53 @@ macro_rules! say {
 }
 pub(crate) use say;
 
+/// A metric's name for readers, by its column name (`summary.csv`, `hindcast.csv`); the
+/// metric itself when the catalog has no label for it.
+pub fn metric_label(metric: &str, lang: Lang) -> &str {
+    let key = match metric {
+        "people_with_dementia" => Msg::MetricPeopleWithDementia,
+        "at_home" => Msg::ColAtHome,
+        "need" => Msg::ColNeed,
+        "clients_in_care" => Msg::ColClients,
+        "need_gap" => Msg::MetricNeedGap,
+        "clients_extrapolated" => Msg::MetricClientsExtrapolated,
+        "coverage" => Msg::MetricCoverage,
+        "waiting_list" => Msg::ColWaitingList,
+        "waiting_over_norm" => Msg::MetricWaitingOverNorm,
+        "arrivals" => Msg::MetricArrivals,
+        "admissions" => Msg::MetricAdmissions,
+        "exits_death" => Msg::ColOutDied,
+        "exits_institution" => Msg::ColOutInstitution,
+        "exits_other" => Msg::ColOutOther,
+        "lost_while_waiting" => Msg::ColLostWhileWaiting,
+        "mean_wait_weeks" => Msg::MetricMeanWaitWeeks,
+        "share_waiting_over_norm" => Msg::MetricShareOverNorm,
+        "fte_available" => Msg::ColFteAvailable,
+        "fte_needed" => Msg::ColFteNeeded,
+        "fte_gap" => Msg::MetricFteGap,
+        "fte_needed_zorgstandaard" => Msg::MetricFteNeededZorgstandaard,
+        "cost_eur" => Msg::ColCost,
+        "cost_eur_zorgstandaard" => Msg::MetricCostZorgstandaard,
+        _ => return metric,
+    };
+    key.get(lang)
+}
+
+/// A unit's name for readers.
+pub fn unit_label(unit: super::format::Unit, lang: Lang) -> &'static str {
+    use super::format::Unit;
+    match unit {
+        Unit::People => Msg::UnitPeople,
+        Unit::PeoplePerYear => Msg::UnitPeoplePerYear,
+        Unit::Fte => Msg::UnitFte,
+        Unit::EuroPerYear => Msg::UnitEuroPerYear,
+        Unit::Weeks => Msg::UnitWeeks,
+        Unit::Share => Msg::UnitShare,
+        Unit::Number => Msg::UnitNumber,
+    }
+    .get(lang)
+}
+
 /// A driver's (uncertain input's) name for readers, by its `draws.parquet` column.
 pub fn driver_label(name: &str, lang: Lang) -> &'static str {
     let key = match name {
@@ -171,8 +218,38 @@ catalog! {
         en: "Capacity: the current clients and the waiting list need {fte} FTE case managers; serving everyone in need under the Zorgstandaard takes {fte_zs} FTE."
     }
     KeyCost {
-        nl: "Kosten: casemanagement kost {cost} per jaar ({year}); volgens de Zorgstandaard zou het {cost_zs} per jaar zijn.",
-        en: "Cost: case management costs {cost} a year ({year}); under the Zorgstandaard it would be {cost_zs} a year."
+        nl: "Kosten: casemanagement kost {cost} per jaar ({year}); volgens de Zorgstandaard zou het {cost_zs} per jaar zijn ({price}).",
+        en: "Cost: case management costs {cost} a year ({year}); under the Zorgstandaard it would be {cost_zs} a year ({price})."
+    }
+    PriceLevel { nl: "prijspeil {year}", en: "{year} prices" }
+    PriceLevelIndexed { nl: "prijspeil {year}, geïndexeerd met {index} per jaar", en: "{year} prices, indexed at {index} a year" }
+    ConclusionGrows {
+        nl: "**Conclusie.** In scenario {scenario} groeit de wachtlijst van {start} op 1 januari {base} tot {end} in {horizon}{gap}",
+        en: "**Conclusion.** In scenario {scenario} the waiting list grows from {start} on 1 January {base} to {end} in {horizon}{gap}"
+    }
+    ConclusionFalls {
+        nl: "**Conclusie.** In scenario {scenario} daalt de wachtlijst van {start} op 1 januari {base} tot {end} in {horizon}{gap}",
+        en: "**Conclusion.** In scenario {scenario} the waiting list falls from {start} on 1 January {base} to {end} in {horizon}{gap}"
+    }
+    ConclusionSteady {
+        nl: "**Conclusie.** In scenario {scenario} blijft de wachtlijst ongeveer gelijk: {start} op 1 januari {base}, {end} in {horizon}{gap}",
+        en: "**Conclusion.** In scenario {scenario} the waiting list stays about level: {start} on 1 January {base}, {end} in {horizon}{gap}"
+    }
+    ConclusionShort {
+        nl: "; om iedereen op tijd te helpen zijn dan {gap} FTE casemanager méér nodig dan er zijn (90%-interval {low} tot {high}).",
+        en: "; to help everyone in time, {gap} more case-manager FTE are then needed than there are (90% interval {low} to {high})."
+    }
+    ConclusionEnough {
+        nl: "; er zijn dan genoeg casemanagers: FTE nodig min beschikbaar is {gap} (90%-interval {low} tot {high}).",
+        en: "; there are then enough case managers: FTE needed minus available is {gap} (90% interval {low} to {high})."
+    }
+    MedianDifferenceNote {
+        nl: "Een verschil (behoefte min cliënten, FTE nodig min beschikbaar, een scenario min de referentie) is per iteratie berekend; de mediaan van een verschil is daarom niet het verschil van de twee medianen.",
+        en: "A difference (need minus clients, FTE needed minus available, a scenario minus the reference) is computed per iteration, so the median of a difference is not the difference of the two medians."
+    }
+    RunOverrides {
+        nl: "Deze run wijkt af van het scenariobestand met: {overrides}.",
+        en: "This run departs from the scenario file with: {overrides}."
     }
     KeyWaiting {
         nl: "Wachtlijst in scenario {scenario}: {start} op 1 januari {base}, {middle}{end} in {horizon}.{lost}",
@@ -256,17 +333,17 @@ catalog! {
         nl: "Prevalentie van dementie naar leeftijd en geslacht: {files} (herkomst: data/README.md).",
         en: "Prevalence of dementia by age and sex: {files} (origin: data/README.md)."
     }
-    SourceZorgstandaard {
-        nl: "Zorgstandaard Dementie (2013, herzien 2020): casemanagement voor iedere thuiswonende met dementie die het nodig heeft.",
-        en: "Zorgstandaard Dementie (2013, revised 2020): case management for everyone with dementia living at home who needs it."
+    SourceNational {
+        nl: "Landelijke cijfers: {files}, uit: {sources}.",
+        en: "National figures: {files}, from: {sources}."
     }
     SourceChainsIllustrative {
-        nl: "Ketendata: illustratief (synthetisch), gegenereerd met `omvang generate-chains`; de ware parameters staan in src/synthetic.rs.",
-        en: "Chain data: illustrative (synthetic), generated with `omvang generate-chains`; the true parameters are in src/synthetic.rs."
+        nl: "Ketendata: {files}, illustratief (synthetisch), gegenereerd met `omvang generate-chains`; de ware parameters staan in src/model/synthetic.rs.",
+        en: "Chain data: {files}, illustrative (synthetic), generated with `omvang generate-chains`; the true parameters are in src/model/synthetic.rs."
     }
     SourceChainsMeasured {
-        nl: "Ketendata: de datafoto's van de deelnemende ketens (zie Reproduceerbaarheid voor de bestanden).",
-        en: "Chain data: the data photos of the participating chains (see Reproducibility for the files)."
+        nl: "Ketendata: {files}, de datafoto's van de deelnemende ketens.",
+        en: "Chain data: {files}, the data photos of the participating chains."
     }
     LimitFewChains {
         nl: "De schatting rust op {k} ketens. Met zo weinig ketens is het verschil tussen ketens slecht bepaald; het voorspellingsinterval is daarom breed.",
@@ -306,8 +383,8 @@ catalog! {
         en: "{n} scenarios with the same seed ({seed}) and {iterations} iterations, so every iteration draws the same uncertain inputs in every scenario and the differences are paired. Reference: **{reference}**."
     }
     ComparisonKey {
-        nl: "Scenario **{scenario}**: wachtlijst in {year} {waiting}; het verschil met {reference} is {median} (gepaard per iteratie, mediaan; 90%-interval {low} tot {high}); kosten in {year} {cost}.",
-        en: "Scenario **{scenario}**: waiting list in {year} {waiting}; the difference with {reference} is {median} (paired per iteration, median; 90% interval {low} to {high}); cost in {year} {cost}."
+        nl: "Scenario **{scenario}**: wachtlijst in {year} {waiting}; het verschil met {reference} is {median} (gepaard per iteratie, mediaan; 90%-interval {low} tot {high}); kosten in {year} {cost} ({price}).",
+        en: "Scenario **{scenario}**: waiting list in {year} {waiting}; the difference with {reference} is {median} (paired per iteration, median; 90% interval {low} to {high}); cost in {year} {cost} ({price})."
     }
     ComparisonPerScenario {
         nl: "De rapporten per scenario (in de mappen naast deze) geven de datafoto van de ketens, de gevoeligheid en alle grafieken per scenario.",
@@ -364,6 +441,7 @@ catalog! {
         en: "The cost of case management per calendar year in millions of euros, with 50% and 90% intervals."
     }
     AxisCost { nl: "€ mln per jaar", en: "€ million per year" }
+    AxisCostPriced { nl: "€ mln per jaar ({price})", en: "€ million per year ({price})" }
     TornadoTitle { nl: "Wat bepaalt {what} in {year}?", en: "What drives the {what} in {year}?" }
     TornadoCaption {
         nl: "Rangcorrelatie van elke onzekere invoer met {what} in {year} over alle iteraties: hoe langer de balk, hoe meer die invoer de uitkomst bepaalt (blauw: een hogere waarde geeft meer, oranje: minder).",
@@ -390,6 +468,51 @@ catalog! {
     AxisShareOfIterations { nl: "Aandeel van de iteraties", en: "Share of iterations" }
     LegendMiddleIterations { nl: "Iteraties (middelste 99%)", en: "Iterations (middle 99%)" }
 
+    // The hindcast and calibration (checked against the national record).
+    HeadingHindcast { nl: "Toetsing aan de landelijke cijfers", en: "Checked against the national record" }
+    HindcastIntro {
+        nl: "Elke gepubliceerde landelijke waarneming naast het model op dezelfde schaal (de landelijke modelwaarde maal de dekking van de waarneming): vooraf (zonder calibratie) en na calibratie, elk als mediaan met 90%-interval.",
+        en: "Every published national observation beside the model on the same scale (the national model value times the observation's coverage): before calibration (prior) and after it (posterior), each as a median with its 90% interval."
+    }
+    CalibrationDone {
+        nl: "De run is gecalibreerd op deze waarnemingen: {particles} deeltjes in {stages} stappen, met een effectieve steekproefgrootte van {ess} aan het eind.",
+        en: "The run was calibrated on these observations: {particles} particles in {stages} stages, with an effective sample size of {ess} at the end."
+    }
+    CalibrationNone {
+        nl: "Deze run is niet gecalibreerd: de tabel geeft alleen het model vooraf.",
+        en: "This run was not calibrated: the table gives the model before calibration only."
+    }
+    HindcastOutsidePosterior {
+        nl: "{metric} op {date}: de waarneming {observed} ligt buiten het 90%-interval na calibratie ({low}–{high}).",
+        en: "{metric} on {date}: the observation {observed} lies outside the 90% interval after calibration ({low}–{high})."
+    }
+    HindcastOutsidePrior {
+        nl: "{metric} op {date}: de waarneming {observed} ligt buiten het 90%-interval van het model ({low}–{high}).",
+        en: "{metric} on {date}: the observation {observed} lies outside the model's 90% interval ({low}–{high})."
+    }
+    HindcastAllInside {
+        nl: "Alle waarnemingen liggen binnen het 90%-interval na calibratie.",
+        en: "Every observation lies within the 90% interval after calibration."
+    }
+    HindcastAllInsidePrior {
+        nl: "Alle waarnemingen liggen binnen het 90%-interval van het model.",
+        en: "Every observation lies within the model's 90% interval."
+    }
+    CalibrationIntro {
+        nl: "Wat de calibratie van de onzekere invoer maakte: mediaan en 90%-interval vooraf en erna.",
+        en: "What calibration made of the uncertain inputs: median and 90% interval before and after."
+    }
+    ColPrior { nl: "Vooraf", en: "Prior" }
+    ColPosterior { nl: "Na calibratie", en: "Posterior" }
+    HindcastTitle { nl: "Het model naast de landelijke cijfers", en: "The model beside the national record" }
+    HindcastCaption {
+        nl: "Per maat de landelijke waarnemingen (punten) met het 90%-interval van het model vooraf (grijs) en na calibratie (blauw, streep = mediaan), op de schaal van de waarneming.",
+        en: "Per metric the national observations (dots) with the model's 90% interval before calibration (grey) and after it (blue, tick = median), on the observation's scale."
+    }
+    LegendObserved { nl: "Waargenomen", en: "Observed" }
+    LegendPrior90 { nl: "Vooraf: 90%-interval", en: "Prior: 90% interval" }
+    LegendPosterior90 { nl: "Na calibratie: 90%-interval en mediaan", en: "Posterior: 90% interval and median" }
+
     // Charts of a comparison.
     CompareWaitingTitle { nl: "Wachtlijst per scenario", en: "Waiting list per scenario" }
     CompareWaitingCaption {
@@ -412,6 +535,50 @@ catalog! {
         en: "The difference in the waiting list on 1 January between {scenario} and {reference}, paired per iteration: below zero the waiting list in {scenario} is shorter."
     }
     AxisDifference { nl: "Verschil in wachtenden", en: "Difference in people waiting" }
+
+    // Metrics without a table column of their own, and units (the workbook).
+    MetricPeopleWithDementia { nl: "Mensen met dementie", en: "People with dementia" }
+    MetricNeedGap { nl: "Behoefte min cliënten", en: "Need minus clients" }
+    MetricClientsExtrapolated { nl: "Cliënten bij gepoold bereik", en: "Clients at the pooled uptake" }
+    MetricCoverage { nl: "Cliënten per thuiswonende", en: "Clients per person at home" }
+    MetricWaitingOverNorm { nl: "Wachtend langer dan de norm", en: "Waiting longer than the norm" }
+    MetricArrivals { nl: "Aanmeldingen", en: "Referrals" }
+    MetricAdmissions { nl: "Opnames in zorg", en: "Admissions to care" }
+    MetricMeanWaitWeeks { nl: "Gemiddelde wachttijd (weken)", en: "Mean wait (weeks)" }
+    MetricShareOverNorm { nl: "Aandeel wachtend langer dan de norm", en: "Share waiting longer than the norm" }
+    MetricFteGap { nl: "FTE tekort (nodig min beschikbaar)", en: "FTE gap (needed minus available)" }
+    MetricFteNeededZorgstandaard { nl: "FTE nodig volgens de Zorgstandaard", en: "FTE needed under the Zorgstandaard" }
+    MetricCostZorgstandaard { nl: "Kosten volgens de Zorgstandaard", en: "Cost under the Zorgstandaard" }
+    UnitPeople { nl: "personen", en: "people" }
+    UnitPeoplePerYear { nl: "personen per jaar", en: "people per year" }
+    UnitFte { nl: "FTE", en: "FTE" }
+    UnitEuroPerYear { nl: "euro per jaar", en: "euro per year" }
+    UnitWeeks { nl: "weken", en: "weeks" }
+    UnitShare { nl: "aandeel (0–1)", en: "share (0–1)" }
+    UnitNumber { nl: "getal", en: "number" }
+
+    // The workbook (`tables.xlsx`): sheet names and column headers.
+    SheetSummary { nl: "samenvatting", en: "summary" }
+    SheetHindcast { nl: "hindcast", en: "hindcast" }
+    SheetCalibration { nl: "calibratie", en: "calibration" }
+    SheetDataPhoto { nl: "datafoto", en: "data photo" }
+    ColScenario { nl: "Scenario", en: "Scenario" }
+    ColMetric { nl: "Maat", en: "Metric" }
+    ColMetricKey { nl: "Kolomnaam", en: "Column name" }
+    ColYear { nl: "Jaar", en: "Year" }
+    ColUnit { nl: "Eenheid", en: "Unit" }
+    ColMean { nl: "Gemiddelde", en: "Mean" }
+    ColDate { nl: "Datum", en: "Date" }
+    ColObserved { nl: "Waargenomen", en: "Observed" }
+    ColCoverage { nl: "Dekking", en: "Coverage" }
+    ColPriorMedian { nl: "Vooraf: mediaan", en: "Prior: median" }
+    ColPriorLow { nl: "Vooraf: 5%", en: "Prior: 5%" }
+    ColPriorHigh { nl: "Vooraf: 95%", en: "Prior: 95%" }
+    ColPosteriorMedian { nl: "Na calibratie: mediaan", en: "Posterior: median" }
+    ColPosteriorLow { nl: "Na calibratie: 5%", en: "Posterior: 5%" }
+    ColPosteriorHigh { nl: "Na calibratie: 95%", en: "Posterior: 95%" }
+    ColSource { nl: "Bron", en: "Source" }
+    ColParameter { nl: "Parameter", en: "Parameter" }
 
     // The uncertain inputs (drivers).
     DriverPrevalenceMultiplier { nl: "Prevalentie (factor)", en: "Prevalence (multiplier)" }

@@ -15,7 +15,7 @@ use super::*;
 #[serde(deny_unknown_fields)]
 struct ScenarioFile {
     name: Option<String>,
-    description: Option<String>,
+    description: Option<Description>,
     extends: Option<String>,
     run: Option<RunFile>,
     data: Option<DataFile>,
@@ -303,7 +303,11 @@ fn relocate_data_paths(table: &mut toml::Table, dir: &Path) {
 fn merge(base: &mut toml::Table, child: toml::Table, in_parameters: bool) {
     for (key, value) in child {
         match (base.get_mut(&key), value) {
-            (Some(toml::Value::Table(b)), toml::Value::Table(c)) if !in_parameters => {
+            // A description is replaced whole: a child's Dutch text must not keep the
+            // parent's English one, which describes another scenario.
+            (Some(toml::Value::Table(b)), toml::Value::Table(c))
+                if !in_parameters && key != "description" =>
+            {
                 merge(b, c, key == "parameters");
             }
             (_, v) => {

@@ -6,10 +6,12 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+pub mod description;
 pub mod distributions;
 mod load;
 mod random;
 
+pub use description::Description;
 pub use load::load;
 pub use random::{keyed_stream, latent_normal, normal_cdf, normal_quantile};
 
@@ -361,7 +363,7 @@ pub struct DataFiles {
 #[derive(Debug, Clone)]
 pub struct Scenario {
     pub name: String,
-    pub description: String,
+    pub description: Description,
     /// The scenario file and the files it extends, child first.
     pub files: Vec<PathBuf>,
     pub run: RunSettings,

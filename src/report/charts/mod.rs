@@ -6,6 +6,7 @@
 pub mod draw;
 pub mod fan;
 pub mod funnel;
+pub mod hindcast;
 pub mod histogram;
 pub mod tornado;
 
@@ -21,7 +22,9 @@ use crate::analysis::{paired_difference, sensitivity};
 use crate::data::Actual;
 use crate::report::document::Figure;
 use crate::report::format::{count, number};
-use crate::report::sections::{input_names, population_file, prevalence_file, publishers};
+use crate::report::sections::{
+    input_names, population_file, prevalence_file, price_level, publishers,
+};
 use crate::report::text::{driver_label, say, Lang, Msg};
 use crate::run_data::{RunData, Stats};
 
@@ -195,12 +198,15 @@ pub fn run_charts(run: &RunData, lang: Lang) -> Result<Vec<Figure>, ChartError> 
         t(Msg::FanCostTitle),
         t(Msg::FanCostCaption),
         &source,
-        &run_fan(
-            single(GREEN, yearly_points(run, "cost_eur", 1e6)),
-            Msg::AxisCost,
-            (Vec::new(), String::new()),
-            lang,
-        ),
+        &Fan {
+            y_desc: say!(lang, AxisCostPriced, price = price_level(run, lang)),
+            ..run_fan(
+                single(GREEN, yearly_points(run, "cost_eur", 1e6)),
+                Msg::AxisCost,
+                (Vec::new(), String::new()),
+                lang,
+            )
+        },
     )?);
 
     for (metric, name, what) in [
@@ -290,6 +296,22 @@ pub fn run_charts(run: &RunData, lang: Lang) -> Result<Vec<Figure>, ChartError> 
             },
         )?);
     }
+
+    if let Some(rows) = &run.hindcast {
+        let plot = hindcast::Hindcast {
+            lang,
+            rows: rows.clone(),
+        };
+        if !plot.panels().is_empty() {
+            charts.push(render(
+                hindcast::NAME,
+                t(Msg::HindcastTitle),
+                t(Msg::HindcastCaption),
+                &source,
+                &plot,
+            )?);
+        }
+    }
     Ok(charts)
 }
 
@@ -353,7 +375,11 @@ pub fn comparison_charts(runs: &[RunData], lang: Lang) -> Result<Vec<Figure>, Ch
                     &Fan {
                         lang,
                         x_desc: Msg::AxisYear.get(lang).into(),
-                        y_desc: y_desc.get(lang).into(),
+                        y_desc: if y_desc == Msg::AxisCost {
+                            say!(lang, AxisCostPriced, price = price_level(reference, lang))
+                        } else {
+                            y_desc.get(lang).into()
+                        },
                         series: series(metric, scale, monthly),
                         outer: false,
                         markers: Vec::new(),
