@@ -173,7 +173,7 @@ fn calibration_recovers_a_synthetic_record_from_known_parameters() {
 /// Every scenario's iterations equal the baseline's up to the last observation (January 2023):
 /// same yearly summaries through 2022 and the same 1-January-2023 stocks; from 2026 the
 /// waiting-list plan shortens the list in at least 95% of paired iterations, and frozen
-/// capacity never shortens it.
+/// capacity lengthens it in most.
 #[test]
 fn scenarios_share_the_calibrated_history_and_differ_after_it() {
     let w = WorkDir::new("scenarios");
@@ -248,8 +248,11 @@ fn scenarios_share_the_calibrated_history_and_differ_after_it() {
             assert!(hi < 0.0, "{line}");
             checked += 1;
         }
-        if c[0] == "capaciteit-bevroren" {
-            assert!(lo >= 0.0, "{line}");
+        // Frozen capacity lengthens the list in most paired iterations; not in all, because a
+        // queue that reacts can shed people (more leave, fewer are referred) when waits grow.
+        if c[0] == "capaciteit-bevroren" && year >= 2024 {
+            let median: f64 = c[col("p50")].parse().unwrap();
+            assert!(median > 0.0, "{line}");
         }
     }
     assert_eq!(checked, 2040 - 2026 + 1);

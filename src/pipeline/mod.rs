@@ -365,7 +365,7 @@ fn tables(
         name: name.into(),
         bytes,
     };
-    Ok(vec![
+    let mut files = vec![
         file(
             "summary.csv",
             output::csv_bytes(&mut output::summary_frame(name, summary, "year")?)?,
@@ -394,11 +394,15 @@ fn tables(
             "hindcast.csv",
             output::csv_bytes(&mut output::hindcast_frame(model, posterior)?)?,
         ),
-        file(
+    ];
+    // Prior and posterior of the parameters: only a calibrated run has both.
+    if posterior.calibrated {
+        files.push(file(
             "calibration.csv",
             output::csv_bytes(&mut output::calibration_frame(posterior)?)?,
-        ),
-    ])
+        ));
+    }
+    Ok(files)
 }
 
 /// `YYYY-MM` of month `month` after January of `base_year`.
