@@ -76,6 +76,7 @@ impl Case {
             wait_norm_weeks: 6.0,
             feedback: self.feedback,
             regional_demand: self.regional_demand,
+            by_reason: true,
             policy_start: self.policy_start,
         };
         project(&input, months, &mut ChaCha8Rng::seed_from_u64(seed))

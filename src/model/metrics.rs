@@ -44,6 +44,7 @@ metrics! {
     FteNeeded = "fte_needed",
     FteGap = "fte_gap",
     FteNeededZorgstandaard = "fte_needed_zorgstandaard",
+    FteRecruitmentZorgstandaard = "fte_recruitment_zorgstandaard",
     CostEur = "cost_eur",
     CostEurZorgstandaard = "cost_eur_zorgstandaard",
 }

@@ -88,6 +88,9 @@ pub struct ProjectionInput<'a> {
     pub feedback: Feedback,
     /// Demand relative to capacity per region (mean 1).
     pub regional_demand: [f64; REGIONS],
+    /// Split exits and losses by reason (death, institution, other). The calibration's
+    /// histories skip it: the reasons change no stock, and their uniforms are drawn either way.
+    pub by_reason: bool,
     /// First month of the scenario's policies: before it capacity grows by
     /// `fte_growth_per_year`, referral is as observed and the mix is the base year's, whatever
     /// the scenario (one history for all scenarios).
@@ -639,7 +642,11 @@ pub fn project_into(
 
             let queue = &mut region.queue;
             let lost = binomial_inv(queue.total, p_lost, at(Flow::Lost, r));
-            let lost_d = binomial_inv(lost, lost_death_share, at(Flow::LostDeath, r));
+            let lost_d = if input.by_reason {
+                binomial_inv(lost, lost_death_share, at(Flow::LostDeath, r))
+            } else {
+                0
+            };
             let leave_hazard = fb.leave_list_per_year
                 * (1.0 + fb.leave_list_growth_per_month * (wait - norm_months).max(0.0));
             let p_leave = 1.0 - (-leave_hazard / 12.0).exp();

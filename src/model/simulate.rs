@@ -679,6 +679,7 @@ fn project_particle<'s>(
             caseload_stretch_max: params.caseload_stretch_max,
         },
         regional_demand: draws.regional_demand,
+        by_reason: months > model.history_months,
         policy_start: model.policy_start,
     };
     let mut flows = FlowStreams::new(s.run.seed, &particle.history, slot, model.policy_start);
@@ -781,6 +782,14 @@ pub fn iterate_into(model: &Model, slot: u64, particle: &Particle, scratch: &mut
         set(
             Metric::FteNeededZorgstandaard,
             epi.need[j] * weight / params.caseload,
+        );
+        // FTE a year to recruit from the policy start (the last observation) to have the
+        // Zorgstandaard's FTE in this year (over at least one year).
+        let start = model.policy_start;
+        set(
+            Metric::FteRecruitmentZorgstandaard,
+            (epi.need[j] * weight / params.caseload - t.fte_available[start])
+                / ((j as f64 - start as f64) / 12.0).max(1.0),
         );
         set(Metric::CostEur, cost);
         set(

@@ -17,7 +17,7 @@ const MAX_STAGES: usize = 40;
 /// Fewest and most Metropolis steps per particle and stage (each a move of the latent normals,
 /// then one of a region's history flows); in between, as many as the acceptance rate needs.
 const MIN_STEPS: usize = 3;
-const MAX_STEPS: usize = 12;
+const MAX_STEPS: usize = 6;
 /// Effective sample size kept by each tempering step, as a share of the particles.
 const ESS_TARGET: f64 = 0.5;
 /// Marks a history key as a fresh proposal (prior histories are numbered from 0).

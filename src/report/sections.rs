@@ -181,6 +181,32 @@ pub fn key_message(run: &RunData, lang: Lang) -> Vec<String> {
             price = price_level(run, lang)
         ));
     }
+    if let (Some(unmet), Some(mean)) = (get("unmet_demand", h), get("waiting_list_mean", h)) {
+        out.push(say!(
+            lang,
+            KeyUnmet,
+            year = h,
+            unmet = with_interval(&unmet, &c, lang),
+            mean = with_interval(&mean, &c, lang)
+        ));
+    }
+    if let (Some(fte), Some(per_year), Some(start)) = (
+        get("fte_needed_zorgstandaard", h),
+        get("fte_recruitment_zorgstandaard", h),
+        run.manifest
+            .calibration
+            .as_ref()
+            .map(|c| c.policy_start.clone()),
+    ) {
+        out.push(say!(
+            lang,
+            KeyRecruitment,
+            horizon = h,
+            fte = with_interval(&fte, &s3, lang),
+            start = start,
+            per_year = with_interval(&per_year, &s3, lang)
+        ));
+    }
     if let (Some(w0), Some(wh)) = (get("waiting_list", b), get("waiting_list", h)) {
         let middle = run
             .middle_year()

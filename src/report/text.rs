@@ -113,6 +113,9 @@ pub fn metric_label(metric: &str, lang: Lang) -> &str {
         "fte_needed" => Msg::ColFteNeeded,
         "fte_gap" => Msg::MetricFteGap,
         "fte_needed_zorgstandaard" => Msg::MetricFteNeededZorgstandaard,
+        "fte_recruitment_zorgstandaard" => Msg::MetricFteRecruitmentZorgstandaard,
+        "unmet_demand" => Msg::MetricUnmetDemand,
+        "waiting_list_mean" => Msg::MetricWaitingListMean,
         "cost_eur" => Msg::ColCost,
         "cost_eur_zorgstandaard" => Msg::MetricCostZorgstandaard,
         _ => return metric,
@@ -548,6 +551,17 @@ catalog! {
     MetricShareOverNorm { nl: "Aandeel wachtend langer dan de norm", en: "Share waiting longer than the norm" }
     MetricFteGap { nl: "FTE tekort (nodig min beschikbaar)", en: "FTE gap (needed minus available)" }
     MetricFteNeededZorgstandaard { nl: "FTE nodig volgens de Zorgstandaard", en: "FTE needed under the Zorgstandaard" }
+    MetricFteRecruitmentZorgstandaard { nl: "Werving voor de Zorgstandaard (FTE per jaar)", en: "Recruitment for the Zorgstandaard (FTE a year)" }
+    MetricUnmetDemand { nl: "Onvervulde vraag (per jaar)", en: "Unmet demand (per year)" }
+    MetricWaitingListMean { nl: "Wachtlijst, jaargemiddelde", en: "Waiting list, yearly average" }
+    KeyUnmet {
+        nl: "Onvervulde vraag in {year}: {unmet} mensen (afgeschrikte verwijzingen, mensen die van de wachtlijst afhaken en mensen die overlijden of worden opgenomen terwijl ze wachten), naast een wachtlijst van gemiddeld {mean} over dat jaar.",
+        en: "Unmet demand in {year}: {unmet} people (referrals deterred by long waits, people who leave the waiting list, and people who die or are admitted to a nursing home while waiting), beside a waiting list averaging {mean} over that year."
+    }
+    KeyRecruitment {
+        nl: "De Zorgstandaard vraagt in {horizon} {fte} FTE; vanaf de laatste telling ({start}) is dat {per_year} FTE werving per jaar (netto, bovenop vervanging van wie vertrekt).",
+        en: "The Zorgstandaard needs {fte} FTE in {horizon}; from the last national count ({start}) that is {per_year} FTE recruited a year (net, on top of replacing those who leave)."
+    }
     MetricCostZorgstandaard { nl: "Kosten volgens de Zorgstandaard", en: "Cost under the Zorgstandaard" }
     UnitPeople { nl: "personen", en: "people" }
     UnitPeoplePerYear { nl: "personen per jaar", en: "people per year" }
