@@ -377,6 +377,17 @@ pub mod latent {
     }
 }
 
+/// Parameters the history up to the policy start does not depend on: they act only after it,
+/// or only on costs and need, which the national record does not count.
+pub const POLICY_ONLY: [&str; 6] = [
+    "share_intensive",
+    "zorgstandaard_fraction",
+    "tariff_per_hour",
+    "hours_per_client_month",
+    "cost_index_per_year",
+    "need_share",
+];
+
 /// Keys of the pooled rates' streams, in [`JOINT_RATES`] order.
 const POOLED_KEYS: [&str; JOINT_RATES] = [
     "pooled.uptake",
@@ -475,14 +486,6 @@ impl Model {
     /// fingerprint have the same calibrated iterations. Policies and the parameters used only
     /// after the policy start or only for costs and need are left out.
     pub fn history_fingerprint(&self) -> String {
-        const POLICY_ONLY: [&str; 6] = [
-            "share_intensive",
-            "zorgstandaard_fraction",
-            "tariff_per_hour",
-            "hours_per_client_month",
-            "cost_index_per_year",
-            "need_share",
-        ];
         let s = &self.scenario;
         let history: Vec<_> = scenario::Parameters::NAMES
             .iter()

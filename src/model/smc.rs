@@ -9,7 +9,9 @@ use rayon::prelude::*;
 
 use crate::model::calibration::{log_likelihood, systematic_resample};
 use crate::model::projection::REGIONS;
-use crate::model::simulate::{latent, observe_particle, Model, Particle, PooledDraw, Scratch};
+use crate::model::simulate::{
+    latent, observe_particle, Model, Particle, PooledDraw, Scratch, POLICY_ONLY,
+};
 use crate::scenario::{keyed_stream, latent_normal, Parameters};
 
 /// Most tempering stages before the ladder is cut short (at temperature 1 regardless).
@@ -373,6 +375,22 @@ pub fn posterior(
             stages.push(done);
             if temperature >= 1.0 {
                 break;
+            }
+        }
+    }
+    if calibrating {
+        // The record says nothing about the parameters that act only after it: their
+        // posterior is their prior, independent of the rest, so each iteration takes its own
+        // prior draw (exact, and it undoes the ancestry resampling gave them).
+        let names = Parameters::NAMES;
+        let free: Vec<usize> = (0..names.len())
+            .filter(|&i| POLICY_ONLY.contains(&names[i]))
+            .map(|i| latent::parameters().start + i)
+            .collect();
+        for (k, p) in particles.iter_mut().enumerate() {
+            let prior = model.prior_particle(k as u64);
+            for &i in &free {
+                p.z[i] = prior.z[i];
             }
         }
     }
