@@ -465,6 +465,20 @@ pub fn bench(scenario: &Path, iterations: usize, quick: bool) -> Result<()> {
             one / secs
         );
     }
+    let start = Instant::now();
+    let posterior = rayon::ThreadPoolBuilder::new()
+        .num_threads(cores)
+        .build()?
+        .install(|| omvang::model::smc::posterior(&model, iterations, true, &|_| {}));
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "  calibration, {cores} thread(s): {secs:.3} s, {} stages, {} histories of {} months, {:.0} histories/s ({:.2} M history-months/s)",
+        posterior.stages.len(),
+        posterior.evaluations,
+        model.history_months,
+        posterior.evaluations as f64 / secs,
+        (posterior.evaluations * model.history_months) as f64 / secs / 1e6
+    );
     if !quick {
         println!("scaling in iterations ({months} months, {cores} threads):");
         for n in [1_000, 10_000, 100_000] {

@@ -95,6 +95,8 @@ pub struct Posterior {
     pub parameters: Vec<ParameterRow>,
     /// Distinct history flow streams among the final particles.
     pub unique_histories: usize,
+    /// Histories simulated (each `history_months` long): the calibration's work.
+    pub evaluations: usize,
 }
 
 impl Posterior {
@@ -267,6 +269,7 @@ pub fn posterior(
     let prior_ess = ess(&evaluated.iter().map(|(_, l)| *l).collect::<Vec<_>>());
     let calibrating = calibrate && !model.observations.is_empty() && n > 1;
     let mut stages = Vec::new();
+    let mut evaluations = n;
     if calibrating {
         let mut phi = 0.0;
         let mut step_scale: f64 = 1.0;
@@ -351,6 +354,7 @@ pub fn posterior(
                 })
                 .collect();
             let stage_steps = steps;
+            evaluations += 2 * n * steps;
             let moves = (n * steps) as f64;
             let acceptance = moved.iter().map(|m| m.2).sum::<usize>() as f64 / moves;
             let history_acceptance = moved.iter().map(|m| m.3).sum::<usize>() as f64 / moves;
@@ -426,5 +430,6 @@ pub fn posterior(
         hindcast,
         parameters,
         unique_histories: histories.len(),
+        evaluations,
     }
 }
