@@ -335,6 +335,82 @@ pub fn inv_logit(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
 
+/// The pooled rates drawn jointly, in this order: logit uptake, log inflow rate, log hazards of
+/// death, institution and other exits.
+pub const JOINT_RATES: usize = 5;
+
+/// The correlation between chains of their (logit uptake, log inflow, log hazards), shrunk
+/// towards independence by (k − 1)/k for k chains, as the lower Cholesky factor that turns
+/// independent normals into correlated ones. Chains that fill their places fast also see
+/// people leave fast and keep more of them in care: drawing these rates independently makes
+/// inflow and outflow disagree and the waiting list swing. With fewer than three chains a
+/// correlation cannot be estimated and the rates stay independent.
+pub fn joint_cholesky(chains: &[ChainRates]) -> [[f64; JOINT_RATES]; JOINT_RATES] {
+    let mut identity = [[0.0; JOINT_RATES]; JOINT_RATES];
+    for (i, row) in identity.iter_mut().enumerate() {
+        row[i] = 1.0;
+    }
+    let k = chains.len();
+    if k < 3 {
+        return identity;
+    }
+    let vectors: Vec<[f64; JOINT_RATES]> = chains
+        .iter()
+        .map(|c| {
+            [
+                uptake_study(c).y,
+                log_rate_study(c.inflow, c.at_home * c.years).y,
+                log_rate_study(c.outflow_death, c.person_years).y,
+                log_rate_study(c.outflow_institution, c.person_years).y,
+                log_rate_study(c.outflow_other, c.person_years).y,
+            ]
+        })
+        .collect();
+    let mean: [f64; JOINT_RATES] =
+        std::array::from_fn(|i| vectors.iter().map(|v| v[i]).sum::<f64>() / k as f64);
+    let cov = |i: usize, j: usize| {
+        vectors
+            .iter()
+            .map(|v| (v[i] - mean[i]) * (v[j] - mean[j]))
+            .sum::<f64>()
+    };
+    let shrink = (k as f64 - 1.0) / k as f64;
+    let r: [[f64; JOINT_RATES]; JOINT_RATES] = std::array::from_fn(|i| {
+        std::array::from_fn(|j| {
+            if i == j {
+                return 1.0;
+            }
+            let c = cov(i, j) / (cov(i, i) * cov(j, j)).sqrt();
+            if c.is_finite() {
+                shrink * c
+            } else {
+                0.0
+            }
+        })
+    });
+    cholesky(&r).unwrap_or(identity)
+}
+
+/// Lower Cholesky factor of a symmetric positive definite matrix, or `None`.
+fn cholesky(a: &[[f64; JOINT_RATES]; JOINT_RATES]) -> Option<[[f64; JOINT_RATES]; JOINT_RATES]> {
+    let mut l = [[0.0; JOINT_RATES]; JOINT_RATES];
+    for i in 0..JOINT_RATES {
+        for j in 0..=i {
+            let s: f64 = (0..j).map(|k| l[i][k] * l[j][k]).sum();
+            if i == j {
+                let d = a[i][i] - s;
+                if d.is_nan() || d <= 1e-12 {
+                    return None;
+                }
+                l[i][j] = d.sqrt();
+            } else {
+                l[i][j] = (a[i][j] - s) / l[j][j];
+            }
+        }
+    }
+    Some(l)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -391,76 +467,4 @@ mod tests {
             reml.tau2
         );
     }
-}
-
-/// The pooled rates drawn jointly, in this order: logit uptake, log inflow rate, log hazards of
-/// death, institution and other exits.
-pub const JOINT_RATES: usize = 5;
-
-/// The correlation between chains of their (logit uptake, log inflow, log hazards), shrunk
-/// towards independence by (k − 1)/k for k chains, as the lower Cholesky factor that turns
-/// independent normals into correlated ones. Chains that fill their places fast also see
-/// people leave fast and keep more of them in care: drawing these rates independently makes
-/// inflow and outflow disagree and the waiting list swing. With fewer than three chains a
-/// correlation cannot be estimated and the rates stay independent.
-pub fn joint_cholesky(chains: &[ChainRates]) -> [[f64; JOINT_RATES]; JOINT_RATES] {
-    let mut identity = [[0.0; JOINT_RATES]; JOINT_RATES];
-    for (i, row) in identity.iter_mut().enumerate() {
-        row[i] = 1.0;
-    }
-    let k = chains.len();
-    if k < 3 {
-        return identity;
-    }
-    let vectors: Vec<[f64; JOINT_RATES]> = chains
-        .iter()
-        .map(|c| {
-            [
-                uptake_study(c).y,
-                log_rate_study(c.inflow, c.at_home * c.years).y,
-                log_rate_study(c.outflow_death, c.person_years).y,
-                log_rate_study(c.outflow_institution, c.person_years).y,
-                log_rate_study(c.outflow_other, c.person_years).y,
-            ]
-        })
-        .collect();
-    let mean: [f64; JOINT_RATES] =
-        std::array::from_fn(|i| vectors.iter().map(|v| v[i]).sum::<f64>() / k as f64);
-    let cov = |i: usize, j: usize| {
-        vectors
-            .iter()
-            .map(|v| (v[i] - mean[i]) * (v[j] - mean[j]))
-            .sum::<f64>()
-    };
-    let shrink = (k as f64 - 1.0) / k as f64;
-    let mut r = identity;
-    for i in 0..JOINT_RATES {
-        for j in 0..i {
-            let c = cov(i, j) / (cov(i, i) * cov(j, j)).sqrt();
-            let c = if c.is_finite() { shrink * c } else { 0.0 };
-            r[i][j] = c;
-            r[j][i] = c;
-        }
-    }
-    cholesky(&r).unwrap_or(identity)
-}
-
-/// Lower Cholesky factor of a symmetric positive definite matrix, or `None`.
-fn cholesky(a: &[[f64; JOINT_RATES]; JOINT_RATES]) -> Option<[[f64; JOINT_RATES]; JOINT_RATES]> {
-    let mut l = [[0.0; JOINT_RATES]; JOINT_RATES];
-    for i in 0..JOINT_RATES {
-        for j in 0..=i {
-            let s: f64 = (0..j).map(|k| l[i][k] * l[j][k]).sum();
-            if i == j {
-                let d = a[i][i] - s;
-                if !(d > 1e-12) {
-                    return None;
-                }
-                l[i][j] = d.sqrt();
-            } else {
-                l[i][j] = (a[i][j] - s) / l[j][j];
-            }
-        }
-    }
-    Some(l)
 }

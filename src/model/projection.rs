@@ -413,7 +413,7 @@ impl Trajectory {
 fn split(total: u64, weights: &[f64; REGIONS]) -> [u64; REGIONS] {
     let sum: f64 = weights.iter().sum();
     let mut out = [0u64; REGIONS];
-    if !(sum > 0.0) {
+    if sum.is_nan() || sum <= 0.0 {
         return split(total, &[1.0; REGIONS]);
     }
     let mut running = 0.0;

@@ -130,6 +130,10 @@ impl Posterior {
     }
 }
 
+/// A particle after its Metropolis steps: with its observed values and log-likelihood, and how
+/// many latent and history moves it accepted.
+type Moved = (Particle, (Vec<f64>, f64), usize, usize);
+
 /// Lower Cholesky factor (row-major, d × d) of the particles' covariance of their latent
 /// normals, with a small ridge so that it exists when particles coincide in some direction.
 fn population_cholesky(particles: &[Particle]) -> Vec<f64> {
@@ -301,7 +305,7 @@ pub fn posterior(
             let chol = population_cholesky(&particles);
             let dim = latent::dim();
             let scale = step_scale * 2.38 / (dim as f64).sqrt();
-            let moved: Vec<(Particle, (Vec<f64>, f64), usize, usize)> = particles
+            let moved: Vec<Moved> = particles
                 .par_iter()
                 .zip(evaluated.par_iter())
                 .enumerate()
