@@ -63,9 +63,10 @@ fn report_html_renders_in_headless_chromium_without_network() {
         r["height"].as_u64().unwrap() > 3000,
         "the page has content: {r}"
     );
-    assert_eq!(r["images"], 8, "{r}");
+    // Eight projection charts and the hindcast chart of the (default) calibrated run.
+    assert_eq!(r["images"], 9, "{r}");
     assert_eq!(
-        r["figures"], 8,
+        r["figures"], 9,
         "every chart is a figure with its caption: {r}"
     );
     assert_eq!(r["loaded"], r["images"], "every image loads: {r}");

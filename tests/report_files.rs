@@ -32,6 +32,16 @@ fn sheet_names(parts: &BTreeMap<String, String>) -> Vec<String> {
         .collect()
 }
 
+/// The number of the sheet called `name` (1-based, as in `xl/worksheets/sheet<n>.xml`).
+fn sheet(parts: &BTreeMap<String, String>, name: &str) -> usize {
+    let names = sheet_names(parts);
+    names
+        .iter()
+        .position(|n| n == name)
+        .unwrap_or_else(|| panic!("no sheet {name} in {names:?}"))
+        + 1
+}
+
 /// The shared strings, by index.
 fn strings(parts: &BTreeMap<String, String>) -> Vec<String> {
     parts["xl/sharedStrings.xml"]
@@ -110,13 +120,17 @@ fn section<'a>(md: &'a str, heading: &str) -> &'a str {
 
 /// `tables.xlsx`: the summary with a unit column and every number a number cell rounded to its
 /// unit (people whole, FTE and weeks to one decimal, shares to three), equal to `summary.csv`;
+/// the (default) calibrated run's hindcast and calibration, a row per row of their CSV files;
 /// the data photo with counts below 10 suppressed; `omvang report` rebuilds it byte for byte.
 #[test]
 fn the_workbook_holds_the_summary_with_units_and_sensible_rounding() {
     let w = WorkDir::new("xlsx");
     let dir = run_baseline(&w, &[]);
     let parts = xlsx(&dir.join("tables.xlsx"));
-    assert_eq!(sheet_names(&parts), ["samenvatting", "datafoto"]);
+    assert_eq!(
+        sheet_names(&parts),
+        ["samenvatting", "hindcast", "calibratie", "datafoto"]
+    );
     let summary = std::fs::read_to_string(dir.join("summary.csv")).unwrap();
     let lines: Vec<&str> = summary.lines().skip(1).collect();
     let cells = cells(&parts, 1);
@@ -160,8 +174,26 @@ fn the_workbook_holds_the_summary_with_units_and_sensible_rounding() {
     assert!(parts["xl/styles.xml"].contains("formatCode=\"#,##0.000\""));
     assert!(parts["xl/styles.xml"].contains("formatCode=\"#,##0.0\""));
 
+    // The hindcast and calibration sheets: a header and a row per row of their CSV files.
+    for (name, file) in [
+        ("hindcast", "hindcast.csv"),
+        ("calibratie", "calibration.csv"),
+    ] {
+        let csv = std::fs::read_to_string(dir.join(file)).unwrap();
+        let n = csv.lines().count() as u32;
+        let sheet = self::cells(&parts, sheet(&parts, name));
+        assert!(
+            !row(&sheet, n).is_empty(),
+            "{name} has a row per row of {file}"
+        );
+        assert!(
+            row(&sheet, n + 1).is_empty(),
+            "{name} has a row per row of {file}"
+        );
+    }
+
     // The data photo: the chains and pooled rows of chains.csv.
-    let photo = self::cells(&parts, 2);
+    let photo = self::cells(&parts, sheet(&parts, "datafoto"));
     let chains = std::fs::read_to_string(dir.join("chains.csv")).unwrap();
     let n = chains.lines().count() as u32;
     assert_eq!(row(&photo, n)["A"].1, "pi_high");
@@ -176,7 +208,10 @@ fn the_workbook_holds_the_summary_with_units_and_sensible_rounding() {
     let o = omvang(&["report", path_str(&dir), "--lang", "en"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let en = xlsx(&dir.join("tables.en.xlsx"));
-    assert_eq!(sheet_names(&en), ["summary", "data photo"]);
+    assert_eq!(
+        sheet_names(&en),
+        ["summary", "hindcast", "calibration", "data photo"]
+    );
     assert_eq!(std::fs::read(dir.join("tables.xlsx")).unwrap(), before);
 }
 
@@ -202,7 +237,7 @@ fn the_workbook_suppresses_small_chain_counts() {
     let file = w.write("small.csv", &(lines.join("\n") + "\n"));
     let dir = crate::util::run_with_chains(&w, &file, "out");
     let parts = xlsx(&dir.join("tables.xlsx"));
-    let photo = cells(&parts, 2);
+    let photo = cells(&parts, sheet(&parts, "datafoto"));
     let header = row(&photo, 1);
     let other = header
         .iter()
@@ -271,7 +306,10 @@ fn descriptions_follow_the_report_language() {
     let dir = run_baseline(&w, &[]);
     let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
     assert!(
-        md.contains("**baseline**: Huidige praktijk: verwijzing zoals waargenomen"),
+        md.contains(
+            "**baseline**: Huidige praktijk, afgestemd op de landelijke tellingen 2018-2023: \
+             verwijzing zoals waargenomen in de ketens"
+        ),
         "{md}"
     );
     assert!(!md.contains("Current practice"));
@@ -279,7 +317,10 @@ fn descriptions_follow_the_report_language() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let en = std::fs::read_to_string(dir.join("report.en.md")).unwrap();
     assert!(
-        en.contains("**baseline**: Current practice: referral as observed"),
+        en.contains(
+            "**baseline**: Current practice, calibrated to the national counts of 2018-2023: \
+             referral as observed in the chains"
+        ),
         "{en}"
     );
     let manifest = std::fs::read_to_string(dir.join("manifest.json")).unwrap();
@@ -596,22 +637,89 @@ fn set_calibration(dir: &Path, calibration: Option<serde_json::Value>) {
     std::fs::write(&path, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
 }
 
-/// A calibrated run's hindcast and calibration files (hand-written here) become a section with
-/// the hindcast table, the ESS sentence, the observation outside the posterior band in words,
-/// the prior→posterior table, a hindcast chart, and workbook sheets; their sources are listed.
+/// The rows of the hindcast table in a report section: the table rows whose second cell is a
+/// date.
+fn hindcast_table_rows(section: &str) -> usize {
+    section
+        .lines()
+        .filter(|l| {
+            l.split(" | ")
+                .nth(1)
+                .is_some_and(|d| d.len() == 10 && d.chars().all(|c| c.is_ascii_digit() || c == '-'))
+        })
+        .count()
+}
+
+/// A real run (calibrated by default) shows its own hindcast and calibration; a run folder
+/// without those files (an older run) has no such section, chart or sheets. Hand-written
+/// hindcast and calibration files become a section with the hindcast table, the ESS sentence,
+/// the observation outside the posterior band in words, the prior→posterior table, a hindcast
+/// chart, and workbook sheets; their sources are listed.
 #[test]
 fn hindcast_and_calibration_are_shown_when_the_run_has_them() {
     let w = WorkDir::new("hindcast");
     let dir = run_baseline(&w, &[]);
     let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
-    assert!(!md.contains("## Toetsing aan de landelijke cijfers"));
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
+    let c = &m["calibration"];
+    assert_eq!(c["calibrated"], true, "{c}");
+    let s = section(&md, "## Toetsing aan de landelijke cijfers");
+    let dutch = |x: f64| omvang::report::format::number(x, 0, omvang::report::Lang::Nl);
+    let done = format!(
+        "De run is gecalibreerd op deze waarnemingen: {} deeltjes in {} stappen, met een \
+         effectieve steekproefgrootte van {} aan het eind.",
+        dutch(c["particles"].as_f64().unwrap()),
+        c["stages"],
+        dutch(c["ess"].as_f64().unwrap())
+    );
+    assert!(s.contains(&done), "{done} not in {s}");
+    let observations = std::fs::read_to_string(dir.join("hindcast.csv"))
+        .unwrap()
+        .lines()
+        .count()
+        - 1;
+    assert!(observations > 0);
+    assert_eq!(hindcast_table_rows(s), observations, "{s}");
+    assert!(
+        s.contains("Wat de calibratie van de onzekere invoer maakte"),
+        "{s}"
+    );
+    assert!(s.contains("(charts/hindcast.png)"), "{s}");
+    assert!(dir.join("charts/hindcast.svg").is_file());
+
+    // Without the engine's hindcast and calibration (and the manifest's calibration): an older
+    // run. The rebuilt report has no section, no hindcast chart and no such sheets.
+    std::fs::remove_file(dir.join("hindcast.csv")).unwrap();
+    std::fs::remove_file(dir.join("calibration.csv")).unwrap();
+    set_calibration(&dir, None);
+    let o = omvang(&["report", path_str(&dir)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    assert!(
+        !md.contains("## Toetsing aan de landelijke cijfers"),
+        "{md}"
+    );
     assert!(!dir.join("charts/hindcast.svg").exists());
+    assert!(!dir.join("charts/hindcast.png").exists());
+    assert_eq!(
+        sheet_names(&xlsx(&dir.join("tables.xlsx"))),
+        ["samenvatting", "datafoto"]
+    );
 
     std::fs::write(dir.join("hindcast.csv"), HINDCAST).unwrap();
     std::fs::write(dir.join("calibration.csv"), CALIBRATION).unwrap();
     set_calibration(
         &dir,
-        Some(serde_json::json!({"calibrated": true, "ess": 812.3, "stages": 7, "particles": 2000})),
+        Some(serde_json::json!({
+            "calibrated": true,
+            "ess": 812.3,
+            "prior_ess": 3.1,
+            "stages": 7,
+            "particles": 2000,
+            "unique_histories": 1650,
+            "policy_start": "2023-01"
+        })),
     );
     let o = omvang(&["report", path_str(&dir)]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -693,12 +801,33 @@ fn hindcast_and_calibration_are_shown_when_the_run_has_them() {
     );
 }
 
-/// Without calibration (empty posterior columns, no `calibration` in the manifest) the section
-/// says so, compares the observations with the model's own band, and has no posterior table.
+/// Without calibration (`--no-calibration`: empty posterior columns, no `calibration.csv`; or an
+/// older run without `calibration` in the manifest) the section says so, compares the
+/// observations with the model's own band, and has no posterior table.
 #[test]
 fn an_uncalibrated_hindcast_is_checked_against_the_prior() {
     let w = WorkDir::new("hindcast-prior");
-    let dir = run_baseline(&w, &[]);
+    let dir = run_baseline(&w, &["--no-calibration"]);
+    // The run's own files: the prior only.
+    assert!(!dir.join("calibration.csv").exists());
+    let own = std::fs::read_to_string(dir.join("hindcast.csv")).unwrap();
+    for line in own.lines().skip(1) {
+        assert!(line.contains(",,,,"), "posterior columns not empty: {line}");
+    }
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(m["calibration"]["calibrated"], false, "{m}");
+    let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    let s = section(&md, "## Toetsing aan de landelijke cijfers");
+    assert!(s.contains("Deze run is niet gecalibreerd"), "{s}");
+    assert_eq!(hindcast_table_rows(s), own.lines().count() - 1, "{s}");
+    assert!(
+        !s.contains("Wat de calibratie van de onzekere invoer maakte"),
+        "{s}"
+    );
+    assert!(s.contains("(charts/hindcast.png)"), "{s}");
+
+    // Hand-written prior bands, and a manifest from before calibration existed.
     let prior_only: String = HINDCAST
         .lines()
         .map(|l| {
