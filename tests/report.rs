@@ -423,10 +423,15 @@ fn compare_writes_a_paired_comparison() {
         .expect("waiting_list 2040 in differences.csv");
     let p50: f64 = row.split(',').nth(7).unwrap().parse().unwrap();
     assert!((p50 - median).abs() < 1e-9, "{row} vs {median}");
-    // Freezing capacity never shortens the waiting list in any iteration (common random numbers).
+    // Freezing capacity lengthens the 2040 waiting list in at least nine in ten paired
+    // iterations. Not in all: a queue that reacts sheds people when waits grow (more leave the
+    // list, fewer are referred), so a few iterations end with a shorter list and more unmet
+    // demand (tests/calibration.rs checks the scenarios year by year).
+    let shorter = d.iter().filter(|v| **v < 0.0).count();
     assert!(
-        d.iter().all(|v| *v >= 0.0),
-        "frozen capacity gave a shorter waiting list"
+        shorter * 10 <= d.len() && median > 0.0,
+        "frozen capacity gave a shorter waiting list in {shorter} of {} iterations",
+        d.len()
     );
 
     let o = omvang(&["report", path_str(&cmp), "--lang", "en"]);

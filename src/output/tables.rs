@@ -461,93 +461,78 @@ pub fn chains_text(model: &Model) -> String {
     out
 }
 
+/// The six band columns of a table of prior and posterior bands: `prior_median, prior_low,
+/// prior_high, posterior_median, posterior_low, posterior_high` (posterior empty when absent).
+fn band_columns(bands: &[(Band, Option<Band>)]) -> Vec<Column> {
+    let parts: [(&str, fn(&Band) -> f64); 3] = [
+        ("median", |b| b.median),
+        ("low", |b| b.low),
+        ("high", |b| b.high),
+    ];
+    let prior = parts.map(|(name, f)| {
+        Column::new(
+            format!("prior_{name}").into(),
+            bands.iter().map(|(p, _)| f(p)).collect::<Vec<_>>(),
+        )
+    });
+    let posterior = parts.map(|(name, f)| {
+        Column::new(
+            format!("posterior_{name}").into(),
+            bands
+                .iter()
+                .map(|(_, p)| p.as_ref().map(f))
+                .collect::<Vec<_>>(),
+        )
+    });
+    prior.into_iter().chain(posterior).collect()
+}
+
 /// `hindcast.csv`: every observation of the national record beside the model before and after
 /// calibration, on the observed scale (national value × coverage); 5%, 50% and 95% quantiles.
 pub fn hindcast_frame(model: &Model, posterior: &Posterior) -> PolarsResult<DataFrame> {
     let rows = &posterior.hindcast;
-    let obs = |r: &crate::model::smc::HindcastRow| &model.observations[r.observation];
-    let band = |f: &dyn Fn(&Band) -> f64, prior: bool| -> Vec<Option<f64>> {
-        rows.iter()
-            .map(|r| {
-                if prior {
-                    Some(&r.prior)
-                } else {
-                    r.posterior.as_ref()
-                }
-                .map(f)
-            })
-            .collect()
-    };
-    let low = |b: &Band| b.low;
-    let median = |b: &Band| b.median;
-    let high = |b: &Band| b.high;
-    DataFrame::new_infer_height(vec![
+    let obs: Vec<_> = rows
+        .iter()
+        .map(|r| &model.observations[r.observation])
+        .collect();
+    let mut columns = vec![
         Column::new(
             "metric".into(),
-            rows.iter()
-                .map(|r| obs(r).metric.clone())
-                .collect::<Vec<_>>(),
+            obs.iter().map(|o| o.metric.clone()).collect::<Vec<_>>(),
         ),
         Column::new(
             "date".into(),
-            rows.iter()
-                .map(|r| obs(r).date.to_string())
-                .collect::<Vec<_>>(),
+            obs.iter().map(|o| o.date.to_string()).collect::<Vec<_>>(),
         ),
         Column::new(
             "observed".into(),
-            rows.iter().map(|r| obs(r).value).collect::<Vec<_>>(),
+            obs.iter().map(|o| o.value).collect::<Vec<_>>(),
         ),
         Column::new(
             "coverage".into(),
-            rows.iter().map(|r| obs(r).coverage).collect::<Vec<_>>(),
+            obs.iter().map(|o| o.coverage).collect::<Vec<_>>(),
         ),
-        Column::new("prior_median".into(), band(&median, true)),
-        Column::new("prior_low".into(), band(&low, true)),
-        Column::new("prior_high".into(), band(&high, true)),
-        Column::new("posterior_median".into(), band(&median, false)),
-        Column::new("posterior_low".into(), band(&low, false)),
-        Column::new("posterior_high".into(), band(&high, false)),
-        Column::new(
-            "source".into(),
-            rows.iter()
-                .map(|r| obs(r).source.clone())
-                .collect::<Vec<_>>(),
-        ),
-    ])
+    ];
+    let bands: Vec<_> = rows.iter().map(|r| (r.prior, r.posterior)).collect();
+    columns.extend(band_columns(&bands));
+    columns.push(Column::new(
+        "source".into(),
+        obs.iter().map(|o| o.source.clone()).collect::<Vec<_>>(),
+    ));
+    DataFrame::new_infer_height(columns)
 }
 
 /// `calibration.csv`: every drawn parameter and pooled rate before and after calibration
 /// (5%, 50% and 95% quantiles over the iterations).
 pub fn calibration_frame(posterior: &Posterior) -> PolarsResult<DataFrame> {
     let rows = &posterior.parameters;
-    let band = |f: &dyn Fn(&Band) -> f64, prior: bool| -> Vec<Option<f64>> {
-        rows.iter()
-            .map(|r| {
-                if prior {
-                    Some(&r.prior)
-                } else {
-                    r.posterior.as_ref()
-                }
-                .map(f)
-            })
-            .collect()
-    };
-    let low = |b: &Band| b.low;
-    let median = |b: &Band| b.median;
-    let high = |b: &Band| b.high;
-    DataFrame::new_infer_height(vec![
-        Column::new(
-            "parameter".into(),
-            rows.iter().map(|r| r.name.clone()).collect::<Vec<_>>(),
-        ),
-        Column::new("prior_median".into(), band(&median, true)),
-        Column::new("prior_low".into(), band(&low, true)),
-        Column::new("prior_high".into(), band(&high, true)),
-        Column::new("posterior_median".into(), band(&median, false)),
-        Column::new("posterior_low".into(), band(&low, false)),
-        Column::new("posterior_high".into(), band(&high, false)),
-    ])
+    let mut columns = vec![Column::new(
+        "parameter".into(),
+        rows.iter().map(|r| r.name.clone()).collect::<Vec<_>>(),
+    )];
+    let bands: Vec<_> = rows.iter().map(|r| (r.prior, r.posterior)).collect();
+    columns.extend(band_columns(&bands));
+    DataFrame::new_infer_height(columns)
 }
 
 #[cfg(test)]
