@@ -464,7 +464,8 @@ pub fn chains_text(model: &Model) -> String {
 /// The six band columns of a table of prior and posterior bands: `prior_median, prior_low,
 /// prior_high, posterior_median, posterior_low, posterior_high` (posterior empty when absent).
 fn band_columns(bands: &[(Band, Option<Band>)]) -> Vec<Column> {
-    let parts: [(&str, fn(&Band) -> f64); 3] = [
+    type Part = (&'static str, fn(&Band) -> f64);
+    let parts: [Part; 3] = [
         ("median", |b| b.median),
         ("low", |b| b.low),
         ("high", |b| b.high),
