@@ -257,3 +257,66 @@ fn scenarios_share_the_calibrated_history_and_differ_after_it() {
     }
     assert_eq!(checked, 2040 - 2026 + 1);
 }
+
+/// The calibration follows whatever national record the run reads: a file with two
+/// observations gives a two-row hindcast and starts the policies at the later one; a record
+/// without anything the model produces leaves the run uncalibrated with policies from the base
+/// year.
+#[test]
+fn calibration_follows_the_record_the_run_reads() {
+    let w = WorkDir::new("record");
+    let record = w.write(
+        "record.csv",
+        "metric,date,value,coverage,source\n\
+         clients_in_care,2019-01-01,62500,1,test count\n\
+         waiting_list,2020-07-01,1800,0.9,test count\n\
+         people_in_the_street,2021-01-01,12,1,not a model metric\n",
+    );
+    let empty = w.write(
+        "empty.csv",
+        "metric,date,value,source\npeople_in_the_street,2021-01-01,12,not a model metric\n",
+    );
+    for (name, file, rows, calibrated, start) in [
+        ("two", &record, 2, true, "2020-07"),
+        ("none", &empty, 0, false, "2018-01"),
+    ] {
+        let set_actuals = format!("data.actuals={}", file.display());
+        let set_name = format!("name={name}");
+        let o = omvang(&[
+            "run",
+            "scenarios/baseline.toml",
+            "--iterations",
+            "200",
+            "--no-report",
+            "--quiet",
+            "--set",
+            &set_actuals,
+            "--set",
+            &set_name,
+            "--out",
+            path_str(&w.path),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let dir = w.path.join(name);
+        let h = hindcast(&dir);
+        assert_eq!(h.len(), rows, "{name}");
+        assert!(h.values().all(|(_, _, p)| p.is_some() == calibrated));
+        let manifest = std::fs::read_to_string(dir.join("manifest.json")).unwrap();
+        assert!(
+            manifest.contains(&format!("\"calibrated\": {calibrated}")),
+            "{manifest}"
+        );
+        assert!(
+            manifest.contains(&format!("\"policy_start\": \"{start}\"")),
+            "{manifest}"
+        );
+    }
+    // The waiting list of July 2020 is held by the calibrated band (times its 90% coverage).
+    let h = hindcast(&w.path.join("two"));
+    let (observed, _, posterior) = &h[&("waiting_list".to_string(), "2020-07-01".to_string())];
+    let [low, _, high] = posterior.unwrap();
+    assert!(
+        low <= *observed && *observed <= high,
+        "{observed} outside {low}-{high}"
+    );
+}
