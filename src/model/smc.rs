@@ -233,9 +233,10 @@ fn parameter_bands(model: &Model, particles: &[Particle]) -> Vec<(String, Band)>
             Band::of(draws.iter().map(|d| d.parameters.values()[i]).collect()),
         ));
     }
+    // Named as in `draws.parquet` (`pooled_<rate>`), where readers find their labels.
     for (i, name) in PooledDraw::NAMES.iter().enumerate() {
         out.push((
-            (*name).to_string(),
+            format!("pooled_{name}"),
             Band::of(draws.iter().map(|d| d.pooled.values()[i]).collect()),
         ));
     }
