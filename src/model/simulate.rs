@@ -277,7 +277,13 @@ pub fn observations(actuals: &[Actual], base_year: i32, months: usize) -> Vec<Ob
             let sd_log = stated_sd_log(&a.metric)?;
             let months_in = (a.date.year - base_year) as i64 * 12 + i64::from(a.date.month) - 1
                 + i64::from(a.date.day > 15);
-            if a.date.year < base_year || months_in < 0 || months_in as usize > months {
+            // A mean wait is the year's: the whole year must lie in the projection.
+            let needs = if a.metric == "mean_wait_weeks" {
+                (months_in / 12 + 1) * 12
+            } else {
+                months_in
+            };
+            if a.date.year < base_year || months_in < 0 || needs as usize > months {
                 return None;
             }
             Some(Observation {
@@ -927,6 +933,42 @@ pub fn result_bytes(iterations: usize, years: usize, _months: usize) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn observations_lie_inside_the_projection() {
+        let actual = |metric: &str, year: i32, month: u32| Actual {
+            metric: metric.into(),
+            date: crate::data::Date {
+                year,
+                month,
+                day: 1,
+            },
+            value: 1.0,
+            source: String::new(),
+            coverage: 1.0,
+        };
+        let actuals = [
+            actual("clients_in_care", 2017, 12), // before the base year
+            actual("clients_in_care", 2018, 7),  // state index 6
+            actual("clients_in_care", 2019, 1),  // the last state, index 12
+            actual("mean_wait_weeks", 2018, 7),  // the year 2018 lies inside
+            actual("mean_wait_weeks", 2019, 1),  // the year 2019 does not
+            actual("waiting_list", 2019, 2),     // after the end
+            actual("unknown_metric", 2018, 3),   // not a model figure
+        ];
+        let got: Vec<(String, usize)> = observations(&actuals, 2018, 12)
+            .into_iter()
+            .map(|o| (o.metric, o.state_index))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("clients_in_care".to_string(), 6),
+                ("clients_in_care".to_string(), 12),
+                ("mean_wait_weeks".to_string(), 6),
+            ]
+        );
+    }
 
     #[test]
     fn streams_differ_per_iteration_and_repeat_per_seed() {

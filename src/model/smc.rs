@@ -289,9 +289,14 @@ pub fn posterior(
             let log_w: Vec<f64> = lls.iter().map(|l| step * l).collect();
             let stage_ess = ess(&log_w);
             let top = log_w.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            let w: Vec<f64> = log_w.iter().map(|l| (l - top).exp()).collect();
-            let total: f64 = w.iter().sum();
-            let w: Vec<f64> = w.iter().map(|x| x / total).collect();
+            let w: Vec<f64> = if top.is_finite() {
+                let w: Vec<f64> = log_w.iter().map(|l| (l - top).exp()).collect();
+                let total: f64 = w.iter().sum();
+                w.iter().map(|x| x / total).collect()
+            } else {
+                // No particle can produce the record at all: keep them as they are.
+                vec![1.0 / n as f64; n]
+            };
             let u: f64 =
                 rand::RngExt::random(&mut keyed_stream(seed, "calibration.resample", s as u64));
             let picked = systematic_resample(&w, n, u);
