@@ -508,8 +508,18 @@ pub fn method_bullets(run: &RunData, lang: Lang) -> Vec<String> {
             lang,
             MethodProjection,
             horizon = m.horizon,
-            caseload = p("caseload", 0)
+            caseload = p("caseload", 0),
+            stretch = pc("caseload_stretch_max")
         ),
+        match (&m.calibration, &run.hindcast) {
+            (Some(c), Some(rows)) if c.calibrated => say!(
+                lang,
+                MethodCalibration,
+                observations = rows.len(),
+                start = c.policy_start
+            ),
+            _ => Msg::MethodNotCalibrated.get(lang).to_string(),
+        },
         say!(
             lang,
             MethodCost,

@@ -317,8 +317,16 @@ catalog! {
         en: "**Need.** Under the Zorgstandaard Dementie everyone diagnosed and living at home is entitled to case management; we assume {need} of them need it (median of the assumption)."
     }
     MethodProjection {
-        nl: "**Projectie.** Per maand tot {horizon}: instroom uit de groeiende groep thuiswonenden, uitstroom volgens de gepoolde kansen, capaciteit = FTE × caseload (mediaan {caseload} cliënten per FTE). Wie geen plek heeft, komt op de wachtlijst; wachtenden kunnen overlijden of naar een instelling gaan.",
-        en: "**Projection.** Month by month to {horizon}: inflow from the growing number of people at home, outflow at the pooled rates, capacity = FTE × caseload (median {caseload} clients per FTE). Who finds no place joins the waiting list; people waiting may die or move to an institution."
+        nl: "**Projectie.** Per maand tot {horizon}, in twaalf regionale wachtrijen waarvan de vraag ten opzichte van de capaciteit verschilt (zoals tussen netwerken, waarvan sommige geen wachtlijst hebben en andere maanden wachttijd): instroom uit de groeiende groep thuiswonenden, uitstroom volgens de gepoolde kansen, capaciteit = FTE × caseload (mediaan {caseload} cliënten per FTE). Wie geen plek heeft, komt op de wachtlijst. De wachtrij reageert op wachten: wachtenden kunnen overlijden of naar een instelling gaan, en haken vaker af naarmate de wachttijd oploopt; bij lange wachttijden wordt minder verwezen; casemanagers nemen onder druk meer cliënten aan, tot een plafond van {stretch} extra (mediaan, bereikt bij twee keer de norm). Onvervulde vraag is de som van afgeschrikte verwijzingen, afhakers en wie tijdens het wachten overlijdt of wordt opgenomen.",
+        en: "**Projection.** Month by month to {horizon}, in twelve regional queues whose demand relative to capacity differs (as between networks, some without a waiting list and others with months of waiting): inflow from the growing number of people at home, outflow at the pooled rates, capacity = FTE × caseload (median {caseload} clients per FTE). Who finds no place joins the waiting list. The queue reacts to waiting: people waiting may die or move to an institution, and leave more often as waits grow; long waits deter referrals; case managers take on more clients under pressure, up to a ceiling of {stretch} more (median, reached at twice the norm). Unmet demand is the sum of deterred referrals, people who leave the list and people who die or are admitted while waiting."
+    }
+    MethodCalibration {
+        nl: "**Calibratie.** De onzekere invoer is afgestemd op de landelijke tellingen ({observations} waarnemingen van HHM, NZa en anderen tot {start}) met sequentiële Monte Carlo; zie de toetsing hieronder. Tot {start} volgen alle scenario's dezelfde geschiedenis; hun beleid begint daarna.",
+        en: "**Calibration.** The uncertain inputs are calibrated to the national counts ({observations} observations from HHM, NZa and others up to {start}) by sequential Monte Carlo; see the check below. Up to {start} every scenario follows the same history; its policy starts after it."
+    }
+    MethodNotCalibrated {
+        nl: "**Calibratie.** Deze run is niet afgestemd op de landelijke tellingen (`--no-calibration` of geen bruikbare waarnemingen): de banden zijn die van de aannames vooraf.",
+        en: "**Calibration.** This run is not calibrated to the national counts (`--no-calibration` or no usable observations): the bands are those of the prior assumptions."
     }
     MethodCost {
         nl: "**Kosten.** {hours} uur per cliënt per maand × {tariff} per uur (medianen).",
