@@ -150,14 +150,42 @@ pub fn comparison_report(
     let h = reference.horizon();
     let mid = reference.middle_year();
     let c = |x: f64| count(x, lang);
-    let mut blocks = vec![Block::Paragraph(say!(
+    // One sentence first: which scenario shortens the waiting list most against the
+    // reference, paired per iteration, and what it costs.
+    let best = runs[1..]
+        .iter()
+        .filter_map(|run| {
+            let d = paired_difference(run, reference, &format!("waiting_list_{h}"))?;
+            Some((run, d))
+        })
+        .min_by(|a, b| a.1[P50].total_cmp(&b.1[P50]));
+    let mut blocks = Vec::new();
+    if let Some((run, d)) = best {
+        let cost = run
+            .stats("cost_eur", h)
+            .map(|s| eur_millions(s[P50], lang))
+            .unwrap_or_default();
+        blocks.push(Block::Paragraph(say!(
+            lang,
+            ComparisonConclusion,
+            scenario = data(&run.name),
+            reference = data(&reference.name),
+            horizon = h,
+            median = signed_count(d[P50], lang),
+            low = signed_count(d[P05], lang),
+            high = signed_count(d[P95], lang),
+            cost = cost,
+            price = price_level(run, lang)
+        )));
+    }
+    blocks.push(Block::Paragraph(say!(
         lang,
         ComparisonIntro,
         n = runs.len(),
         seed = reference.manifest.seed,
         iterations = number(reference.manifest.iterations as f64, 0, lang),
         reference = data(&reference.name)
-    ))];
+    )));
     if runs.iter().any(RunData::illustrative) {
         blocks.push(illustrative_notice(lang));
     }

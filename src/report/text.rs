@@ -226,6 +226,10 @@ catalog! {
     }
     PriceLevel { nl: "prijspeil {year}", en: "{year} prices" }
     PriceLevelIndexed { nl: "prijspeil {year}, geïndexeerd met {index} per jaar", en: "{year} prices, indexed at {index} a year" }
+    ComparisonConclusion {
+        nl: "**Conclusie.** Van deze scenario's geeft {scenario} in {horizon} de kortste wachtlijst vergeleken met {reference}: een verschil van {median} mensen (gepaard per iteratie, 90%-interval {low} tot {high}), bij kosten van {cost} in dat jaar ({price}).",
+        en: "**Conclusion.** Of these scenarios, {scenario} gives the shortest waiting list in {horizon} compared with {reference}: a difference of {median} people (paired per iteration, 90% interval {low} to {high}), at a cost of {cost} that year ({price})."
+    }
     ConclusionGrows {
         nl: "**Conclusie.** In scenario {scenario} groeit de wachtlijst van {start} op 1 januari {base} tot {end} in {horizon}{gap}",
         en: "**Conclusion.** In scenario {scenario} the waiting list grows from {start} on 1 January {base} to {end} in {horizon}{gap}"
