@@ -785,8 +785,10 @@ fn hindcast_and_calibration_are_shown_when_the_run_has_them() {
     assert_eq!(r["F"], (true, "0.97".into()));
     assert_eq!(r["J"], (true, "3500".into()));
     let cal = cells(&parts, 3);
-    assert_eq!(row(&cal, 2)["A"].1, "caseload");
-    assert_eq!(row(&cal, 2)["E"], (true, "51.2".into()));
+    // The parameter's Dutch label, then its key.
+    assert_eq!(row(&cal, 2)["A"].1, "Caseload per FTE");
+    assert_eq!(row(&cal, 2)["B"].1, "caseload");
+    assert_eq!(row(&cal, 2)["F"], (true, "51.2".into()));
 
     // English: the same section, in English.
     let o = omvang(&["report", path_str(&dir), "--lang", "en"]);

@@ -6,7 +6,7 @@
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
 use super::format::Unit;
-use super::text::{metric_label, unit_label, Lang, Msg};
+use super::text::{driver_label, metric_label, unit_label, Lang, Msg};
 use crate::model::metrics::Metric;
 use crate::run_data::{Artifact, Band, RunData, Stats};
 
@@ -196,6 +196,7 @@ fn calibration_sheet(
     let names = labels(
         &[
             Msg::ColParameter,
+            Msg::ColMetricKey,
             Msg::ColPriorMedian,
             Msg::ColPriorLow,
             Msg::ColPriorHigh,
@@ -209,9 +210,14 @@ fn calibration_sheet(
     sheet.set_column_width(0, 30)?;
     for (i, c) in rows.iter().enumerate() {
         let row = i as u32 + 1;
-        sheet.write_string(row, 0, &c.parameter)?;
-        write_band(sheet, row, 1, Some(&c.prior), Unit::Number)?;
-        write_band(sheet, row, 4, Some(&c.posterior), Unit::Number)?;
+        let label = match driver_label(&c.parameter, lang) {
+            "?" => c.parameter.as_str(),
+            known => known,
+        };
+        sheet.write_string(row, 0, label)?;
+        sheet.write_string(row, 1, &c.parameter)?;
+        write_band(sheet, row, 2, Some(&c.prior), Unit::Number)?;
+        write_band(sheet, row, 5, Some(&c.posterior), Unit::Number)?;
     }
     Ok(())
 }
