@@ -421,10 +421,7 @@ pub fn generate_chains(
 /// Time one simulation (no output files); returns seconds and iteration-months per second.
 fn time_run(model: &Model, threads: usize) -> Result<(f64, f64)> {
     let start = Instant::now();
-    let particles: Vec<_> = (0..model.scenario.run.iterations as u64)
-        .map(|i| model.prior_particle(i))
-        .collect();
-    let results = simulate::run(model, &particles, threads, &|| {})?;
+    let results = simulate::run_prior(model, threads, &|| {})?;
     let secs = start.elapsed().as_secs_f64();
     let work = (results.len() * model.scenario.months()) as f64;
     Ok((secs, work / secs))

@@ -70,28 +70,37 @@ pub struct Calibration {
 /// has, the weights are uniform and the ESS says so (it equals the number of iterations only
 /// when the record says nothing).
 pub fn calibrate(log_lik: &[f64], u: f64) -> Calibration {
-    let top = log_lik
-        .iter()
-        .copied()
-        .filter(|l| l.is_finite())
-        .fold(f64::NEG_INFINITY, f64::max);
-    let raw: Vec<f64> = if top.is_finite() {
-        log_lik
-            .iter()
-            .map(|&l| if l.is_finite() { (l - top).exp() } else { 0.0 })
-            .collect()
-    } else {
-        vec![1.0; log_lik.len()]
-    };
+    let raw = relative_weights(log_lik).unwrap_or_else(|| vec![1.0; log_lik.len()]);
     let total: f64 = raw.iter().sum();
     let weights: Vec<f64> = raw.iter().map(|w| w / total).collect();
-    let ess = 1.0 / weights.iter().map(|w| w * w).sum::<f64>();
+    let ess = effective_sample_size(&weights);
     let resampled = systematic_resample(&weights, weights.len(), u);
     Calibration {
         weights,
         ess,
         resampled,
     }
+}
+
+/// Weights `exp(l − max l)` of log-weights, 0 for a non-finite one; `None` when none is finite.
+pub fn relative_weights(log_weights: &[f64]) -> Option<Vec<f64>> {
+    let top = log_weights
+        .iter()
+        .copied()
+        .filter(|l| l.is_finite())
+        .fold(f64::NEG_INFINITY, f64::max);
+    top.is_finite().then(|| {
+        log_weights
+            .iter()
+            .map(|&l| if l.is_finite() { (l - top).exp() } else { 0.0 })
+            .collect()
+    })
+}
+
+/// Kish's effective sample size (Σ w)² / Σ w² of weights, normalised or not.
+pub fn effective_sample_size(weights: &[f64]) -> f64 {
+    let s: f64 = weights.iter().sum();
+    s * s / weights.iter().map(|x| x * x).sum::<f64>()
 }
 
 /// Systematic resampling: `n` indices, index `i` appearing ⌊n wᵢ⌋ or ⌈n wᵢ⌉ times, in

@@ -193,13 +193,7 @@ impl Model {
             .unwrap_or(0);
         let history_months = observations
             .iter()
-            .map(|o| {
-                if o.metric == "mean_wait_weeks" {
-                    (o.state_index / 12 + 1) * 12
-                } else {
-                    o.state_index
-                }
-            })
+            .map(|o| months_needed(&o.metric, o.state_index))
             .max()
             .unwrap_or(0)
             .min(scenario.months());
@@ -267,6 +261,16 @@ impl Model {
     }
 }
 
+/// Months a projection must run to give an observation of `metric` at `state_index`: a mean
+/// wait is the year's, so its whole year must lie in the projection.
+fn months_needed(metric: &str, state_index: usize) -> usize {
+    if metric == "mean_wait_weeks" {
+        (state_index / 12 + 1) * 12
+    } else {
+        state_index
+    }
+}
+
 /// The published figures the model can be calibrated to: those of a kind the observation
 /// model knows, dated from 1 January of the base year to the end of the projection. Each is
 /// placed at the nearest month boundary (its state index).
@@ -277,13 +281,10 @@ pub fn observations(actuals: &[Actual], base_year: i32, months: usize) -> Vec<Ob
             let sd_log = stated_sd_log(&a.metric)?;
             let months_in = (a.date.year - base_year) as i64 * 12 + i64::from(a.date.month) - 1
                 + i64::from(a.date.day > 15);
-            // A mean wait is the year's: the whole year must lie in the projection.
-            let needs = if a.metric == "mean_wait_weeks" {
-                (months_in / 12 + 1) * 12
-            } else {
-                months_in
-            };
-            if a.date.year < base_year || months_in < 0 || needs as usize > months {
+            if a.date.year < base_year
+                || months_in < 0
+                || months_needed(&a.metric, months_in as usize) > months
+            {
                 return None;
             }
             Some(Observation {
@@ -330,11 +331,6 @@ impl PooledDraw {
             self.hazard_other,
             self.waiting_share,
         ]
-    }
-
-    /// The pooled rates of prior iteration `iteration` (see [`Model::prior_particle`]).
-    pub fn sample(model: &Model, iteration: u64) -> Self {
-        model.draws(&model.prior_particle(iteration).z).pooled
     }
 }
 
@@ -626,7 +622,6 @@ pub struct Scratch {
     epidemiology: Option<Epidemiology>,
     trajectory: Trajectory,
     result: Option<IterationResult>,
-    observed: Vec<f64>,
 }
 
 /// Run prior iteration `i` of the model.
@@ -699,12 +694,10 @@ fn project_particle<'s>(
 /// The model's national value of every observation for one particle: its history only, up to
 /// the last observation.
 pub fn observe_particle(model: &Model, particle: &Particle, scratch: &mut Scratch) -> Vec<f64> {
-    let mut observed = std::mem::take(&mut scratch.observed);
     let (_, _, epi, t) = project_particle(model, 0, particle, model.history_months, scratch);
+    let mut observed = Vec::with_capacity(model.observations.len());
     model.observe(epi, t, &mut observed);
-    let out = observed.clone();
-    scratch.observed = observed;
-    out
+    observed
 }
 
 /// Run output iteration `slot` from `particle` into `scratch.result`, reusing its buffers.

@@ -7,7 +7,9 @@
 
 use rayon::prelude::*;
 
-use crate::model::calibration::{log_likelihood, systematic_resample};
+use crate::model::calibration::{
+    effective_sample_size, log_likelihood, relative_weights, systematic_resample,
+};
 use crate::model::projection::REGIONS;
 use crate::model::simulate::{
     latent, observe_particle, Model, Particle, PooledDraw, Scratch, POLICY_ONLY,
@@ -106,20 +108,12 @@ impl Posterior {
         let prior: Vec<Particle> = (0..self.particles.len() as u64)
             .map(|j| model.prior_particle(j))
             .collect();
-        let prior = parameter_bands(model, &prior);
-        let posterior = self
-            .calibrated
-            .then(|| parameter_bands(model, &self.particles));
         Posterior {
-            parameters: prior
-                .into_iter()
-                .enumerate()
-                .map(|(k, (name, prior))| ParameterRow {
-                    name,
-                    prior,
-                    posterior: posterior.as_ref().map(|b| b[k].1),
-                })
-                .collect(),
+            parameters: parameter_rows(
+                model,
+                &prior,
+                self.calibrated.then_some(&self.particles[..]),
+            ),
             ..self.clone()
         }
     }
@@ -169,20 +163,7 @@ fn population_cholesky(particles: &[Particle]) -> Vec<f64> {
 }
 
 fn ess(log_weights: &[f64]) -> f64 {
-    let top = log_weights
-        .iter()
-        .copied()
-        .filter(|l| l.is_finite())
-        .fold(f64::NEG_INFINITY, f64::max);
-    if !top.is_finite() {
-        return 0.0;
-    }
-    let w: Vec<f64> = log_weights
-        .iter()
-        .map(|&l| if l.is_finite() { (l - top).exp() } else { 0.0 })
-        .collect();
-    let s: f64 = w.iter().sum();
-    s * s / w.iter().map(|x| x * x).sum::<f64>()
+    relative_weights(log_weights).map_or(0.0, |w| effective_sample_size(&w))
 }
 
 /// The temperature step from `phi` that keeps [`ESS_TARGET`] of the particles (bisection; the
@@ -243,6 +224,24 @@ fn parameter_bands(model: &Model, particles: &[Particle]) -> Vec<(String, Band)>
     out
 }
 
+/// Every drawn parameter's prior band and, for a calibrated run, its posterior band.
+fn parameter_rows(
+    model: &Model,
+    prior: &[Particle],
+    posterior: Option<&[Particle]>,
+) -> Vec<ParameterRow> {
+    let posterior = posterior.map(|p| parameter_bands(model, p));
+    parameter_bands(model, prior)
+        .into_iter()
+        .enumerate()
+        .map(|(k, (name, prior))| ParameterRow {
+            name,
+            prior,
+            posterior: posterior.as_ref().map(|b| b[k].1),
+        })
+        .collect()
+}
+
 /// The iterations of a run: the prior ones, or (with `calibrate` and observations to calibrate
 /// to) `n` particles from the posterior given the national record. Runs on the current rayon
 /// pool; `stage` is called after each tempering stage.
@@ -270,7 +269,7 @@ pub fn posterior(
     };
     let mut evaluated = evaluate_all(&particles);
     let prior_bands = observed_scale(&evaluated);
-    let prior_parameters = parameter_bands(model, &particles);
+    let prior_particles = particles.clone();
     let prior_ess = ess(&evaluated.iter().map(|(_, l)| *l).collect::<Vec<_>>());
     let calibrating = calibrate && !model.observations.is_empty() && n > 1;
     let mut stages = Vec::new();
@@ -288,14 +287,13 @@ pub fn posterior(
             };
             let log_w: Vec<f64> = lls.iter().map(|l| step * l).collect();
             let stage_ess = ess(&log_w);
-            let top = log_w.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            let w: Vec<f64> = if top.is_finite() {
-                let w: Vec<f64> = log_w.iter().map(|l| (l - top).exp()).collect();
-                let total: f64 = w.iter().sum();
-                w.iter().map(|x| x / total).collect()
-            } else {
+            let w: Vec<f64> = match relative_weights(&log_w) {
+                Some(w) => {
+                    let total: f64 = w.iter().sum();
+                    w.iter().map(|x| x / total).collect()
+                }
                 // No particle can produce the record at all: keep them as they are.
-                vec![1.0 / n as f64; n]
+                None => vec![1.0 / n as f64; n],
             };
             let u: f64 =
                 rand::RngExt::random(&mut keyed_stream(seed, "calibration.resample", s as u64));
@@ -409,7 +407,6 @@ pub fn posterior(
         }
     }
     let posterior_bands = calibrating.then(|| observed_scale(&evaluated));
-    let posterior_parameters = calibrating.then(|| parameter_bands(model, &particles));
     let hindcast = prior_bands
         .into_iter()
         .enumerate()
@@ -419,15 +416,11 @@ pub fn posterior(
             posterior: posterior_bands.as_ref().map(|b| b[k]),
         })
         .collect();
-    let parameters = prior_parameters
-        .into_iter()
-        .enumerate()
-        .map(|(k, (name, prior))| ParameterRow {
-            name,
-            prior,
-            posterior: posterior_parameters.as_ref().map(|b| b[k].1),
-        })
-        .collect();
+    let parameters = parameter_rows(
+        model,
+        &prior_particles,
+        calibrating.then_some(&particles[..]),
+    );
     let mut histories: Vec<[u64; REGIONS]> = particles.iter().map(|p| p.history).collect();
     histories.sort_unstable();
     histories.dedup();
