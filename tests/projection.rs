@@ -1,7 +1,8 @@
 //! The monthly queue model against conservation, analytic results and common random numbers.
 
 use omvang::model::projection::{
-    project, Epidemiology, Feedback, InitialState, ProjectionInput, Rates, Trajectory, REGIONS,
+    project, Drivers, Epidemiology, Feedback, InitialState, ProjectionInput, Rates, Trajectory,
+    REGIONS,
 };
 use omvang::scenario::{CapacityPolicy, FtePolicyKind, Intensity, Referral};
 use rand::{RngExt, SeedableRng};
@@ -54,6 +55,7 @@ struct Case {
     intensity: Intensity,
     feedback: Feedback,
     regional_demand: [f64; REGIONS],
+    drivers: Drivers,
     policy_start: usize,
 }
 
@@ -76,6 +78,7 @@ impl Case {
             wait_norm_weeks: 6.0,
             feedback: self.feedback,
             regional_demand: self.regional_demand,
+            drivers: &self.drivers,
             by_reason: true,
             policy_start: self.policy_start,
         };
@@ -109,6 +112,7 @@ fn base_case(months: usize) -> Case {
         intensity: intensity(),
         feedback: Feedback::default(),
         regional_demand: [1.0; REGIONS],
+        drivers: Drivers::default(),
         policy_start: 0,
     }
 }
@@ -166,6 +170,27 @@ fn mass_is_conserved_every_month() {
         c.regional_demand =
             std::array::from_fn(|_| (spread * rng.random_range(-2.0..2.0f64)).exp());
         c.policy_start = rng.random_range(0..months);
+        // Referral, capacity and leaving move as random walks (or stay constant).
+        let walk = |rng: &mut ChaCha8Rng, sigma: f64| -> Vec<f64> {
+            let mut level = 0.0;
+            (0..=months / 12 + 1)
+                .map(|k| {
+                    if k > 0 {
+                        level += sigma * rng.random_range(-1.7..1.7);
+                    }
+                    level
+                })
+                .collect()
+        };
+        c.drivers = if case_no % 4 == 0 {
+            Drivers::default()
+        } else {
+            Drivers {
+                referral: walk(&mut rng, 0.1),
+                capacity: walk(&mut rng, 0.05),
+                leaving: walk(&mut rng, 0.5),
+            }
+        };
         let t = c.run(months, case_no as u64);
         let mut arrived = (c.initial.clients + c.initial.waiting) as f64;
         let mut gone = 0.0;
@@ -197,6 +222,12 @@ fn mass_is_conserved_every_month() {
             );
             assert!(
                 t.share_waiting_over_norm[m + 1] >= 0.0 && t.share_waiting_over_norm[m + 1] <= 1.0
+            );
+            assert!(
+                (0.0..=t.admissions[m] + 1e-9).contains(&t.admitted_within_norm[m]),
+                "case {case_no}, month {m}: {} within the norm of {} admitted",
+                t.admitted_within_norm[m],
+                t.admissions[m]
             );
         }
     }

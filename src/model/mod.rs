@@ -2,6 +2,7 @@
 //! time, the Monte Carlo and the monthly queue projection: no files, no printing, every random
 //! number from a stream keyed by (seed, name, iteration).
 
+pub mod backtest;
 pub mod calibration;
 pub mod chains;
 pub mod epidemiology;

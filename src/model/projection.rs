@@ -12,6 +12,9 @@ use crate::scenario::{CapacityPolicy, FtePolicyKind, Intensity, Referral};
 /// Weeks in a month (365.25 / 12 / 7).
 pub const WEEKS_PER_MONTH: f64 = 365.25 / 12.0 / 7.0;
 
+/// The Treeknorm's other half: 80% of people should be seen within four weeks.
+pub const ADMISSION_NORM_WEEKS: f64 = 4.0;
+
 /// Epidemiology of one iteration per state index: index 0 is 1 January of the base year,
 /// index `m` the end of month `m − 1`.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,6 +71,30 @@ pub struct Feedback {
     pub caseload_stretch_max: f64,
 }
 
+/// The time-varying drivers of one iteration (docs/MODEL.md §3): the log of a multiplier at
+/// each 1 January from the base year on (knot 0, the base year, is 0) of the referral intensity,
+/// of capacity (FTE on their path) and of the hazard of leaving the list. Between knots the log
+/// is linear, read at the middle of each month. Empty knots mean a constant driver.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Drivers {
+    pub referral: Vec<f64>,
+    pub capacity: Vec<f64>,
+    pub leaving: Vec<f64>,
+}
+
+impl Drivers {
+    /// Multiplier of a driver with `knots` during month `m` (0 = January of the base year).
+    pub fn factor(knots: &[f64], m: usize) -> f64 {
+        let Some(last) = knots.len().checked_sub(1) else {
+            return 1.0;
+        };
+        let y = m / 12;
+        let f = ((m % 12) as f64 + 0.5) / 12.0;
+        let (a, b) = (knots[y.min(last)], knots[(y + 1).min(last)]);
+        (a + f * (b - a)).exp()
+    }
+}
+
 /// Everything one projection needs besides the random stream.
 #[derive(Debug, Clone)]
 pub struct ProjectionInput<'a> {
@@ -88,6 +115,8 @@ pub struct ProjectionInput<'a> {
     pub feedback: Feedback,
     /// Demand relative to capacity per region (mean 1).
     pub regional_demand: [f64; REGIONS],
+    /// Referral, capacity and leaving over time.
+    pub drivers: &'a Drivers,
     /// Split exits and losses by reason (death, institution, other). The calibration's
     /// histories skip it: the reasons change no stock, and their uniforms are drawn either way.
     pub by_reason: bool,
@@ -121,6 +150,8 @@ pub struct Trajectory {
     pub deterred: Vec<f64>,
     /// Sum over people admitted in the month of their wait in months.
     pub wait_months_admitted: Vec<f64>,
+    /// People admitted in the month who waited at most [`ADMISSION_NORM_WEEKS`] (expected).
+    pub admitted_within_norm: Vec<f64>,
     pub cost_eur: Vec<f64>,
     /// Mean slot weight of a client relative to the base-year mix.
     pub slot_weight: Vec<f64>,
@@ -229,32 +260,33 @@ impl WaitingList {
     }
 
     /// Admit up to `places` people, longest waiting first, in month `m`; returns the number
-    /// admitted and the sum of their waits in months. Arrivals and free places are both spread
-    /// over their month, so a cohort of lag k ≥ 1 waited k months on average, and people seen in
-    /// the month they arrived a third of a month (E[V − U | V > U] for uniform U, V).
-    fn admit(&mut self, places: u64, m: i64) -> (u64, f64) {
+    /// admitted, the sum of their waits in months and how many of them waited at most
+    /// `within_months`. Arrivals and free places are both spread over their month, so a cohort
+    /// of lag k ≥ 1 waited k months on average, and people seen in the month they arrived a
+    /// third of a month (E[V − U | V > U] for uniform U, V).
+    fn admit(&mut self, places: u64, m: i64, within_months: f64) -> Admitted {
         let mut free = places.min(self.total);
-        let (mut admitted, mut wait) = (0u64, 0.0);
+        let mut out = Admitted::default();
         if free > 0 && self.old_count > 0 {
             let take = self.old_count.min(free);
             self.old_count -= take;
             free -= take;
-            admitted += take;
-            wait += take as f64 * (m as f64 - self.old_mean_arrival);
+            let lag = m as f64 - self.old_mean_arrival;
+            out.add(take, lag, within_share(lag, within_months));
         }
         while free > 0 && self.oldest <= self.newest {
             let slot = &mut self.ring[Self::slot(self.oldest)];
             let take = (*slot).min(free);
             *slot -= take;
             free -= take;
-            admitted += take;
-            wait += take as f64 * lag_wait(m - self.oldest);
+            let lag = m - self.oldest;
+            out.add(take, lag_wait(lag), within_share(lag as f64, within_months));
             if *slot == 0 {
                 self.oldest += 1;
             }
         }
-        self.total -= admitted;
-        (admitted, wait)
+        self.total -= out.count;
+        out
     }
 
     /// Share of the list that has waited longer than `norm_months` at the end of month `now`.
@@ -271,6 +303,42 @@ impl WaitingList {
             under += n as f64 * (1.0 - over_norm((now - a) as usize, norm_months));
         }
         ((self.total as f64 - under) / self.total as f64).clamp(0.0, 1.0)
+    }
+}
+
+/// People admitted in one month from one queue.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Admitted {
+    count: u64,
+    /// Sum of their waits in months.
+    wait_months: f64,
+    /// How many waited at most the admission norm (expected value).
+    within: f64,
+}
+
+impl Admitted {
+    fn add(&mut self, n: u64, wait: f64, within: f64) {
+        self.count += n;
+        self.wait_months += n as f64 * wait;
+        self.within += n as f64 * within;
+    }
+}
+
+/// Share of the people admitted `lag` months after the month they arrived in who waited at most
+/// `x` months. With arrival U and admission V uniform over their months the wait is lag + V − U:
+/// at lag 0 (given V > U) its distribution function is 1 − (1 − x)², at lag ≥ 1 that of the
+/// triangular V − U on [−1, 1] at x − lag.
+fn within_share(lag: f64, x: f64) -> f64 {
+    if lag <= 0.0 {
+        let d = x.clamp(0.0, 1.0);
+        1.0 - (1.0 - d) * (1.0 - d)
+    } else {
+        let d = (x - lag).clamp(-1.0, 1.0);
+        if d <= 0.0 {
+            (1.0 + d) * (1.0 + d) / 2.0
+        } else {
+            1.0 - (1.0 - d) * (1.0 - d) / 2.0
+        }
     }
 }
 
@@ -401,6 +469,7 @@ impl Trajectory {
             &mut self.lost_death,
             &mut self.lost_institution,
             &mut self.wait_months_admitted,
+            &mut self.admitted_within_norm,
             &mut self.cost_eur,
             &mut self.slot_weight,
         ] {
@@ -439,18 +508,28 @@ struct Region {
     fte0: f64,
     /// Demand relative to capacity.
     demand: f64,
-    admitted_last: f64,
     arrivals_last: f64,
+    /// Relative caseload stretch now: it moves towards what the wait asks for by
+    /// 1/[`STRETCH_ADJUST_MONTHS`] a month.
+    stretch: f64,
 }
 
+/// Months over which caseloads follow the pressure of the wait: case managers take on more
+/// clients over months, not all at once. A stretch that followed each month's wait at once
+/// would add hundreds of places in one month, empty the list, drop back and leave the next
+/// month without admissions: a two-month swing of the whole list.
+pub const STRETCH_ADJUST_MONTHS: f64 = 6.0;
+
 impl Region {
-    /// The wait in months a person referred now can expect (Little's law on last month's
-    /// admissions), capped at ten years.
-    fn expected_wait(&self) -> f64 {
+    /// The wait in months a person referred now can expect: Little's law on the places that
+    /// free up in a month (clients × the monthly exit probability), capped at ten years. Not on
+    /// last month's admissions: those swing with the caseload stretch they drive (a month that
+    /// admits nobody would read as a ten-year wait and empty the list), and the places do not.
+    fn expected_wait(&self, p_exit: f64) -> f64 {
         if self.queue.total == 0 {
             0.0
         } else {
-            (self.queue.total as f64 / self.admitted_last.max(1.0)).min(120.0)
+            (self.queue.total as f64 / (self.clients as f64 * p_exit).max(1.0)).min(120.0)
         }
     }
 }
@@ -466,6 +545,7 @@ pub fn project_into(
     let epi = input.epidemiology;
     let rates = input.rates;
     let fb = input.feedback;
+    let drivers = input.drivers;
     let mu = rates.total_exit();
     let p_exit = 1.0 - (-mu / 12.0).exp();
     let share_death = if mu > 0.0 {
@@ -489,6 +569,7 @@ pub fn project_into(
     // The Zorgstandaard arrival rate fills the need in steady state: ρ* H_ref / μ = Need.
     let rho_star = mu * epi.need[0] / epi.at_home_ref[0];
     let norm_months = input.wait_norm_weeks / WEEKS_PER_MONTH;
+    let within_months = ADMISSION_NORM_WEEKS / WEEKS_PER_MONTH;
     let intensity = input.intensity;
     let base_weight = intensity.slot_weight(intensity.base_share_intensive);
     let base_hours = intensity.hours_weight(intensity.base_share_intensive);
@@ -523,8 +604,8 @@ pub fn project_into(
             fte0,
             demand: input.regional_demand[r],
             // Before the first month, places opened as clients left.
-            admitted_last: clients0[r] as f64 * p_exit,
             arrivals_last: 0.0,
+            stretch: 0.0,
         }
     });
     let national = |regions: &[Region; REGIONS], now: i64| {
@@ -566,18 +647,22 @@ pub fn project_into(
         };
         let weight = intensity.slot_weight(mix) / base_weight;
         let hours = input.hours_per_client_month * intensity.hours_weight(mix) / base_hours;
+        // The drivers move referral as observed, not the Zorgstandaard rate it ramps towards.
+        let observed_rho = rates.inflow_rate * Drivers::factor(&drivers.referral, m);
         let rho = if policy {
-            rates.inflow_rate
+            observed_rho
                 + input.zorgstandaard_fraction
                     * ramp(
                         m,
                         input.referral.ramp_start.max(start),
                         input.referral.ramp_years,
                     )
-                    * (rho_star - rates.inflow_rate)
+                    * (rho_star - observed_rho)
         } else {
-            rates.inflow_rate
+            observed_rho
         };
+        let capacity_factor = Drivers::factor(&drivers.capacity, m);
+        let leave_per_year = fb.leave_list_per_year * Drivers::factor(&drivers.leaving, m);
         let boost_start = cap.boost_start.max(start);
         let boosting = policy
             && cap.boost_fte > 0.0
@@ -594,10 +679,10 @@ pub fn project_into(
         uniforms.next_month(&mut u);
         let at = |flow: Flow, r: usize| u[flow as usize * REGIONS + r];
 
-        let mut sum = [0.0f64; 11];
+        let mut sum = [0.0f64; 12];
         let (mut fte_total, mut stretch_fte) = (0.0, 0.0);
         for (r, region) in regions.iter_mut().enumerate() {
-            let path = region.fte0 * growth;
+            let path = region.fte0 * growth * capacity_factor;
             region.fte = if !policy {
                 path
             } else {
@@ -616,9 +701,11 @@ pub fn project_into(
                 }
             };
             let fte = region.fte + boost;
-            let wait = region.expected_wait();
+            let wait = region.expected_wait(p_exit);
             let beyond = ((wait - norm_months) / norm_months).max(0.0);
-            let stretch = fb.caseload_stretch_max * beyond.min(1.0);
+            let target = fb.caseload_stretch_max * beyond.min(1.0);
+            region.stretch += (target - region.stretch) / STRETCH_ADJUST_MONTHS;
+            let stretch = region.stretch;
             let slots = (fte * input.caseload * (1.0 + stretch) / weight)
                 .floor()
                 .max(0.0) as u64;
@@ -647,7 +734,7 @@ pub fn project_into(
             } else {
                 0
             };
-            let leave_hazard = fb.leave_list_per_year
+            let leave_hazard = leave_per_year
                 * (1.0 + fb.leave_list_growth_per_month * (wait - norm_months).max(0.0));
             let p_leave = 1.0 - (-leave_hazard / 12.0).exp();
             let left = binomial_inv(queue.total - lost, p_leave, at(Flow::LeaveList, r));
@@ -656,9 +743,12 @@ pub fn project_into(
                 queue.push(m as i64, arrivals);
             }
             let staying = clients - exits;
-            let (admitted, wait_months) = queue.admit(slots.saturating_sub(staying), m as i64);
+            let Admitted {
+                count: admitted,
+                wait_months,
+                within,
+            } = queue.admit(slots.saturating_sub(staying), m as i64, within_months);
             region.clients = staying + admitted;
-            region.admitted_last = admitted as f64;
             region.arrivals_last = arrivals as f64;
 
             for (acc, v) in sum.iter_mut().zip([
@@ -672,6 +762,7 @@ pub fn project_into(
                 left as f64,
                 demand * (1.0 - deterrence),
                 wait_months,
+                within,
                 (clients + region.clients) as f64 / 2.0,
             ]) {
                 *acc += v;
@@ -679,7 +770,7 @@ pub fn project_into(
             fte_total += fte;
             stretch_fte += stretch * fte;
         }
-        let [arrivals, admitted, deaths, institution, other, lost_d, lost_i, left, deterred, wait_months, mean_clients] =
+        let [arrivals, admitted, deaths, institution, other, lost_d, lost_i, left, deterred, wait_months, within, mean_clients] =
             sum;
         t.cost_eur
             .push(mean_clients * hours * input.tariff_per_hour * index);
@@ -694,6 +785,7 @@ pub fn project_into(
         t.left_list.push(left);
         t.deterred.push(deterred);
         t.wait_months_admitted.push(wait_months);
+        t.admitted_within_norm.push(within);
         t.slot_weight.push(weight);
 
         let (clients, waiting, share) = national(&regions, m as i64);
@@ -752,8 +844,11 @@ mod tests {
         assert!((q.old_mean_arrival - 1.5).abs() < 1e-12);
         assert_eq!(q.total, 10 * (w as u64 + 4));
         // First come, first served: the old bucket first, then month 4.
-        let (admitted, wait) = q.admit(45, w + 3);
+        let a = q.admit(45, w + 3, 1.0);
+        let (admitted, wait) = (a.count, a.wait_months);
         assert_eq!(admitted, 45);
+        // Everyone waited years: nobody within a month.
+        assert_eq!(a.within, 0.0);
         let expected = 40.0 * ((w + 3) as f64 - 1.5) + 5.0 * (w - 1) as f64;
         assert!((wait - expected).abs() < 1e-9, "{wait} vs {expected}");
         assert_eq!(q.old_count, 0);
@@ -764,6 +859,50 @@ mod tests {
         let under = 10.0 + 10.0 * (1.0 - over_norm(1, norm));
         let total = q.total as f64;
         assert!((share - (total - under) / total).abs() < 1e-12);
+    }
+
+    /// The share within x months is the distribution function of lag + V − U: checked against
+    /// a fine grid over (U, V) uniform.
+    #[test]
+    fn share_admitted_within_a_norm_matches_uniform_timing() {
+        let grid = 400;
+        for lag in [0.0, 1.0, 2.0] {
+            for x in [0.3, 0.92, 1.5, 2.2] {
+                let (mut n, mut within) = (0.0, 0.0);
+                for i in 0..grid {
+                    for j in 0..grid {
+                        let (u, v) = (
+                            (i as f64 + 0.5) / grid as f64,
+                            (j as f64 + 0.5) / grid as f64,
+                        );
+                        if lag == 0.0 && v <= u {
+                            continue;
+                        }
+                        n += 1.0;
+                        if lag + v - u <= x {
+                            within += 1.0;
+                        }
+                    }
+                }
+                let exact = within_share(lag, x);
+                assert!(
+                    (within / n - exact).abs() < 0.01,
+                    "lag {lag} x {x}: {} vs {exact}",
+                    within / n
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn drivers_interpolate_their_log_between_knots() {
+        assert_eq!(Drivers::factor(&[], 17), 1.0);
+        let knots = [0.0, 0.12_f64.ln(), 0.0];
+        // Middle of June: halfway from knot 0 to knot 1 in the log.
+        let june = Drivers::factor(&knots, 5);
+        assert!((june.ln() - 0.12_f64.ln() * 5.5 / 12.0).abs() < 1e-12);
+        // Past the last knot the driver stays at it.
+        assert!((Drivers::factor(&knots, 40) - 1.0).abs() < 1e-12);
     }
 
     #[test]

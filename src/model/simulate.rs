@@ -16,8 +16,8 @@ use crate::model::pooling::{
     inv_logit, joint_cholesky, pool_rates, Pooled, PooledRates, JOINT_RATES,
 };
 use crate::model::projection::{
-    self, Epidemiology, Feedback, Flow, FlowUniforms, InitialState, ProjectionInput, Rates,
-    Trajectory, FLOWS, MONTH_UNIFORMS, REGIONS, WEEKS_PER_MONTH,
+    self, Drivers, Epidemiology, Feedback, Flow, FlowUniforms, InitialState, ProjectionInput,
+    Rates, Trajectory, FLOWS, MONTH_UNIFORMS, REGIONS, WEEKS_PER_MONTH,
 };
 use crate::model::results::Summaries;
 pub use crate::model::results::{draw_columns, DrawColumn, RunResults};
@@ -60,6 +60,9 @@ pub struct Model {
     pub policy_start: usize,
     /// Months a history must run to give every observation.
     pub history_months: usize,
+    /// Yearly knots of the time-varying drivers that the history uses (knots 1 to this): their
+    /// innovations belong to the particle, later ones to each iteration's own future.
+    pub driver_knots: usize,
     /// Lower Cholesky factor of the between-chain correlation of the jointly drawn rates.
     pub joint: [[f64; JOINT_RATES]; JOINT_RATES],
     /// Remarks for the user (e.g. one chain only).
@@ -186,18 +189,7 @@ impl Model {
             }
         };
         let observations = observations(&inputs.actuals, run.base_year, scenario.months());
-        let policy_start = observations
-            .iter()
-            .map(|o| o.state_index)
-            .max()
-            .unwrap_or(0);
-        let history_months = observations
-            .iter()
-            .map(|o| months_needed(&o.metric, o.state_index))
-            .max()
-            .unwrap_or(0)
-            .min(scenario.months());
-        Ok(Model {
+        let mut model = Model {
             scenario,
             series,
             central,
@@ -207,12 +199,38 @@ impl Model {
             initial_actuals,
             initial_over_norm_share,
             actuals: inputs.actuals.clone(),
-            observations,
-            policy_start,
-            history_months,
+            observations: Vec::new(),
+            policy_start: 0,
+            history_months: 0,
+            driver_knots: 0,
             joint,
             notes,
-        })
+        };
+        model.set_observations(observations);
+        Ok(model)
+    }
+
+    /// Calibrate to `observations`: the policy start moves to the last of them, and the history
+    /// (and the drivers' knots in the particle) to what they need.
+    pub fn set_observations(&mut self, observations: Vec<Observation>) {
+        self.policy_start = observations
+            .iter()
+            .map(|o| o.state_index)
+            .max()
+            .unwrap_or(0);
+        self.history_months = observations
+            .iter()
+            .map(|o| months_needed(&o.metric, o.state_index))
+            .max()
+            .unwrap_or(0)
+            .min(self.scenario.months());
+        self.driver_knots = knots_for(self.history_months) - 1;
+        self.observations = observations;
+    }
+
+    /// Length of a particle's latent vector.
+    pub fn latent_dim(&self) -> usize {
+        latent::dim(self.driver_knots)
     }
 
     /// Years reported: base year to horizon.
@@ -258,6 +276,15 @@ impl Model {
             e.at_home_ref.push(cases * reference);
             e.need.push(h * p.diagnosed_share * p.need_share);
         }
+    }
+}
+
+/// Knots of the drivers a projection of `months` months reads (0, the base year, included).
+pub fn knots_for(months: usize) -> usize {
+    if months == 0 {
+        1
+    } else {
+        (months - 1) / 12 + 2
     }
 }
 
@@ -374,8 +401,14 @@ pub mod latent {
     pub fn regions() -> std::ops::Range<usize> {
         waiting_share() + 1..waiting_share() + 1 + REGIONS
     }
-    pub fn dim() -> usize {
-        regions().end
+    /// The innovation of driver `driver` (in [`super::DRIVER_KEYS`] order) at knot `knot`
+    /// (1 to `knots`, the history's knots).
+    pub fn driver(knots: usize, driver: usize, knot: usize) -> usize {
+        debug_assert!((1..=knots).contains(&knot));
+        regions().end + driver * knots + knot - 1
+    }
+    pub fn dim(knots: usize) -> usize {
+        regions().end + super::DRIVER_KEYS.len() * knots
     }
 }
 
@@ -389,6 +422,10 @@ pub const POLICY_ONLY: [&str; 6] = [
     "cost_index_per_year",
     "need_share",
 ];
+
+/// Keys of the time-varying drivers' innovation streams (history; `future.` + key after the
+/// policy start): referral, capacity, leaving the list.
+pub const DRIVER_KEYS: [&str; 3] = ["drivers.referral", "drivers.capacity", "drivers.leave_list"];
 
 /// Keys of the pooled rates' streams, in [`JOINT_RATES`] order.
 const POOLED_KEYS: [&str; JOINT_RATES] = [
@@ -405,7 +442,7 @@ impl Model {
     /// so changing one parameter's distribution moves no other draw.
     pub fn prior_particle(&self, iteration: u64) -> Particle {
         let seed = self.scenario.run.seed;
-        let mut z = vec![0.0; latent::dim()];
+        let mut z = vec![0.0; self.latent_dim()];
         for (i, name) in scenario::Parameters::NAMES.iter().enumerate() {
             z[latent::parameters().start + i] = latent_normal(&mut keyed_stream(
                 seed,
@@ -424,6 +461,13 @@ impl Model {
         let mut rng = keyed_stream(seed, "regions", iteration);
         for i in latent::regions() {
             z[i] = latent_normal(&mut rng);
+        }
+        // Knot k takes the k-th normal of its driver's stream, whatever the number of knots.
+        for (d, key) in DRIVER_KEYS.iter().enumerate() {
+            let mut rng = keyed_stream(seed, key, iteration);
+            for knot in 1..=self.driver_knots {
+                z[latent::driver(self.driver_knots, d, knot)] = latent_normal(&mut rng);
+            }
         }
         Particle {
             z,
@@ -484,6 +528,52 @@ impl Model {
         }
     }
 
+    /// The drivers of a particle over `months` months: a yearly log random walk per driver whose
+    /// innovations are the particle's up to [`Model::driver_knots`] and the future's of output
+    /// iteration `slot` after it (knot k the k-th normal of `future.<key>`, so scenarios stay
+    /// paired).
+    pub fn drivers_into(
+        &self,
+        z: &[f64],
+        parameters: &ParameterDraw,
+        slot: u64,
+        months: usize,
+        out: &mut Drivers,
+    ) {
+        let sigmas = [
+            parameters.referral_volatility,
+            parameters.capacity_volatility,
+            parameters.leave_list_volatility,
+        ];
+        let knots = knots_for(months);
+        let outs = [&mut out.referral, &mut out.capacity, &mut out.leaving];
+        for (d, (knots_out, sigma)) in outs.into_iter().zip(sigmas).enumerate() {
+            knots_out.clear();
+            if sigma == 0.0 {
+                continue;
+            }
+            let mut future = (knots > self.driver_knots + 1).then(|| {
+                keyed_stream(
+                    self.scenario.run.seed,
+                    &format!("future.{}", DRIVER_KEYS[d]),
+                    slot,
+                )
+            });
+            let mut level = 0.0;
+            knots_out.push(level);
+            for knot in 1..knots {
+                let future_normal = future.as_mut().map(latent_normal);
+                let innovation = if knot <= self.driver_knots {
+                    z[latent::driver(self.driver_knots, d, knot)]
+                } else {
+                    future_normal.expect("a future stream beyond the history's knots")
+                };
+                level += sigma * innovation;
+                knots_out.push(level);
+            }
+        }
+    }
+
     /// Everything the history up to the policy start depends on: two models with the same
     /// fingerprint have the same calibrated iterations. Policies and the parameters used only
     /// after the policy start or only for costs and need are left out.
@@ -507,10 +597,17 @@ impl Model {
         )
     }
 
-    /// The national value of every observation in one iteration's trajectory.
-    pub fn observe(&self, epi: &Epidemiology, t: &Trajectory, out: &mut Vec<f64>) {
+    /// The national value of every one of `observations` in one iteration's trajectory. A
+    /// published mean wait is the model's times the iteration's definition factor.
+    pub fn observe(
+        observations: &[Observation],
+        parameters: &ParameterDraw,
+        epi: &Epidemiology,
+        t: &Trajectory,
+        out: &mut Vec<f64>,
+    ) {
         out.clear();
-        for o in &self.observations {
+        for o in observations {
             let j = o.state_index;
             out.push(match o.metric.as_str() {
                 "clients_in_care" => t.clients_in_care[j],
@@ -524,7 +621,7 @@ impl Model {
                     let admitted: f64 = t.admissions[months.clone()].iter().sum();
                     let waited: f64 = t.wait_months_admitted[months].iter().sum();
                     if admitted > 0.0 {
-                        waited / admitted * WEEKS_PER_MONTH
+                        waited / admitted * WEEKS_PER_MONTH * parameters.mean_wait_definition_factor
                     } else {
                         0.0
                     }
@@ -620,8 +717,16 @@ impl FlowUniforms for FlowStreams {
 #[derive(Debug, Default)]
 pub struct Scratch {
     epidemiology: Option<Epidemiology>,
+    drivers: Drivers,
     trajectory: Trajectory,
     result: Option<IterationResult>,
+}
+
+impl Scratch {
+    /// The trajectory of the last projection.
+    pub fn trajectory(&self) -> &Trajectory {
+        &self.trajectory
+    }
 }
 
 /// Run prior iteration `i` of the model.
@@ -653,9 +758,11 @@ fn project_particle<'s>(
     let extrapolated = pooled.uptake * epi.at_home_ref[0];
     let initial = model.initial_actuals.unwrap_or(InitialState {
         clients: extrapolated.round() as u64,
-        waiting: (extrapolated * pooled.waiting_share).round() as u64,
+        waiting: (extrapolated * pooled.waiting_share * params.initial_waiting_scale).round()
+            as u64,
         waiting_over_norm_share: model.initial_over_norm_share,
     });
+    model.drivers_into(&particle.z, &params, slot, months, &mut scratch.drivers);
     let input = ProjectionInput {
         epidemiology: epi,
         rates: Rates {
@@ -683,6 +790,7 @@ fn project_particle<'s>(
             caseload_stretch_max: params.caseload_stretch_max,
         },
         regional_demand: draws.regional_demand,
+        drivers: &scratch.drivers,
         by_reason: months > model.history_months,
         policy_start: model.policy_start,
     };
@@ -694,9 +802,28 @@ fn project_particle<'s>(
 /// The model's national value of every observation for one particle: its history only, up to
 /// the last observation.
 pub fn observe_particle(model: &Model, particle: &Particle, scratch: &mut Scratch) -> Vec<f64> {
-    let (_, _, epi, t) = project_particle(model, 0, particle, model.history_months, scratch);
-    let mut observed = Vec::with_capacity(model.observations.len());
-    model.observe(epi, t, &mut observed);
+    observe_beyond(model, particle, 0, &model.observations, scratch)
+}
+
+/// The model's national value of each of `observations` (which may lie after the model's own)
+/// for one particle, with the future of output iteration `slot` after the policy start.
+pub fn observe_beyond(
+    model: &Model,
+    particle: &Particle,
+    slot: u64,
+    observations: &[Observation],
+    scratch: &mut Scratch,
+) -> Vec<f64> {
+    let months = observations
+        .iter()
+        .map(|o| months_needed(&o.metric, o.state_index))
+        .max()
+        .unwrap_or(0)
+        .max(model.history_months)
+        .min(model.scenario.months());
+    let (draws, _, epi, t) = project_particle(model, slot, particle, months, scratch);
+    let mut observed = Vec::with_capacity(observations.len());
+    Model::observe(observations, &draws.parameters, epi, t, &mut observed);
     observed
 }
 
@@ -777,6 +904,14 @@ pub fn iterate_into(model: &Model, slot: u64, particle: &Particle, scratch: &mut
             },
         );
         set(Metric::ShareWaitingOverNorm, t.share_waiting_over_norm[j]);
+        set(
+            Metric::ShareAdmittedWithinNorm,
+            if admitted > 0.0 {
+                sum(&t.admitted_within_norm) / admitted
+            } else {
+                f64::NAN
+            },
+        );
         set(Metric::CaseloadStretch, mean_stock(&t.caseload_stretch));
         set(Metric::FteAvailable, t.fte_available[j]);
         set(Metric::FteNeeded, t.fte_needed[j]);

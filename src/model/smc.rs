@@ -131,7 +131,7 @@ type Moved = (Particle, (Vec<f64>, f64), usize, usize);
 /// Lower Cholesky factor (row-major, d × d) of the particles' covariance of their latent
 /// normals, with a small ridge so that it exists when particles coincide in some direction.
 fn population_cholesky(particles: &[Particle]) -> Vec<f64> {
-    let d = latent::dim();
+    let d = particles.first().map_or(0, |p| p.z.len());
     let n = particles.len() as f64;
     let mean: Vec<f64> = (0..d)
         .map(|a| particles.iter().map(|p| p.z[a]).sum::<f64>() / n)
@@ -307,7 +307,7 @@ pub fn posterior(
             // (scaled by 2.38/√d, Roberts & Rosenthal), then a renewal of one region's history
             // flows per step, each accepted against prior × likelihood^temperature.
             let chol = population_cholesky(&particles);
-            let dim = latent::dim();
+            let dim = model.latent_dim();
             let scale = step_scale * 2.38 / (dim as f64).sqrt();
             let moved: Vec<Moved> = particles
                 .par_iter()
@@ -424,7 +424,7 @@ pub fn posterior(
     let mut histories: Vec<[u64; REGIONS]> = particles.iter().map(|p| p.history).collect();
     histories.sort_unstable();
     histories.dedup();
-    debug_assert!(particles.iter().all(|p| p.z.len() == latent::dim()));
+    debug_assert!(particles.iter().all(|p| p.z.len() == model.latent_dim()));
     Posterior {
         particles,
         calibrated: calibrating,

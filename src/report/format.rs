@@ -244,7 +244,7 @@ impl Unit {
         match metric {
             "arrivals" | "admissions" | "exits_death" | "exits_institution" | "exits_other"
             | "lost_while_waiting" => Unit::PeoplePerYear,
-            "coverage" | "share_waiting_over_norm" => Unit::Share,
+            "coverage" | "share_waiting_over_norm" | "share_admitted_within_4_weeks" => Unit::Share,
             "mean_wait_weeks" => Unit::Weeks,
             m if m.starts_with("fte_") => Unit::Fte,
             m if m.starts_with("cost_eur") => Unit::EuroPerYear,

@@ -109,6 +109,7 @@ pub fn metric_label(metric: &str, lang: Lang) -> &str {
         "lost_while_waiting" => Msg::ColLostWhileWaiting,
         "mean_wait_weeks" => Msg::MetricMeanWaitWeeks,
         "share_waiting_over_norm" => Msg::MetricShareOverNorm,
+        "share_admitted_within_4_weeks" => Msg::MetricShareWithin4Weeks,
         "fte_available" => Msg::ColFteAvailable,
         "fte_needed" => Msg::ColFteNeeded,
         "fte_gap" => Msg::MetricFteGap,
@@ -561,6 +562,7 @@ catalog! {
     MetricAdmissions { nl: "Opnames in zorg", en: "Admissions to care" }
     MetricMeanWaitWeeks { nl: "Gemiddelde wachttijd (weken)", en: "Mean wait (weeks)" }
     MetricShareOverNorm { nl: "Aandeel wachtend langer dan de norm", en: "Share waiting longer than the norm" }
+    MetricShareWithin4Weeks { nl: "Aandeel binnen 4 weken geholpen (norm 80%)", en: "Share seen within 4 weeks (norm 80%)" }
     MetricFteGap { nl: "FTE tekort (nodig min beschikbaar)", en: "FTE gap (needed minus available)" }
     MetricFteNeededZorgstandaard { nl: "FTE nodig volgens de Zorgstandaard", en: "FTE needed under the Zorgstandaard" }
     MetricFteRecruitmentZorgstandaard { nl: "Werving voor de Zorgstandaard (FTE per jaar)", en: "Recruitment for the Zorgstandaard (FTE a year)" }

@@ -262,6 +262,21 @@ parameters! {
     /// Spread (sd of the log) of demand relative to capacity across the regional queues.
     /// Left out: every region is the national average.
     regional_spread: [0.0, 3.0] = 0.0,
+    /// Yearly volatility (sd of the yearly change of its log) of the referral intensity: a
+    /// random walk from the base year. Left out: referral intensity is constant.
+    referral_volatility: [0.0, 1.0] = 0.0,
+    /// Yearly volatility of capacity around its growth path (sd of the yearly change of the log
+    /// of FTE beyond the growth rate). Left out: FTE follow the growth rate exactly.
+    capacity_volatility: [0.0, 1.0] = 0.0,
+    /// Yearly volatility of the hazard of leaving the waiting list (sd of the yearly change of
+    /// its log). Left out: the hazard is constant.
+    leave_list_volatility: [0.0, 3.0] = 0.0,
+    /// Multiplier on the starting waiting list (the chains' waiting share × the clients on 1
+    /// January of the base year). Left out: the chains' list.
+    initial_waiting_scale: [0.0, 10.0] = 1.0,
+    /// A published mean wait is this times the model's mean wait of the people admitted (its
+    /// definition differs). Left out: the same quantity.
+    mean_wait_definition_factor: [0.0, f64::INFINITY] = 1.0,
 }
 
 /// Where the projection's in-care stock and waiting list start.

@@ -1,0 +1,190 @@
+//! Forecasts from an earlier date (`omvang backtest`): the model calibrated on the observations
+//! up to an origin only, then projected past it, each iteration with its own future, beside
+//! every later observation of the national record. Pure: no files, no printing.
+
+use rayon::prelude::*;
+
+use crate::data::Date;
+use crate::model::calibration::Observation;
+use crate::model::projection::Trajectory;
+use crate::model::simulate::{Model, Particle, Scratch};
+use crate::model::smc::{self, Stage};
+use crate::scenario::{keyed_stream, latent_normal};
+
+/// Metrics whose monthly path a backtest keeps, to draw the fans from each origin.
+pub const PATH_METRICS: [&str; 4] = [
+    "clients_in_care",
+    "waiting_list",
+    "waiting_over_norm",
+    "fte_available",
+];
+
+/// A later observation as the model calibrated at an origin forecast it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Forecast {
+    /// Index into the full model's observations.
+    pub observation: usize,
+    /// Predictive draws of the published value, one per iteration: the model's national value
+    /// × coverage × the observation model's error (so a right model's PIT is uniform).
+    pub draws: Vec<f64>,
+}
+
+/// The 5%, 50% and 95% quantiles of a path metric's national value in one month.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PathPoint {
+    /// State index (months after 1 January of the base year).
+    pub month: usize,
+    pub low: f64,
+    pub median: f64,
+    pub high: f64,
+}
+
+/// Everything the model said at one origin.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OriginForecast {
+    pub origin: Date,
+    /// Observations the calibration used (those dated up to the origin).
+    pub used: usize,
+    pub calibrated: bool,
+    pub stages: Vec<Stage>,
+    pub forecasts: Vec<Forecast>,
+    /// Per [`PATH_METRICS`] entry, its quantiles month by month from the origin's month to the
+    /// last observation.
+    pub paths: Vec<Vec<PathPoint>>,
+}
+
+/// The origins a backtest takes by default: every distinct observation date from `from` on
+/// that some observation follows.
+pub fn default_origins(model: &Model, from: Date) -> Vec<Date> {
+    let last = model.observations.iter().map(|o| o.date).max();
+    let mut dates: Vec<Date> = model
+        .observations
+        .iter()
+        .map(|o| o.date)
+        .filter(|d| *d >= from && Some(*d) < last)
+        .collect();
+    dates.sort_unstable();
+    dates.dedup();
+    dates
+}
+
+/// The model as it would have been built at `origin`: calibrated to the observations dated up
+/// to it, with its policies (and each iteration's own future) starting there.
+pub fn model_at(model: &Model, origin: Date) -> Model {
+    let mut at = model.clone();
+    at.set_observations(
+        model
+            .observations
+            .iter()
+            .filter(|o| o.date <= origin)
+            .cloned()
+            .collect(),
+    );
+    at
+}
+
+/// Calibrate `n` particles on the observations up to `origin` and forecast every later one.
+/// Runs on the current rayon pool; `stage` is called after each tempering stage.
+pub fn forecast_from(
+    model: &Model,
+    origin: Date,
+    n: usize,
+    stage: &(dyn Fn(&Stage) + Sync),
+) -> OriginForecast {
+    let at = model_at(model, origin);
+    let posterior = smc::posterior(&at, n, true, stage);
+    let later: Vec<(usize, Observation)> = model
+        .observations
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.date > origin)
+        .map(|(k, o)| (k, o.clone()))
+        .collect();
+    let observations: Vec<Observation> = later.iter().map(|(_, o)| o.clone()).collect();
+    let first = at.policy_start;
+    let last = observations
+        .iter()
+        .map(|o| o.state_index)
+        .max()
+        .unwrap_or(first)
+        .max(first);
+    let seed = model.scenario.run.seed;
+    let per_particle: Vec<(Vec<f64>, Vec<[f64; 4]>)> = posterior
+        .particles
+        .par_iter()
+        .enumerate()
+        .map_init(Scratch::default, |scratch, (i, p)| {
+            forecast_particle(&at, p, i as u64, &observations, first..=last, seed, scratch)
+        })
+        .collect();
+    let forecasts = later
+        .iter()
+        .enumerate()
+        .map(|(k, (index, _))| Forecast {
+            observation: *index,
+            draws: per_particle.iter().map(|(v, _)| v[k]).collect(),
+        })
+        .collect();
+    let paths = (0..PATH_METRICS.len())
+        .map(|metric| {
+            (first..=last)
+                .enumerate()
+                .map(|(offset, month)| {
+                    let mut values: Vec<f64> = per_particle
+                        .iter()
+                        .map(|(_, path)| path[offset][metric])
+                        .filter(|v| v.is_finite())
+                        .collect();
+                    values.sort_by(f64::total_cmp);
+                    let q = |p| crate::model::stats::quantile(&values, p);
+                    PathPoint {
+                        month,
+                        low: q(0.05),
+                        median: q(0.5),
+                        high: q(0.95),
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    OriginForecast {
+        origin,
+        used: at.observations.len(),
+        calibrated: posterior.calibrated,
+        stages: posterior.stages,
+        forecasts,
+        paths,
+    }
+}
+
+/// One particle's predictive draw of each later observation and its path metrics per month.
+fn forecast_particle(
+    at: &Model,
+    particle: &Particle,
+    slot: u64,
+    observations: &[Observation],
+    months: std::ops::RangeInclusive<usize>,
+    seed: u64,
+    scratch: &mut Scratch,
+) -> (Vec<f64>, Vec<[f64; 4]>) {
+    let values = crate::model::simulate::observe_beyond(at, particle, slot, observations, scratch);
+    let mut noise = keyed_stream(seed, "backtest.observation_error", slot);
+    let draws = values
+        .iter()
+        .zip(observations)
+        .map(|(v, o)| o.coverage * v * (o.sd_log * latent_normal(&mut noise)).exp())
+        .collect();
+    let t: &Trajectory = scratch.trajectory();
+    let path = months
+        .map(|j| {
+            let at = |v: &[f64]| v.get(j).copied().unwrap_or(f64::NAN);
+            [
+                at(&t.clients_in_care),
+                at(&t.waiting_list),
+                at(&t.waiting_list) * at(&t.share_waiting_over_norm),
+                at(&t.fte_available),
+            ]
+        })
+        .collect();
+    (draws, path)
+}
