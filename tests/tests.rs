@@ -7,6 +7,7 @@ mod browser;
 mod calibration;
 mod cli;
 mod engine;
+mod forecasts;
 mod inputs;
 mod pooling;
 mod projection;

@@ -581,9 +581,23 @@ pub fn project_into(
     let recruit_step = cap.max_recruitment_per_year / 12.0 * per_region;
     let lag = f64::from(cap.lag_months.max(1));
 
-    // Start: clients and capacity in equal shares; the waiting list where demand exceeds
-    // capacity (evenly if nowhere).
-    let clients0 = split(input.initial.clients, &[1.0; REGIONS]);
+    // Start: every region in its own steady state. Capacity in equal shares, full where demand
+    // reaches it and filled to the demand where it does not (those places stand idle, as in
+    // networks without a list); the waiting list where demand exceeds capacity (evenly if
+    // nowhere). Equal clients everywhere would leave the low-demand regions to lose clients for
+    // years: a start-up fall of the national count.
+    let served = input.regional_demand.map(|d| d.clamp(0.0, 1.0));
+    let served_total: f64 = served.iter().sum();
+    let clients0 = split(input.initial.clients, &served);
+    let served_mean = if served_total > 0.0 {
+        served_total / REGIONS as f64
+    } else {
+        1.0
+    };
+    let places0 = input.initial.clients as f64 / REGIONS as f64 / served_mean;
+    // `caseload` is clients per FTE nationally (as counted), idle places included: a region at
+    // capacity fills more places per FTE, so national FTE stay clients / caseload.
+    let places_per_fte = input.caseload / served_mean;
     let excess: [f64; REGIONS] = input.regional_demand.map(|d| (d - 1.0).max(0.0));
     let waiting0 = split(input.initial.waiting, &excess);
     let mut regions: [Region; REGIONS] = std::array::from_fn(|r| {
@@ -596,14 +610,15 @@ pub fn project_into(
         if waiting0[r] > over {
             queue.push(-1, waiting0[r] - over);
         }
-        let fte0 = clients0[r] as f64 / input.caseload;
+        let fte0 = places0 / places_per_fte;
         Region {
             clients: clients0[r],
             queue,
             fte: fte0,
             fte0,
-            demand: input.regional_demand[r],
-            // Before the first month, places opened as clients left.
+            // What each region serves at the start is what the chains measured: referrals
+            // scale up by 1/served_mean where some demand meets no free place.
+            demand: input.regional_demand[r] / served_mean,
             arrivals_last: 0.0,
             stretch: 0.0,
         }
@@ -694,7 +709,7 @@ pub fn project_into(
                         let target = (region.clients as f64 + region.queue.total as f64 - allowed)
                             .max(0.0)
                             * weight
-                            / input.caseload;
+                            / places_per_fte;
                         let step = ((target - region.fte).max(0.0) / lag).min(recruit_step);
                         (region.fte + step).max(path)
                     }
@@ -706,7 +721,7 @@ pub fn project_into(
             let target = fb.caseload_stretch_max * beyond.min(1.0);
             region.stretch += (target - region.stretch) / STRETCH_ADJUST_MONTHS;
             let stretch = region.stretch;
-            let slots = (fte * input.caseload * (1.0 + stretch) / weight)
+            let slots = (fte * places_per_fte * (1.0 + stretch) / weight)
                 .floor()
                 .max(0.0) as u64;
             let deterrence = if beyond > 0.0 && fb.referral_elasticity > 0.0 {

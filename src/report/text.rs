@@ -159,6 +159,11 @@ pub fn driver_label(name: &str, lang: Lang) -> &'static str {
         "referral_elasticity" => Msg::DriverReferralElasticity,
         "caseload_stretch_max" => Msg::DriverCaseloadStretch,
         "regional_spread" => Msg::DriverRegionalSpread,
+        "referral_volatility" => Msg::DriverReferralVolatility,
+        "capacity_volatility" => Msg::DriverCapacityVolatility,
+        "leave_list_volatility" => Msg::DriverLeaveListVolatility,
+        "initial_waiting_scale" => Msg::DriverInitialWaitingScale,
+        "mean_wait_definition_factor" => Msg::DriverMeanWaitDefinition,
         "pooled_uptake" => Msg::DriverUptake,
         "pooled_inflow_rate" => Msg::DriverInflow,
         "pooled_hazard_death" => Msg::DriverExitDeath,
@@ -626,6 +631,11 @@ catalog! {
     DriverReferralElasticity { nl: "Elasticiteit van verwijzingen voor wachttijd", en: "Elasticity of referrals to the wait" }
     DriverCaseloadStretch { nl: "Maximale rek in de caseload", en: "Largest caseload stretch" }
     DriverRegionalSpread { nl: "Spreiding van de vraag tussen regio's", en: "Spread of demand between regions" }
+    DriverReferralVolatility { nl: "Jaarlijkse beweeglijkheid van de verwijzing", en: "Yearly volatility of referral" }
+    DriverCapacityVolatility { nl: "Jaarlijkse beweeglijkheid van de capaciteit", en: "Yearly volatility of capacity" }
+    DriverLeaveListVolatility { nl: "Jaarlijkse beweeglijkheid van afhaken van de wachtlijst", en: "Yearly volatility of leaving the waiting list" }
+    DriverInitialWaitingScale { nl: "Wachtlijst op 1 januari van het basisjaar (factor op die van de ketens)", en: "Waiting list on 1 January of the base year (factor on the chains')" }
+    DriverMeanWaitDefinition { nl: "Definitiefactor gepubliceerde gemiddelde wachttijd", en: "Definition factor of published mean waits" }
     DriverUptake { nl: "Bereik ketens (gepoold)", en: "Chain uptake (pooled)" }
     DriverInflow { nl: "Instroom (gepoold)", en: "Inflow rate (pooled)" }
     DriverExitDeath { nl: "Uitstroom: overlijden", en: "Exit: death" }
