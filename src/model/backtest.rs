@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use crate::data::Date;
 use crate::model::calibration::Observation;
 use crate::model::projection::Trajectory;
-use crate::model::simulate::{Model, Particle, Scratch};
+use crate::model::simulate::{months_needed, Model, Particle, Scratch};
 use crate::model::smc::{self, Stage};
 use crate::scenario::{keyed_stream, latent_normal};
 
@@ -68,22 +68,31 @@ pub fn default_origins(model: &Model, from: Date) -> Vec<Date> {
     dates
 }
 
-/// The model as it would have been built at `origin`: calibrated to the observations dated up
-/// to it, with its policies (and each iteration's own future) starting there.
+/// Whether an observation was complete at `origin`: dated up to it, and for a yearly mean wait
+/// its whole year before it (a mean of 2021 dated July is not known in July).
+pub fn known_at(o: &Observation, origin: Date, base_year: i32) -> bool {
+    let origin_index = (origin.year - base_year) as i64 * 12 + i64::from(origin.month) - 1
+        + i64::from(origin.day > 15);
+    o.date <= origin && months_needed(&o.metric, o.state_index) as i64 <= origin_index
+}
+
+/// The model as it would have been built at `origin`: calibrated to the observations known
+/// then, with its policies (and each iteration's own future) starting at the last of them.
 pub fn model_at(model: &Model, origin: Date) -> Model {
+    let base_year = model.scenario.run.base_year;
     let mut at = model.clone();
     at.set_observations(
         model
             .observations
             .iter()
-            .filter(|o| o.date <= origin)
+            .filter(|o| known_at(o, origin, base_year))
             .cloned()
             .collect(),
     );
     at
 }
 
-/// Calibrate `n` particles on the observations up to `origin` and forecast every later one.
+/// Calibrate `n` particles on the observations known at `origin` and forecast every other one.
 /// Runs on the current rayon pool; `stage` is called after each tempering stage.
 pub fn forecast_from(
     model: &Model,
@@ -93,11 +102,12 @@ pub fn forecast_from(
 ) -> OriginForecast {
     let at = model_at(model, origin);
     let posterior = smc::posterior(&at, n, true, stage);
+    let base_year = model.scenario.run.base_year;
     let later: Vec<(usize, Observation)> = model
         .observations
         .iter()
         .enumerate()
-        .filter(|(_, o)| o.date > origin)
+        .filter(|(_, o)| !known_at(o, origin, base_year))
         .map(|(k, o)| (k, o.clone()))
         .collect();
     let observations: Vec<Observation> = later.iter().map(|(_, o)| o.clone()).collect();

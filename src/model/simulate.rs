@@ -290,7 +290,7 @@ pub fn knots_for(months: usize) -> usize {
 
 /// Months a projection must run to give an observation of `metric` at `state_index`: a mean
 /// wait is the year's, so its whole year must lie in the projection.
-fn months_needed(metric: &str, state_index: usize) -> usize {
+pub fn months_needed(metric: &str, state_index: usize) -> usize {
     if metric == "mean_wait_weeks" {
         (state_index / 12 + 1) * 12
     } else {
