@@ -6,7 +6,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use statrs::distribution::ContinuousCDF;
 
-use crate::data::{Actual, ChainsError, Inputs};
+use crate::data::{Actual, ChainsError, Inputs, Projection};
 use crate::model::calibration::{stated_sd_log, Observation};
 use crate::model::chains::{derive_rates, ChainRates};
 use crate::model::epidemiology::{trend_factor, DementiaSeries};
@@ -53,6 +53,8 @@ pub struct Model {
     pub initial_over_norm_share: f64,
     /// Published national figures, for the report's comparisons.
     pub actuals: Vec<Actual>,
+    /// Projections by others, shown beside the model's (never calibrated to).
+    pub projections: Vec<Projection>,
     /// The published figures the model can be calibrated to (dated from the base year on).
     pub observations: Vec<Observation>,
     /// Month of the last observation (its state index): every scenario's policy starts there,
@@ -204,6 +206,7 @@ impl Model {
             at_home_per_65plus,
             chains,
             pooled,
+            projections: inputs.projections.clone(),
             initial_actuals,
             initial_over_norm_share,
             actuals: inputs.actuals.clone(),

@@ -298,11 +298,13 @@ pub fn check_table(path: &Path) -> Result<Checked, InputError> {
     })
 }
 
-/// Paths of every input file of a scenario, for the manifest.
+/// Paths of every input file of a scenario, for the manifest: population, prevalence, the chain
+/// files, the national actuals and the projections by others (the last two when named).
 pub fn input_files(scenario: &Scenario) -> Vec<PathBuf> {
     let d = &scenario.data;
     let mut files = vec![d.population.clone(), d.prevalence.clone()];
     files.extend(d.chains.iter().cloned());
     files.extend(d.actuals.iter().cloned());
+    files.extend(d.projections.iter().cloned());
     files
 }
