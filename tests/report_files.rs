@@ -138,6 +138,7 @@ fn the_workbook_holds_the_summary_with_units_and_sensible_rounding() {
     assert_eq!(header["E"].1, "Eenheid");
     assert_eq!(header["I"].1, "p50");
     let mut units = BTreeMap::new();
+    let mut labels = BTreeMap::new();
     for (i, line) in lines.iter().enumerate() {
         let f: Vec<&str> = line.split(',').collect();
         let r = row(&cells, i as u32 + 2);
@@ -145,6 +146,7 @@ fn the_workbook_holds_the_summary_with_units_and_sensible_rounding() {
         assert_eq!(r["D"], (true, f[2].to_string()));
         let unit = r["E"].1.clone();
         units.insert(f[1].to_string(), unit.clone());
+        labels.insert(f[1].to_string(), r["B"].1.clone());
         let decimals = match f[1] {
             "coverage" | "share_waiting_over_norm" => 3,
             "mean_wait_weeks" => 1,
@@ -165,6 +167,11 @@ fn the_workbook_holds_the_summary_with_units_and_sensible_rounding() {
         }
     }
     assert_eq!(units["clients_in_care"], "personen");
+    assert_eq!(units["people_with_dementia_constant_rates"], "personen");
+    assert_eq!(
+        labels["people_with_dementia_constant_rates"],
+        "Mensen met dementie bij constante prevalentie"
+    );
     assert_eq!(units["arrivals"], "personen per jaar");
     assert_eq!(units["fte_needed"], "FTE");
     assert_eq!(units["mean_wait_weeks"], "weken");

@@ -747,6 +747,14 @@ pub fn iterate_into(model: &Model, slot: u64, particle: &Particle, scratch: &mut
         let mut row = [0.0; N_METRICS];
         let mut set = |m: Metric, v: f64| row[m as usize] = v;
         set(Metric::PeopleWithDementia, epi.people_with_dementia[j]);
+        // Age-specific rates held constant (no prevalence trend), the same multiplier.
+        let constant_rates = model
+            .series
+            .at(model.scenario.run.base_year as f64 + y as f64);
+        set(
+            Metric::PeopleWithDementiaConstantRates,
+            constant_rates * params.prevalence_multiplier,
+        );
         set(Metric::AtHome, epi.at_home[j]);
         set(Metric::Need, epi.need[j]);
         set(Metric::ClientsInCare, t.clients_in_care[j]);

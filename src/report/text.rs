@@ -93,6 +93,7 @@ pub(crate) use say;
 pub fn metric_label(metric: &str, lang: Lang) -> &str {
     let key = match metric {
         "people_with_dementia" => Msg::MetricPeopleWithDementia,
+        "people_with_dementia_constant_rates" => Msg::MetricPeopleWithDementiaConstantRates,
         "at_home" => Msg::ColAtHome,
         "need" => Msg::ColNeed,
         "clients_in_care" => Msg::ColClients,
@@ -553,6 +554,7 @@ catalog! {
 
     // Metrics without a table column of their own, and units (the workbook).
     MetricPeopleWithDementia { nl: "Mensen met dementie", en: "People with dementia" }
+    MetricPeopleWithDementiaConstantRates { nl: "Mensen met dementie bij constante prevalentie", en: "People with dementia at constant rates" }
     MetricNeedGap { nl: "Behoefte min cliënten", en: "Need minus clients" }
     MetricClientsExtrapolated { nl: "Cliënten bij gepoold bereik", en: "Clients at the pooled uptake" }
     MetricCoverage { nl: "Cliënten per thuiswonende", en: "Clients per person at home" }
