@@ -581,7 +581,8 @@ fn the_report_opens_with_a_conclusion_from_the_figures() {
 }
 
 /// The sources are those of the inputs the run used: its chain file by name (not the shipped
-/// one), its national figures file and the publications in that file's `source` column only.
+/// one), its national figures and projections files and the publications in their `source`
+/// columns only.
 #[test]
 fn sources_follow_the_inputs_the_run_used() {
     let w = WorkDir::new("sources");
@@ -593,6 +594,10 @@ fn sources_follow_the_inputs_the_run_used() {
         "landelijk.csv",
         "metric,date,value,source\nclients_in_care,2018-07-01,62000,\"Bron A, rapport 2018\"\nwaiting_list,2018-07-01,1136,\"Bron B: noot\"\n",
     );
+    let projections = w.write(
+        "verwacht.csv",
+        "metric,year,value,publisher,source\npeople_with_dementia,2035,450000,C,Bron C 2024\n",
+    );
     let dir = run_baseline(
         &w,
         &[
@@ -600,6 +605,8 @@ fn sources_follow_the_inputs_the_run_used() {
             path_str(&photo),
             "--set",
             &format!("data.actuals={}", path_str(&actuals)),
+            "--set",
+            &format!("data.projections={}", path_str(&projections)),
             "--set",
             "name=eigen-bronnen",
         ],
@@ -613,7 +620,18 @@ fn sources_follow_the_inputs_the_run_used() {
         sources.contains("Landelijke cijfers: `landelijk.csv`, uit: Bron A, rapport 2018; Bron B."),
         "{sources}"
     );
-    for absent in ["HHM", "NZa", "Alzheimer", "Zorgstandaard Dementie (2013"] {
+    assert!(
+        sources.contains("`verwacht.csv`, uit: Bron C 2024."),
+        "{sources}"
+    );
+    for absent in [
+        "HHM",
+        "NZa",
+        "Alzheimer",
+        "Zorgstandaard Dementie (2013",
+        "VWS",
+        "RIVM",
+    ] {
         assert!(!sources.contains(absent), "{absent} in {sources}");
     }
 }
