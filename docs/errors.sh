@@ -89,3 +89,7 @@ sed 's/^2018,F,80,.*/2018,F,80,1e400/' "$pop" > "$W/p4.csv"; row 'population cel
 vrun() { run scenarios/baseline.toml --set "data.prevalence=\"$1\""; }
 grep -v '^70,74,M,' "$prev" > "$W/v1.csv"; row 'prevalence band missing (a gap)' "$(vrun "$W/v1.csv")"
 { cat "$prev"; grep '^70,74,M,' "$prev"; } > "$W/v2.csv"; row 'prevalence band given twice' "$(vrun "$W/v2.csv")"
+proj="$PWD/data/national/projections.csv"
+jrun() { run scenarios/baseline.toml --set "data.projections=\"$1\""; }
+sed '3s/,2040,520000,,/,2040,520000,roughly,/' "$proj" > "$W/j1.csv"; row 'projection by others with an unknown `qualifier`' "$(jrun "$W/j1.csv")"
+sed '3s/^people_with_dementia,/clients_in_care,/' "$proj" > "$W/j2.csv"; row 'projection by others of another metric' "$(jrun "$W/j2.csv")"

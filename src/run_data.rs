@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::data::{Actual, Date};
+use crate::data::{Actual, Date, Projection};
 use crate::scenario::Description;
 
 /// mean, p05, p25, p50, p75, p95 (the columns of `summary.csv`).
@@ -57,6 +57,8 @@ pub struct RunData {
     /// Column → one value per iteration, from `draws.parquet`.
     pub draws: BTreeMap<String, Vec<f64>>,
     pub actuals: Vec<Actual>,
+    /// `projections.csv`, when the run has one: projections by others, shown beside the model.
+    pub projections: Vec<Projection>,
     /// `hindcast.csv`, when the run wrote one: the model against each national observation.
     pub hindcast: Option<Vec<HindcastRow>>,
     /// `calibration.csv`, when the run wrote one: each calibrated parameter, prior and posterior.
@@ -213,12 +215,16 @@ pub struct Manifest {
     /// Files the scenario extends, nearest first.
     pub extends: Vec<HashedFile>,
     pub overrides: Vec<String>,
-    /// Population, prevalence, the chain files, then the national actuals (if any): the order
-    /// of `inputs::input_files`.
+    /// Population, prevalence, the chain files, then the national actuals and the projections
+    /// by others (each if any): the order of `inputs::input_files`.
     pub inputs: Vec<HashedFile>,
-    /// Whether the last of `inputs` is the national actuals file (older manifests: unknown).
+    /// Whether `inputs` holds the national actuals file, after the chain files (older
+    /// manifests: unknown).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub with_actuals: Option<bool>,
+    /// Whether the last of `inputs` is the projections file (older manifests: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with_projections: Option<bool>,
     pub seed: u64,
     pub iterations: usize,
     pub threads: usize,
@@ -286,18 +292,31 @@ impl Manifest {
         let end = self
             .inputs
             .len()
-            .saturating_sub(actuals)
+            .saturating_sub(actuals + self.projections_count())
             .max(2.min(self.inputs.len()));
         self.inputs.get(2..end).unwrap_or(&[])
     }
 
     /// The national actuals file the run read, if any.
     pub fn actuals_file(&self, has_actuals: bool) -> Option<&HashedFile> {
-        if self.with_actuals.unwrap_or(has_actuals) && self.inputs.len() > 2 {
-            self.inputs.last()
+        let end = self.inputs.len().checked_sub(self.projections_count())?;
+        if self.with_actuals.unwrap_or(has_actuals) && end > 2 {
+            self.inputs.get(end - 1)
         } else {
             None
         }
+    }
+
+    /// The file of projections by others the run read, if any.
+    pub fn projections_file(&self) -> Option<&HashedFile> {
+        (self.projections_count() == 1 && self.inputs.len() > 2)
+            .then(|| self.inputs.last())
+            .flatten()
+    }
+
+    /// How many of `inputs` are the projections file: 0 or 1.
+    fn projections_count(&self) -> usize {
+        usize::from(self.with_projections == Some(true))
     }
 
     /// The prevalence file the run used (second of the inputs).

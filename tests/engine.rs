@@ -89,6 +89,73 @@ fn people_with_dementia_2018_matches_published_estimates() {
     }
 }
 
+/// People with dementia at constant rates are those with the prevalence trend left out: equal in
+/// the base year, in every iteration and year the trended figure is the constant-rates figure
+/// times the trend's factor, so with the baseline's trend prior (−13% to 0 per decade) the
+/// constant-rates median lies above the trended one; with the trend fixed at zero they agree.
+#[test]
+fn people_with_dementia_at_constant_rates_leave_out_the_trend() {
+    let (pwd, constant) = (
+        Metric::PeopleWithDementia,
+        Metric::PeopleWithDementiaConstantRates,
+    );
+    let model = baseline(&["run.iterations=300", "run.horizon=2040"]);
+    let mut below = 0;
+    for i in 0..300 {
+        let r = simulate::iterate(&model, i);
+        let t = r.parameters.prevalence_trend_per_decade;
+        assert!((-0.13..=0.0).contains(&t), "iteration {i}: trend {t}");
+        assert_eq!(r.value(constant, 0), r.value(pwd, 0), "iteration {i}");
+        for y in 1..r.yearly.len() {
+            let (c, d) = (r.value(constant, y), r.value(pwd, y));
+            let factor = (1.0 + t).powf(y as f64 / 10.0);
+            assert!(
+                (c * factor / d - 1.0).abs() < 1e-9,
+                "iteration {i}, year {y}: {c} x {factor} vs {d}"
+            );
+            assert!(c >= d, "iteration {i}, year {y}: {c} < {d}");
+        }
+        below += usize::from(r.value(pwd, 22) < r.value(constant, 22));
+    }
+    assert!(
+        below >= 290,
+        "trended below constant rates in {below} of 300"
+    );
+
+    let summary = simulate::summarise(&model, &simulate::run_prior(&model, 0, &|| {}).unwrap());
+    let stats = |m: Metric, year: i32| {
+        summary
+            .iter()
+            .find(|r| r.metric == m.as_str() && r.period == year.to_string())
+            .unwrap_or_else(|| panic!("{} {year} in the summary", m.as_str()))
+            .stats
+    };
+    assert_eq!(stats(constant, 2018), stats(pwd, 2018));
+    for year in [2025, 2030, 2040] {
+        let (c, d) = (stats(constant, year)[3], stats(pwd, year)[3]);
+        assert!(
+            c > d * 1.005,
+            "{year}: median {c} at constant rates, {d} with the trend"
+        );
+    }
+
+    let flat = baseline(&[
+        "run.iterations=20",
+        "run.horizon=2030",
+        "parameters.prevalence_trend_per_decade=0",
+    ]);
+    for i in 0..20 {
+        let r = simulate::iterate(&flat, i);
+        for y in 0..r.yearly.len() {
+            assert_eq!(
+                r.value(constant, y),
+                r.value(pwd, y),
+                "iteration {i}, year {y}"
+            );
+        }
+    }
+}
+
 /// The shipped illustrative chains are labelled as such and pass their checks.
 #[test]
 fn shipped_chains_are_illustrative_and_consistent() {

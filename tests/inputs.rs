@@ -6,7 +6,8 @@ use std::path::Path;
 use proptest::prelude::*;
 
 use omvang::data::{
-    parse_actuals, parse_chains, parse_population, parse_prevalence, Table, TextEncoding,
+    parse_actuals, parse_chains, parse_population, parse_prevalence, parse_projections,
+    read_projections, Qualifier, Table, TextEncoding,
 };
 
 use crate::util::{omvang, path_str, root, WorkDir};
@@ -14,6 +15,7 @@ use crate::util::{omvang, path_str, root, WorkDir};
 const CHAINS: &str = "data/chains/illustrative_chains.csv";
 const POPULATION: &str = "data/population/cbs_83597NED_population_prognosis_2017_2060.csv";
 const PREVALENCE: &str = "data/epidemiology/prevalence_eurocode.csv";
+const PROJECTIONS: &str = "data/national/projections.csv";
 
 fn shipped(path: &str) -> String {
     std::fs::read_to_string(root().join(path)).unwrap()
@@ -442,6 +444,8 @@ fn check_describes_every_kind_of_input() {
         out.contains("national actuals") && out.contains("clients_in_care"),
         "{out}"
     );
+    let out = check_ok(&root().join(PROJECTIONS));
+    assert!(out.contains("projections by others"), "{out}");
     let out = check_ok(&root().join("scenarios/capaciteit-bevroren.toml"));
     assert!(
         out.contains("scenario `capaciteit-bevroren` (extends")
@@ -462,6 +466,112 @@ fn check_describes_every_kind_of_input() {
         "book.xlsx.csv",
         &["an Excel workbook", "CSV UTF-8"],
     );
+}
+
+/// The shipped projections by others read as published (the qualifiers kept), the same from a
+/// Dutch Excel export, and every bad cell is an error naming the file and its line, from
+/// `omvang check` and from a run before any work.
+#[test]
+fn projections_by_others_are_read_and_bad_rows_named_by_line() {
+    let shipped = read_projections(&root().join(PROJECTIONS)).unwrap();
+    let got: Vec<(&str, i32, f64, Qualifier)> = shipped
+        .iter()
+        .map(|p| (p.publisher.as_str(), p.year, p.value, p.qualifier))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("VWS", 2030, 420_000.0, Qualifier::Exact),
+            ("VWS", 2040, 520_000.0, Qualifier::Exact),
+            ("RIVM", 2022, 261_000.0, Qualifier::Exact),
+            ("RIVM", 2050, 506_000.0, Qualifier::Exact),
+            ("Alzheimer Nederland", 2040, 500_000.0, Qualifier::MoreThan),
+            ("Alzheimer Nederland", 2050, 620_000.0, Qualifier::About),
+        ]
+    );
+    assert!(shipped.iter().all(|p| p.metric == "people_with_dementia"
+        && p.source.contains(p.publisher.split(' ').next().unwrap())
+        && !p.method.is_empty()));
+    let out = check_ok(&root().join(PROJECTIONS));
+    assert!(
+        out.contains("projections by others, 6 rows")
+            && out.contains("3 publishers (VWS, RIVM, Alzheimer Nederland), years 2022 to 2050"),
+        "{out}"
+    );
+
+    // A Dutch Excel export (`;`, thousands points, CRLF, Windows-1252) reads the same.
+    let plain = "metric,year,value,qualifier,publisher,source\n\
+                 people_with_dementia,2040,520000,,VWS,Kamerstuk 25424-491\n\
+                 people_with_dementia,2050,620000,about,Alzheimer Nederland,Feiten over dementie – ABF\n";
+    let p = Path::new("projecties.csv");
+    let a = parse_projections(p, plain.as_bytes().to_vec()).unwrap();
+    let excel = dutch_excel(plain);
+    assert!(String::from_utf8_lossy(&excel).contains(";520.000;"));
+    assert_eq!(parse_projections(p, excel).unwrap(), a);
+    assert_eq!(a[1].source, "Feiten over dementie – ABF");
+    assert_eq!(a[0].method, "", "`method` may be left out");
+
+    let w = WorkDir::new("projections");
+    let good = "people_with_dementia,2030,420000,,VWS,Kamerstuk 25424-491";
+    for (bad, what) in [
+        (
+            "people_with_dementia,2030,420000,roughly,VWS,Kamerstuk",
+            "`qualifier` is \"roughly\"; write about, more_than or leave it empty",
+        ),
+        (
+            "people_with_dementia,2030.5,420000,,VWS,Kamerstuk",
+            "`year` is 2030.5; give a whole number from 1900 to 2200",
+        ),
+        (
+            "people_with_dementia,2030,-5,,VWS,Kamerstuk",
+            "`value` is -5, but a count cannot be negative",
+        ),
+        (
+            "people_with_dementia,2030,420000,,,Kamerstuk",
+            "`publisher` is empty",
+        ),
+        (
+            "clients_in_care,2030,70000,,VWS,Kamerstuk",
+            "omvang compares projections of people_with_dementia only",
+        ),
+        (
+            "people_with_dementia,2030,430000,,VWS,Kamerstuk",
+            "people_with_dementia of VWS in 2030 appears twice (also on line 2)",
+        ),
+    ] {
+        let p = w.write(
+            "projecties.csv",
+            &format!("metric,year,value,qualifier,publisher,source\n{good}\n{bad}\n"),
+        );
+        fails_with(
+            &["check", path_str(&p)],
+            "projecties.csv",
+            &["line 3:", what],
+        );
+        // A run names the same file and line before it simulates anything.
+        let out = w.path.join("out");
+        fails_with(
+            &[
+                "run",
+                "scenarios/baseline.toml",
+                "--set",
+                &format!("data.projections={}", path_str(&p)),
+                "--out",
+                path_str(&out),
+            ],
+            "projecties.csv",
+            &["line 3:", what],
+        );
+        assert!(!out.join("baseline").exists());
+    }
+    let p = w.write(
+        "zonder.csv",
+        "metric,year,value,source\npeople_with_dementia,2030,1,x\n",
+    );
+    assert!(read_projections(&p)
+        .unwrap_err()
+        .to_string()
+        .contains("missing column `publisher`"));
 }
 
 #[test]
@@ -542,6 +652,7 @@ fn read_all(bytes: &[u8]) {
     let _ = parse_prevalence(p, bytes.to_vec());
     let _ = parse_chains(p, bytes.to_vec());
     let _ = parse_actuals(p, bytes.to_vec());
+    let _ = parse_projections(p, bytes.to_vec());
 }
 
 /// One edit of a valid file: overwrite, insert or delete a byte, or splice in a separator,
@@ -662,10 +773,10 @@ proptest! {
 
     #[test]
     fn readers_never_panic_on_mutated_valid_files(
-        which in 0usize..4,
+        which in 0usize..5,
         edits in prop::collection::vec(mutation(), 1..8),
     ) {
-        let files = [CHAINS, PREVALENCE, "data/national/actuals.csv", POPULATION];
+        let files = [CHAINS, PREVALENCE, "data/national/actuals.csv", POPULATION, PROJECTIONS];
         let mut bytes = std::fs::read(root().join(files[which])).unwrap();
         // Keep the population small: the head of the file is enough to mutate.
         bytes.truncate(4_000);

@@ -310,6 +310,8 @@ fn every_chart_is_written_and_not_empty() {
             "histogram_clients_in_care",
             // A calibrated run (the default) checks itself against the national record.
             "hindcast",
+            // People with dementia beside the projections by others the baseline names.
+            "fan_people_with_dementia",
         ],
     );
     let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
@@ -319,6 +321,7 @@ fn every_chart_is_written_and_not_empty() {
     );
     for section in [
         "## Toetsing aan de landelijke cijfers",
+        "## Projecties van anderen",
         "## Datafoto van de ketens",
         "## Methode en aannames",
         "## Gevoeligheid",
@@ -354,6 +357,99 @@ fn every_chart_is_written_and_not_empty() {
     assert!(!out.join("baseline/report.html").exists());
     assert!(!out.join("baseline/charts").exists());
     assert!(out.join("baseline/summary.csv").exists());
+}
+
+/// The report sets others' projections beside the model: every row of the projections file with
+/// its publisher's figure as published, the model's median and 90% interval in that year and its
+/// median at constant rates (both from summary.csv), "–" beyond the horizon, and their sources
+/// named; in Dutch, and in English rebuilt from the run folder after the file itself is gone.
+#[test]
+fn report_sets_projections_by_others_beside_the_model() {
+    let w = WorkDir::new("projections");
+    let shipped =
+        std::fs::read_to_string(crate::util::root().join("data/national/projections.csv")).unwrap();
+    let file = w.write("mijn_projecties.csv", &shipped);
+    let set = format!("data.projections={}", path_str(&file));
+    let dir = run_baseline(&w, &["--set", &set, "--set", "name=projecties"]);
+    let dir = dir.parent().unwrap().join("projecties");
+    std::fs::remove_file(&file).unwrap();
+    assert!(dir.join("projections.csv").is_file());
+    let manifest = std::fs::read_to_string(dir.join("manifest.json")).unwrap();
+    assert!(
+        manifest.contains("mijn_projecties.csv") && manifest.contains("\"with_projections\": true"),
+        "{manifest}"
+    );
+    let summary = read_summary(&dir.join("summary.csv"));
+    let o = omvang(&["report", path_str(&dir), "--lang", "en"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    let rows = [
+        ("VWS", 2030, ("420.000", "420,000")),
+        ("VWS", 2040, ("520.000", "520,000")),
+        ("RIVM", 2022, ("261.000", "261,000")),
+        ("RIVM", 2050, ("506.000", "506,000")),
+        (
+            "Alzheimer Nederland",
+            2040,
+            ("ruim 500.000", "more than 500,000"),
+        ),
+        (
+            "Alzheimer Nederland",
+            2050,
+            ("ongeveer 620.000", "about 620,000"),
+        ),
+    ];
+    for (file, heading, sep, sources) in [
+        (
+            "report.md",
+            "## Projecties van anderen",
+            '.',
+            "Projecties van anderen (ter vergelijking, niet gebruikt in het model): `mijn_projecties.csv`, uit: Ministerie van VWS",
+        ),
+        (
+            "report.en.md",
+            "## Projections by others",
+            ',',
+            "Projections by others (for comparison, not used by the model): `mijn_projecties.csv`, from: Ministerie van VWS",
+        ),
+    ] {
+        let md = std::fs::read_to_string(dir.join(file)).unwrap();
+        let section = key_message(&md, heading);
+        let table = table_rows(&section);
+        assert_eq!(table.len(), rows.len() + 1, "{section}");
+        for (publisher, year, (nl, en)) in rows {
+            let their = if sep == '.' { nl } else { en };
+            let (model, constant) = if year <= 2040 {
+                let s = summary[&("people_with_dementia".to_string(), year)];
+                let c = summary[&("people_with_dementia_constant_rates".to_string(), year)];
+                (
+                    format!(
+                        "{} ({}–{})",
+                        quoted(s[3], sep),
+                        quoted(s[1], sep),
+                        quoted(s[5], sep)
+                    ),
+                    quoted(c[3], sep),
+                )
+            } else {
+                ("–".to_string(), "–".to_string())
+            };
+            let expected = [
+                publisher.to_string(),
+                year.to_string(),
+                their.to_string(),
+                model,
+                constant,
+            ];
+            assert!(
+                table.iter().any(|r| r[..] == expected[..]),
+                "{expected:?} not in {file}:\n{section}"
+            );
+        }
+        assert!(section.contains("fan_people_with_dementia.png"), "{section}");
+        assert!(md.contains(sources), "{file} does not name the projections' sources");
+        assert!(md.contains("RIVM, Volksgezondheid Toekomst Verkenning 2024"), "{file}");
+    }
 }
 
 /// `compare` runs its scenarios with one seed and iteration count, writes a comparison report

@@ -138,6 +138,7 @@ fn the_workbook_holds_the_summary_with_units_and_sensible_rounding() {
     assert_eq!(header["E"].1, "Eenheid");
     assert_eq!(header["I"].1, "p50");
     let mut units = BTreeMap::new();
+    let mut labels = BTreeMap::new();
     for (i, line) in lines.iter().enumerate() {
         let f: Vec<&str> = line.split(',').collect();
         let r = row(&cells, i as u32 + 2);
@@ -145,6 +146,7 @@ fn the_workbook_holds_the_summary_with_units_and_sensible_rounding() {
         assert_eq!(r["D"], (true, f[2].to_string()));
         let unit = r["E"].1.clone();
         units.insert(f[1].to_string(), unit.clone());
+        labels.insert(f[1].to_string(), r["B"].1.clone());
         let decimals = match f[1] {
             "coverage" | "share_waiting_over_norm" => 3,
             "mean_wait_weeks" => 1,
@@ -165,6 +167,11 @@ fn the_workbook_holds_the_summary_with_units_and_sensible_rounding() {
         }
     }
     assert_eq!(units["clients_in_care"], "personen");
+    assert_eq!(units["people_with_dementia_constant_rates"], "personen");
+    assert_eq!(
+        labels["people_with_dementia_constant_rates"],
+        "Mensen met dementie bij constante prevalentie"
+    );
     assert_eq!(units["arrivals"], "personen per jaar");
     assert_eq!(units["fte_needed"], "FTE");
     assert_eq!(units["mean_wait_weeks"], "weken");
@@ -574,7 +581,8 @@ fn the_report_opens_with_a_conclusion_from_the_figures() {
 }
 
 /// The sources are those of the inputs the run used: its chain file by name (not the shipped
-/// one), its national figures file and the publications in that file's `source` column only.
+/// one), its national figures and projections files and the publications in their `source`
+/// columns only.
 #[test]
 fn sources_follow_the_inputs_the_run_used() {
     let w = WorkDir::new("sources");
@@ -586,6 +594,10 @@ fn sources_follow_the_inputs_the_run_used() {
         "landelijk.csv",
         "metric,date,value,source\nclients_in_care,2018-07-01,62000,\"Bron A, rapport 2018\"\nwaiting_list,2018-07-01,1136,\"Bron B: noot\"\n",
     );
+    let projections = w.write(
+        "verwacht.csv",
+        "metric,year,value,publisher,source\npeople_with_dementia,2035,450000,C,Bron C 2024\n",
+    );
     let dir = run_baseline(
         &w,
         &[
@@ -593,6 +605,8 @@ fn sources_follow_the_inputs_the_run_used() {
             path_str(&photo),
             "--set",
             &format!("data.actuals={}", path_str(&actuals)),
+            "--set",
+            &format!("data.projections={}", path_str(&projections)),
             "--set",
             "name=eigen-bronnen",
         ],
@@ -606,7 +620,18 @@ fn sources_follow_the_inputs_the_run_used() {
         sources.contains("Landelijke cijfers: `landelijk.csv`, uit: Bron A, rapport 2018; Bron B."),
         "{sources}"
     );
-    for absent in ["HHM", "NZa", "Alzheimer", "Zorgstandaard Dementie (2013"] {
+    assert!(
+        sources.contains("`verwacht.csv`, uit: Bron C 2024."),
+        "{sources}"
+    );
+    for absent in [
+        "HHM",
+        "NZa",
+        "Alzheimer",
+        "Zorgstandaard Dementie (2013",
+        "VWS",
+        "RIVM",
+    ] {
         assert!(!sources.contains(absent), "{absent} in {sources}");
     }
 }

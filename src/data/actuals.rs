@@ -7,6 +7,7 @@ use super::chains::ChainRecord;
 use super::date::Date;
 use super::population::Population;
 use super::prevalence::Prevalence;
+use super::projections::Projection;
 use super::table::{InputFormat, Table};
 use super::InputError;
 
@@ -28,6 +29,8 @@ pub struct Inputs {
     pub prevalence: Prevalence,
     pub chains: Vec<ChainRecord>,
     pub actuals: Vec<Actual>,
+    /// Projections by others (`data.projections`), shown beside the model.
+    pub projections: Vec<Projection>,
     /// Remarks from reading the files (formats other than plain UTF-8 CSV, warnings).
     pub notes: Vec<String>,
     /// How each file was written, in the order read.

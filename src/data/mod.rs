@@ -1,5 +1,5 @@
 //! Stage 0: reading and validating the input files (population, prevalence, chain data photos,
-//! national actuals) and the record types they produce. Every error names file, line and fix.
+//! national actuals, projections by others) and the record types they produce. Every error names file, line and fix.
 //! Imports nothing else of the crate; which files a scenario names is the pipeline's business.
 
 use std::path::PathBuf;
@@ -9,6 +9,7 @@ pub mod chains;
 pub mod date;
 pub mod population;
 pub mod prevalence;
+pub mod projections;
 pub mod table;
 
 pub use actuals::{parse_actuals, read_actuals, Actual, Inputs};
@@ -22,6 +23,7 @@ pub use population::{
     POPULATION_JUMP,
 };
 pub use prevalence::{parse_prevalence, read_prevalence, Prevalence, PrevalenceBand};
+pub use projections::{parse_projections, read_projections, Projection, Qualifier};
 pub use table::{InputFormat, InputKind, Read, Table, TextEncoding};
 
 /// A bad input file.

@@ -450,6 +450,7 @@ pub enum InputKind {
     Population,
     Prevalence,
     Actuals,
+    Projections,
 }
 
 impl InputKind {
@@ -460,6 +461,7 @@ impl InputKind {
             InputKind::Population => &["year", "sex", "age", "population"],
             InputKind::Prevalence => &["age_min", "age_max", "sex", "prevalence_percent"],
             InputKind::Actuals => &["metric", "date", "value", "source"],
+            InputKind::Projections => &["metric", "year", "value", "publisher", "source"],
         }
     }
 
@@ -469,6 +471,7 @@ impl InputKind {
             InputKind::Population => "population",
             InputKind::Prevalence => "prevalence",
             InputKind::Actuals => "national actuals",
+            InputKind::Projections => "projections by others",
         }
     }
 }

@@ -19,6 +19,7 @@ macro_rules! metrics {
 metrics! {
     Metric, N_METRICS:
     PeopleWithDementia = "people_with_dementia",
+    PeopleWithDementiaConstantRates = "people_with_dementia_constant_rates",
     AtHome = "at_home",
     Need = "need",
     ClientsInCare = "clients_in_care",

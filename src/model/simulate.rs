@@ -6,7 +6,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use statrs::distribution::ContinuousCDF;
 
-use crate::data::{Actual, ChainsError, Inputs};
+use crate::data::{Actual, ChainsError, Inputs, Projection};
 use crate::model::calibration::{stated_sd_log, Observation};
 use crate::model::chains::{derive_rates, ChainRates};
 use crate::model::epidemiology::{trend_factor, DementiaSeries};
@@ -53,6 +53,8 @@ pub struct Model {
     pub initial_over_norm_share: f64,
     /// Published national figures, for the report's comparisons.
     pub actuals: Vec<Actual>,
+    /// Projections by others, shown beside the model's (never calibrated to).
+    pub projections: Vec<Projection>,
     /// The published figures the model can be calibrated to (dated from the base year on).
     pub observations: Vec<Observation>,
     /// Month of the last observation (its state index): every scenario's policy starts there,
@@ -196,6 +198,7 @@ impl Model {
             at_home_per_65plus,
             chains,
             pooled,
+            projections: inputs.projections.clone(),
             initial_actuals,
             initial_over_norm_share,
             actuals: inputs.actuals.clone(),
@@ -871,6 +874,14 @@ pub fn iterate_into(model: &Model, slot: u64, particle: &Particle, scratch: &mut
         let mut row = [0.0; N_METRICS];
         let mut set = |m: Metric, v: f64| row[m as usize] = v;
         set(Metric::PeopleWithDementia, epi.people_with_dementia[j]);
+        // Age-specific rates held constant (no prevalence trend), the same multiplier.
+        let constant_rates = model
+            .series
+            .at(model.scenario.run.base_year as f64 + y as f64);
+        set(
+            Metric::PeopleWithDementiaConstantRates,
+            constant_rates * params.prevalence_multiplier,
+        );
         set(Metric::AtHome, epi.at_home[j]);
         set(Metric::Need, epi.need[j]);
         set(Metric::ClientsInCare, t.clients_in_care[j]);

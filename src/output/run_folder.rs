@@ -1,6 +1,7 @@
 //! Reading a finished run folder (`summary.csv`, `monthly.csv`, `chains.csv`, `pooling.csv`,
-//! `draws.parquet`, `actuals.csv`, `manifest.json`) or a comparison folder back into `RunData`,
-//! with the manifest checked as the scenario loader checks a scenario.
+//! `draws.parquet`, `actuals.csv`, `manifest.json`, and `projections.csv` when present) or a
+//! comparison folder back into `RunData`, with the manifest checked as the scenario loader checks
+//! a scenario.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -8,6 +9,7 @@ use std::path::Path;
 use polars::prelude::*;
 
 use crate::data::actuals::actuals_from;
+use crate::data::projections::projections_from;
 use crate::data::{InputError, Table};
 use crate::run_data::{
     Band, CalibrationRow, ChainRow, HindcastRow, Manifest, PoolingRow, RunData, Stats,
@@ -214,6 +216,10 @@ pub fn parse_run(
             .map(|bytes| Table::parse(&dir.join(name), bytes))
             .transpose()
     };
+    let projections = optional("projections.csv")?
+        .map(|t| projections_from(&t))
+        .transpose()?
+        .unwrap_or_default();
     let hindcast = optional("hindcast.csv")?
         .map(|t| hindcast_rows(&t))
         .transpose()?;
@@ -255,6 +261,7 @@ pub fn parse_run(
         pooling,
         draws,
         actuals,
+        projections,
         hindcast,
         calibration,
     })

@@ -1,6 +1,7 @@
 //! The run's tables (`summary.csv`, `monthly.csv`, `chains.csv`, `pooling.csv`,
-//! `draws.parquet`, `actuals.csv`) built as polars DataFrames from the engine's results, their
-//! CSV and Parquet bytes, file hashes for the manifest, and the data photo as text.
+//! `draws.parquet`, `actuals.csv`, `projections.csv`) built as polars DataFrames from the
+//! engine's results, their CSV and Parquet bytes, file hashes for the manifest, and the data photo
+//! as text.
 
 use std::fs;
 use std::path::Path;
@@ -9,7 +10,7 @@ use polars::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::{io_err, OutputError};
-use crate::data::Actual;
+use crate::data::{Actual, Projection};
 use crate::model::pooling::{inv_logit, Pooled};
 use crate::model::simulate::{Model, PooledDraw, RunResults, SummaryRow};
 use crate::model::smc::{Band, Posterior};
@@ -285,6 +286,27 @@ pub fn actuals_frame(actuals: &[Actual]) -> PolarsResult<DataFrame> {
                 .map(|a| a.source.as_str())
                 .collect::<Vec<_>>(),
         ),
+    ])
+}
+
+/// `projections.csv`: the projections by others the run is shown beside, so that the report can
+/// be rebuilt from the run folder alone.
+pub fn projections_frame(projections: &[Projection]) -> PolarsResult<DataFrame> {
+    let text = |f: &dyn Fn(&Projection) -> &str| projections.iter().map(f).collect::<Vec<&str>>();
+    DataFrame::new_infer_height(vec![
+        Column::new("metric".into(), text(&|p| &p.metric)),
+        Column::new(
+            "year".into(),
+            projections.iter().map(|p| p.year).collect::<Vec<i32>>(),
+        ),
+        Column::new(
+            "value".into(),
+            projections.iter().map(|p| p.value).collect::<Vec<f64>>(),
+        ),
+        Column::new("qualifier".into(), text(&|p| p.qualifier.as_str())),
+        Column::new("publisher".into(), text(&|p| &p.publisher)),
+        Column::new("method".into(), text(&|p| &p.method)),
+        Column::new("source".into(), text(&|p| &p.source)),
     ])
 }
 

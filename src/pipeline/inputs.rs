@@ -9,6 +9,7 @@ use crate::data::actuals::actuals_from;
 use crate::data::chains::{chains_from, distant_periods};
 use crate::data::population::population_from;
 use crate::data::prevalence::prevalence_from;
+use crate::data::projections::projections_from;
 use crate::data::{
     ChainRecord, InputError, InputFormat, InputKind, Inputs, Table, CHAIN_COLUMNS, OLDEST_AGE,
 };
@@ -136,11 +137,20 @@ pub fn read_inputs(scenario: &Scenario) -> Result<Inputs, InputError> {
         }
         None => Vec::new(),
     };
+    let projections = match &d.projections {
+        Some(p) => {
+            let t = Table::read(p)?;
+            keep(p, t.format(), Vec::new());
+            projections_from(&t)?
+        }
+        None => Vec::new(),
+    };
     Ok(Inputs {
         population,
         prevalence,
         chains,
         actuals,
+        projections,
         notes,
         formats,
     })
@@ -186,18 +196,20 @@ pub fn check_table(path: &Path) -> Result<Checked, InputError> {
         InputKind::Population,
         InputKind::Prevalence,
         InputKind::Actuals,
+        InputKind::Projections,
     ]
     .into_iter()
     .find(|k| k.columns().iter().all(|c| t.columns.iter().any(|h| h == c)))
     .ok_or_else(|| InputError::File {
         path: path.to_path_buf(),
         message: format!(
-            "the header ({}) fits no input omvang reads; chain data needs {} (see docs/chain-data.md), population {}, prevalence {}, actuals {}",
+            "the header ({}) fits no input omvang reads; chain data needs {} (see docs/chain-data.md), population {}, prevalence {}, actuals {}, projections {}",
             t.columns.join(", "),
             CHAIN_COLUMNS.join(", "),
             InputKind::Population.columns().join(", "),
             InputKind::Prevalence.columns().join(", "),
-            InputKind::Actuals.columns().join(", ")
+            InputKind::Actuals.columns().join(", "),
+            InputKind::Projections.columns().join(", ")
         ),
     })?;
     let (mut facts, mut warnings) = (Vec::new(), Vec::new());
@@ -259,6 +271,23 @@ pub fn check_table(path: &Path) -> Result<Checked, InputError> {
                 metrics.into_iter().collect::<Vec<_>>().join(", ")
             ));
         }
+        InputKind::Projections => {
+            let projections = projections_from(&t)?;
+            let mut publishers: Vec<&str> = Vec::new();
+            for p in &projections {
+                if !publishers.contains(&p.publisher.as_str()) {
+                    publishers.push(&p.publisher);
+                }
+            }
+            let years = projections.iter().map(|p| p.year);
+            if let (Some(first), Some(last)) = (years.clone().min(), years.max()) {
+                facts.push(format!(
+                    "{} publishers ({}), years {first} to {last}",
+                    publishers.len(),
+                    publishers.join(", ")
+                ));
+            }
+        }
     }
     Ok(Checked {
         kind,
@@ -269,11 +298,13 @@ pub fn check_table(path: &Path) -> Result<Checked, InputError> {
     })
 }
 
-/// Paths of every input file of a scenario, for the manifest.
+/// Paths of every input file of a scenario, for the manifest: population, prevalence, the chain
+/// files, the national actuals and the projections by others (the last two when named).
 pub fn input_files(scenario: &Scenario) -> Vec<PathBuf> {
     let d = &scenario.data;
     let mut files = vec![d.population.clone(), d.prevalence.clone()];
     files.extend(d.chains.iter().cloned());
     files.extend(d.actuals.iter().cloned());
+    files.extend(d.projections.iter().cloned());
     files
 }

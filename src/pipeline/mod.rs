@@ -395,6 +395,13 @@ fn tables(
             output::csv_bytes(&mut output::hindcast_frame(model, posterior)?)?,
         ),
     ];
+    // Projections by others: copied, so that `omvang report` needs only the run folder.
+    if model.scenario.data.projections.is_some() {
+        files.push(file(
+            "projections.csv",
+            output::csv_bytes(&mut output::projections_frame(&model.projections)?)?,
+        ));
+    }
     // Prior and posterior of the parameters: only a calibrated run has both.
     if posterior.calibrated {
         files.push(file(
@@ -441,6 +448,7 @@ fn manifest(
             .map(|p| hashed(p))
             .collect::<Result<_>>()?,
         with_actuals: Some(s.data.actuals.is_some()),
+        with_projections: Some(s.data.projections.is_some()),
         seed: s.run.seed,
         iterations: s.run.iterations,
         threads,

@@ -21,7 +21,8 @@ use format::{code, count, data, eur_millions, number, sig3, signed_count, with_i
 use sections::{
     chain_tables, conclusion, hindcast_blocks, illustrative_notice, key_message,
     limitations_bullets, method_bullets, outlook_table, overrides_paragraph, pooling_paragraph,
-    price_level, reproducibility_bullets, scenario_line, sensitivity_table, sources_bullets,
+    price_level, projections_blocks, reproducibility_bullets, scenario_line, sensitivity_table,
+    sources_bullets,
 };
 use text::say;
 
@@ -49,17 +50,23 @@ pub fn run_report(run: &RunData, lang: Lang, charts: Vec<Figure>) -> Report {
     )));
     blocks.push(heading(Msg::HeadingOutlook));
     blocks.push(outlook_table(run, lang));
-    // The hindcast chart goes with its section; the others under "Charts".
+    // The hindcast chart goes with its section, and so does the chart of people with dementia
+    // when the run has projections by others; the others under "Charts".
     let hindcast = charts
         .iter()
         .position(|c| c.name == sections::HINDCAST_CHART);
+    let projections = charts
+        .iter()
+        .position(|c| c.name == sections::PROJECTIONS_CHART)
+        .filter(|_| !run.projections.is_empty());
     blocks.push(heading(Msg::HeadingCharts));
     blocks.extend(
         (0..charts.len())
-            .filter(|&i| Some(i) != hindcast)
+            .filter(|&i| Some(i) != hindcast && Some(i) != projections)
             .map(Block::Figure),
     );
     blocks.extend(hindcast_blocks(run, lang, hindcast));
+    blocks.extend(projections_blocks(run, lang, projections));
     blocks.push(heading(Msg::HeadingDataPhoto));
     blocks.extend(chain_tables(run, lang));
     blocks.extend(pooling_paragraph(run, lang));

@@ -1,5 +1,6 @@
 //! The report's sections, each built from the run data into blocks of Markdown text: key
-//! message, outlook, data photo, method, sensitivity, sources, limitations, reproducibility.
+//! message, outlook, hindcast, projections by others, data photo, method, sensitivity, sources,
+//! limitations, reproducibility.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -11,7 +12,7 @@ use super::format::{
 use super::format::{sig_decimals, Unit};
 use super::text::{driver_label, metric_label, say, Lang, Msg};
 use crate::analysis::{median, sensitivity};
-use crate::data::Actual;
+use crate::data::{Actual, Projection, Qualifier};
 use crate::run_data::{Band, ChainRow, HashedFile, RunData, P05, P50, P95};
 
 /// The title of a scenario for readers: its name and, if any, its description's first sentence.
@@ -603,6 +604,7 @@ pub fn sources_bullets(runs: &[&RunData], lang: Lang) -> Vec<String> {
             sources = published.join("; ")
         ));
     }
+    out.extend(projection_sources(runs, lang));
     let files = quoted_names(&chains);
     out.push(if runs.iter().any(|r| r.illustrative()) {
         say!(lang, SourceChainsIllustrative, files = files)
@@ -610,6 +612,36 @@ pub fn sources_bullets(runs: &[&RunData], lang: Lang) -> Vec<String> {
         say!(lang, SourceChainsMeasured, files = files)
     });
     out
+}
+
+/// The file of projections by others the runs read and the publications in its `source`
+/// column; `None` when no run has projections.
+fn projection_sources(runs: &[&RunData], lang: Lang) -> Option<String> {
+    let mut files: Vec<String> = Vec::new();
+    let mut published: Vec<String> = Vec::new();
+    for run in runs.iter().filter(|r| !r.projections.is_empty()) {
+        let name = run
+            .manifest
+            .projections_file()
+            .map_or("projections.csv", HashedFile::file_name);
+        if !files.iter().any(|f| f == name) {
+            files.push(name.to_string());
+        }
+        for p in &run.projections {
+            let s = data(p.source.trim());
+            if !s.is_empty() && !published.contains(&s) {
+                published.push(s);
+            }
+        }
+    }
+    (!files.is_empty()).then(|| {
+        say!(
+            lang,
+            SourceProjections,
+            files = quoted_names(&files),
+            sources = published.join("; ")
+        )
+    })
 }
 
 pub fn limitations_bullets(run: &RunData, lang: Lang) -> Vec<String> {
@@ -695,6 +727,75 @@ fn band_text(band: &Band, f: &dyn Fn(f64) -> String) -> String {
 
 /// The file name of the hindcast chart, which the report shows in its own section.
 pub const HINDCAST_CHART: &str = "hindcast";
+
+/// The file name of the chart of people with dementia beside others' projections, which the
+/// report shows in their section when the run has projections.
+pub const PROJECTIONS_CHART: &str = "fan_people_with_dementia";
+
+/// A published figure as its publisher qualifies it: "ruim 500.000", "about 620,000".
+fn their_figure(p: &Projection, lang: Lang) -> String {
+    let value = count_exact(p.value, lang);
+    match p.qualifier {
+        Qualifier::Exact => value,
+        Qualifier::About => say!(lang, QualifierAbout, value = value),
+        Qualifier::MoreThan => say!(lang, QualifierMoreThan, value = value),
+    }
+}
+
+/// "Projections by others": each published projection beside the model in its year (median and
+/// 90% interval, with the prevalence trend) and the model at constant age-specific rates
+/// (median); "–" where the year lies outside the run. Then the chart (figure `figure`). Empty
+/// when the run has no projections.
+pub fn projections_blocks(run: &RunData, lang: Lang, figure: Option<usize>) -> Vec<Block> {
+    if run.projections.is_empty() {
+        return Vec::new();
+    }
+    let trend = run
+        .draw("prevalence_trend_per_decade")
+        .and_then(median)
+        .map_or("–".into(), |t| percent(t, lang));
+    let mut out = vec![
+        Block::Heading(Msg::HeadingProjections.get(lang).into()),
+        Block::Paragraph(say!(
+            lang,
+            ProjectionsIntro,
+            trend = trend,
+            horizon = run.horizon()
+        )),
+    ];
+    let header = [
+        Msg::ColPublisher,
+        Msg::ColYear,
+        Msg::ColTheirFigure,
+        Msg::ColModelTrend,
+        Msg::ColModelConstantRates,
+    ]
+    .map(|m| m.get(lang).to_string())
+    .to_vec();
+    let c = |x: f64| count(x, lang);
+    let rows = run
+        .projections
+        .iter()
+        .map(|p| {
+            let model = run
+                .stats(&p.metric, p.year)
+                .map_or("–".into(), |s| band_text(&[s[P05], s[P50], s[P95]], &c));
+            let constant = run
+                .stats(&format!("{}_constant_rates", p.metric), p.year)
+                .map_or("–".into(), |s| c(s[P50]));
+            vec![
+                data(&p.publisher),
+                p.year.to_string(),
+                their_figure(p, lang),
+                model,
+                constant,
+            ]
+        })
+        .collect();
+    out.push(Block::Table(header, rows));
+    out.extend(figure.map(Block::Figure));
+    out
+}
 
 /// "Checked against the national record": the hindcast table, what calibration did, which
 /// observations fall outside the model's band, the chart (figure `figure`), and the

@@ -93,6 +93,7 @@ pub(crate) use say;
 pub fn metric_label(metric: &str, lang: Lang) -> &str {
     let key = match metric {
         "people_with_dementia" => Msg::MetricPeopleWithDementia,
+        "people_with_dementia_constant_rates" => Msg::MetricPeopleWithDementiaConstantRates,
         "at_home" => Msg::ColAtHome,
         "need" => Msg::ColNeed,
         "clients_in_care" => Msg::ColClients,
@@ -489,6 +490,37 @@ catalog! {
     AxisShareOfIterations { nl: "Aandeel van de iteraties", en: "Share of iterations" }
     LegendMiddleIterations { nl: "Iteraties (middelste 99%)", en: "Iterations (middle 99%)" }
 
+    // Projections by others beside the model.
+    HeadingProjections { nl: "Projecties van anderen", en: "Projections by others" }
+    ProjectionsIntro {
+        nl: "Gepubliceerde projecties van het aantal mensen met dementie naast het model op 1 januari van hun jaar. Het model rekent met een trend in de leeftijdsspecifieke prevalentie (mediaan {trend} per decennium) en geeft de mediaan met het 90%-interval; de laatste kolom is het model bij constante leeftijdsspecifieke prevalentie (mediaan), zoals een projectie die alleen de vergrijzing doortrekt. Het model is niet op deze projecties afgestemd. Na de horizon ({horizon}) heeft het model geen waarde (–).",
+        en: "Published projections of the number of people with dementia beside the model on 1 January of their year. The model includes a trend in age-specific prevalence (median {trend} per decade) and gives the median with its 90% interval; the last column is the model at constant age-specific rates (median), as a projection that carries only ageing forward. The model is not calibrated to these projections. Beyond the horizon ({horizon}) the model has no value (–)."
+    }
+    ColPublisher { nl: "Organisatie", en: "Publisher" }
+    ColTheirFigure { nl: "Hun cijfer", en: "Their figure" }
+    ColModelTrend { nl: "Model met trend (90%-interval)", en: "Model with trend (90% interval)" }
+    ColModelConstantRates { nl: "Model bij constante prevalentie", en: "Model at constant rates" }
+    QualifierAbout { nl: "ongeveer {value}", en: "about {value}" }
+    QualifierMoreThan { nl: "ruim {value}", en: "more than {value}" }
+    SourceProjections {
+        nl: "Projecties van anderen (ter vergelijking, niet gebruikt in het model): {files}, uit: {sources}.",
+        en: "Projections by others (for comparison, not used by the model): {files}, from: {sources}."
+    }
+    FanPeopleTitle { nl: "Mensen met dementie: het model en projecties van anderen", en: "People with dementia: the model and projections by others" }
+    FanPeopleCaption {
+        nl: "Het aantal mensen met dementie op 1 januari: het model met een trend in de prevalentie (mediaan met 50%- en 90%-interval), het model bij constante leeftijdsspecifieke prevalentie (gestreept, mediaan), landelijke schattingen (punten) en projecties van anderen tot de horizon (ruiten, met de naam van wie ze publiceerde).",
+        en: "The number of people with dementia on 1 January: the model with a trend in prevalence (median with 50% and 90% intervals), the model at constant age-specific rates (dashed, median), national estimates (dots) and projections by others up to the horizon (diamonds, named by their publisher)."
+    }
+    FanPeopleCaptionAlone {
+        nl: "Het aantal mensen met dementie op 1 januari: het model met een trend in de prevalentie (mediaan met 50%- en 90%-interval), het model bij constante leeftijdsspecifieke prevalentie (gestreept, mediaan) en landelijke schattingen (punten).",
+        en: "The number of people with dementia on 1 January: the model with a trend in prevalence (median with 50% and 90% intervals), the model at constant age-specific rates (dashed, median) and national estimates (dots)."
+    }
+    AxisPeopleWithDementia { nl: "Mensen met dementie (aantal)", en: "People with dementia (number)" }
+    LegendWithTrend { nl: "Met trend in de prevalentie (mediaan)", en: "With a prevalence trend (median)" }
+    LegendConstantRates { nl: "Constante prevalentie (mediaan)", en: "Constant rates (median)" }
+    LegendProjections { nl: "Projecties van anderen", en: "Projections by others" }
+    LegendNationalEstimate { nl: "Landelijke schatting ({sources})", en: "National estimate ({sources})" }
+
     // The hindcast and calibration (checked against the national record).
     HeadingHindcast { nl: "Toetsing aan de landelijke cijfers", en: "Checked against the national record" }
     HindcastIntro {
@@ -559,6 +591,7 @@ catalog! {
 
     // Metrics without a table column of their own, and units (the workbook).
     MetricPeopleWithDementia { nl: "Mensen met dementie", en: "People with dementia" }
+    MetricPeopleWithDementiaConstantRates { nl: "Mensen met dementie bij constante prevalentie", en: "People with dementia at constant rates" }
     MetricNeedGap { nl: "Behoefte min cliënten", en: "Need minus clients" }
     MetricClientsExtrapolated { nl: "Cliënten bij gepoold bereik", en: "Clients at the pooled uptake" }
     MetricCoverage { nl: "Cliënten per thuiswonende", en: "Clients per person at home" }

@@ -43,6 +43,7 @@ struct DataFile {
     prevalence: Option<String>,
     chains: Option<Vec<String>>,
     actuals: Option<String>,
+    projections: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -430,6 +431,7 @@ fn resolve(
             .map(PathBuf::from)
             .collect(),
         actuals: data.actuals.map(PathBuf::from),
+        projections: data.projections.map(PathBuf::from),
     };
     let pooling = file.pooling.unwrap_or_default();
     let max_flow_imbalance = pooling.max_flow_imbalance.unwrap_or(0.05);

@@ -372,6 +372,8 @@ pub struct DataFiles {
     pub prevalence: PathBuf,
     pub chains: Vec<PathBuf>,
     pub actuals: Option<PathBuf>,
+    /// Projections by others, shown beside the model (`data.projections`; never calibrated to).
+    pub projections: Option<PathBuf>,
 }
 
 /// A validated scenario: everything the engine reads.

@@ -1,11 +1,16 @@
 //! Fan charts: one or more quantities over time, each a median line with its 50% (and 90%)
-//! band, optionally with published national figures as dots and a zero line.
+//! band, optionally with dashed lines beside them, published national figures as dots, others'
+//! projections as labelled diamonds and a zero line.
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::draw::{chart_builder, draw_legend, draw_mesh, e, tick_decimals, year_label};
-use super::draw::{DrawResult, Plot, INK, MUTED};
+use super::draw::{
+    chart_builder, draw_legend, draw_mesh, e, text_style, tick_decimals, year_label,
+};
+use super::draw::{DrawResult, Plot, INK, MUTED, VERMILLION};
 use crate::report::format::number;
 use crate::report::text::{Lang, Msg};
 use crate::run_data::{Stats, P05, P25, P50, P75, P95};
@@ -17,7 +22,22 @@ pub struct FanSeries {
     pub points: Vec<(f64, Stats)>,
 }
 
-/// A fan chart; with one series its median is labelled "Median", with several each by name.
+/// One value over time drawn as a dashed line (e.g. a median under another assumption).
+pub struct FanLine {
+    pub label: String,
+    pub colour: RGBColor,
+    pub points: Vec<(f64, f64)>,
+}
+
+/// Figures of others `(x, value, name)`, each a diamond with its name beside it; `legend` labels
+/// them all.
+pub struct Labelled {
+    pub legend: String,
+    pub points: Vec<(f64, f64, String)>,
+}
+
+/// A fan chart; one series without a label has its median labelled "Median", several are each
+/// labelled by name.
 pub struct Fan {
     pub lang: Lang,
     pub x_desc: String,
@@ -29,6 +49,10 @@ pub struct Fan {
     pub markers: Vec<(f64, f64)>,
     pub marker_label: String,
     pub zero_line: bool,
+    /// Dashed lines beside the bands.
+    pub lines: Vec<FanLine>,
+    /// Figures of others, drawn as labelled diamonds.
+    pub labelled: Option<Labelled>,
 }
 
 impl Fan {
@@ -40,7 +64,20 @@ impl Fan {
         lo: usize,
         hi: usize,
     ) -> SeriesLabelPosition {
-        let (w, h) = (0.4 * (x1 - x0), 0.35 * (y1 - y0));
+        // At least 40% of the plot wide, wider for a long label (about 12 px a character beside
+        // the swatch, on a plot about 1,170 px wide).
+        let longest = self
+            .series
+            .iter()
+            .map(|s| &s.label)
+            .chain(self.lines.iter().map(|l| &l.label))
+            .chain(self.labelled.iter().map(|l| &l.legend))
+            .chain([&self.marker_label])
+            .map(|l| l.chars().count())
+            .max()
+            .unwrap_or(0);
+        let wide = ((longest * 12 + 90) as f64 / 1170.0).clamp(0.4, 1.0);
+        let (w, h) = (wide * (x1 - x0), 0.35 * (y1 - y0));
         let corners = [
             (SeriesLabelPosition::UpperLeft, x0, x0 + w, y1 - h, y1),
             (SeriesLabelPosition::UpperRight, x1 - w, x1, y1 - h, y1),
@@ -56,6 +93,13 @@ impl Fan {
                 + self
                     .markers
                     .iter()
+                    .copied()
+                    .chain(
+                        self.labelled
+                            .iter()
+                            .flat_map(|l| l.points.iter().map(|(x, y, _)| (*x, *y))),
+                    )
+                    .chain(self.lines.iter().flat_map(|l| l.points.iter().copied()))
                     .filter(|(x, y)| *x >= a && *x <= b && *y >= c && *y <= d)
                     .count()
                     * 50
@@ -93,6 +137,12 @@ impl Plot for Fan {
                     .flat_map(move |p| [p.1[lo], p.1[hi], p.1[P50]])
             })
             .chain(self.markers.iter().map(|m| m.1))
+            .chain(self.lines.iter().flat_map(|l| l.points.iter().map(|p| p.1)))
+            .chain(
+                self.labelled
+                    .iter()
+                    .flat_map(|l| l.points.iter().map(|p| p.1)),
+            )
             .filter(|v| v.is_finite());
         let ymin = ys.clone().fold(0.0, f64::min);
         let ymax = ys.fold(0.0, f64::max);
@@ -169,13 +219,30 @@ impl Plot for Fan {
                     colour.stroke_width(width),
                 ))
                 .map_err(e)?
-                .label(if single {
+                .label(if single && s.label.is_empty() {
                     Msg::LegendMedian.get(lang).to_string()
                 } else {
                     s.label.clone()
                 })
                 .legend(move |(x, y)| {
                     PathElement::new(vec![(x, y), (x + 40, y)], colour.stroke_width(width))
+                });
+        }
+        for line in &self.lines {
+            let colour = line.colour;
+            chart
+                .draw_series(DashedLineSeries::new(
+                    line.points.iter().copied(),
+                    14,
+                    9,
+                    colour.stroke_width(4),
+                ))
+                .map_err(e)?
+                .label(line.label.as_str())
+                .legend(move |(x, y)| {
+                    EmptyElement::at((x, y))
+                        + PathElement::new(vec![(0, 0), (16, 0)], colour.stroke_width(4))
+                        + PathElement::new(vec![(24, 0), (40, 0)], colour.stroke_width(4))
                 });
         }
         let swatch = if single { self.series[0].colour } else { MUTED };
@@ -203,6 +270,78 @@ impl Plot for Fan {
                 .label(self.marker_label.as_str())
                 .legend(|(x, y)| Circle::new((x + 20, y), 8, INK.filled()));
         }
+        if let Some(labelled) = &self.labelled {
+            draw_labelled(&mut chart, labelled, (x0 + x1) / 2.0)?;
+        }
         draw_legend(&mut chart, legend)
     }
+}
+
+/// A diamond of half-width `r` pixels around the origin.
+fn diamond(r: i32) -> Vec<(i32, i32)> {
+    vec![(0, -r), (r, 0), (0, r), (-r, 0)]
+}
+
+/// Pixels between two labels' baselines, so that names of figures close together stay apart.
+const LABEL_GAP: i32 = 30;
+
+/// Figures of others as diamonds with their names: right of the diamond in the left half of the
+/// plot, left of it in the right half; a name that would overlap the one above it on the same
+/// side moves down, with a thin line back to its diamond.
+fn draw_labelled<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    labelled: &Labelled,
+    middle: f64,
+) -> DrawResult {
+    let colour = VERMILLION;
+    let mut placed: Vec<(bool, i32)> = Vec::new();
+    let mut order: Vec<&(f64, f64, String)> = labelled.points.iter().collect();
+    // Top of the plot first: the highest value has the smallest pixel y.
+    order.sort_by(|a, b| b.1.total_cmp(&a.1));
+    for &(x, y, ref name) in order {
+        let right = x <= middle;
+        let (_, py) = chart.backend_coord(&(x, y));
+        let mut ly = py;
+        for &(side, other) in &placed {
+            if side == right && ly < other + LABEL_GAP && ly > other - LABEL_GAP {
+                ly = other + LABEL_GAP;
+            }
+        }
+        placed.push((right, ly));
+        let (dx, h) = if right {
+            (20, HPos::Left)
+        } else {
+            (-20, HPos::Right)
+        };
+        let dy = ly - py;
+        let leader = if dy == 0 { (0, 0) } else { (dx * 3 / 4, dy) };
+        let style = text_style(24, &INK).pos(Pos::new(h, VPos::Center));
+        // A light box behind the name keeps it readable over lines and bands.
+        let (tw, th) = chart
+            .plotting_area()
+            .estimate_text_size(name, &style)
+            .map_err(e)?;
+        let (tw, th) = (tw as i32 + 8, th as i32 / 2 + 4);
+        let left = if right { dx - 4 } else { dx - tw + 4 };
+        chart
+            .draw_series(std::iter::once(
+                EmptyElement::at((x, y))
+                    + PathElement::new(vec![(0, 0), leader], MUTED.stroke_width(1))
+                    + Rectangle::new(
+                        [(left, dy - th), (left + tw, dy + th)],
+                        WHITE.mix(0.8).filled(),
+                    )
+                    + Polygon::new(diamond(11), colour.filled())
+                    + Text::new(name.clone(), (dx, dy), style),
+            ))
+            .map_err(e)?;
+    }
+    chart
+        .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
+        .map_err(e)?
+        .label(labelled.legend.as_str())
+        .legend(move |(x, y)| {
+            EmptyElement::at((x + 20, y)) + Polygon::new(diamond(11), colour.filled())
+        });
+    Ok(())
 }

@@ -13,7 +13,7 @@ pub mod tornado;
 pub use draw::{ChartError, HEIGHT, PALETTE, WIDTH};
 
 use draw::{render, BLUE, GREEN, VERMILLION};
-use fan::{Fan, FanSeries};
+use fan::{Fan, FanLine, FanSeries, Labelled};
 use funnel::Funnel;
 use histogram::Histogram;
 use tornado::Tornado;
@@ -23,10 +23,10 @@ use crate::data::Actual;
 use crate::report::document::Figure;
 use crate::report::format::{count, number};
 use crate::report::sections::{
-    input_names, population_file, prevalence_file, price_level, publishers,
+    input_names, population_file, prevalence_file, price_level, publishers, PROJECTIONS_CHART,
 };
 use crate::report::text::{driver_label, say, Lang, Msg};
-use crate::run_data::{RunData, Stats};
+use crate::run_data::{RunData, Stats, P50};
 
 /// The source line under every chart: omvang, the runs, the input files, the chain data.
 fn source_line(runs: &[&RunData], lang: Lang) -> String {
@@ -83,8 +83,8 @@ fn yearly_points(run: &RunData, metric: &str, scale: f64) -> Vec<(f64, Stats)> {
 }
 
 /// The published figures of a metric inside the chart's years, as points in fractional years,
-/// and the legend label that names their publishers.
-fn actual_points(run: &RunData, metric: &str, lang: Lang) -> (Vec<(f64, f64)>, String) {
+/// and the legend label (`key`, e.g. "National count ({sources})") that names their publishers.
+fn actual_points(run: &RunData, metric: &str, key: Msg, lang: Lang) -> (Vec<(f64, f64)>, String) {
     let shown: Vec<_> = run
         .actuals
         .iter()
@@ -98,10 +98,9 @@ fn actual_points(run: &RunData, metric: &str, lang: Lang) -> (Vec<(f64, f64)>, S
         .filter(|(x, _)| *x >= run.base_year() as f64 && *x <= run.horizon() as f64 + 1.0)
         .collect();
     let figures: Vec<&Actual> = shown.iter().map(|(_, a)| *a).collect();
-    let label = say!(
+    let label = key.fill(
         lang,
-        LegendNationalCount,
-        sources = publishers(&run.actuals, &figures).join(", ")
+        &[("sources", &publishers(&run.actuals, &figures).join(", "))],
     );
     (shown.iter().map(|(x, a)| (*x, a.value)).collect(), label)
 }
@@ -122,6 +121,8 @@ fn run_fan(
         markers,
         marker_label,
         zero_line: false,
+        lines: Vec::new(),
+        labelled: None,
     }
 }
 
@@ -152,7 +153,7 @@ pub fn run_charts(run: &RunData, lang: Lang) -> Result<Vec<Figure>, ChartError> 
             &run_fan(
                 single(BLUE, monthly_points(run, "clients_in_care", 1.0)),
                 Msg::AxisClients,
-                actual_points(run, "clients_in_care", lang),
+                actual_points(run, "clients_in_care", Msg::LegendNationalCount, lang),
                 lang,
             ),
         )?,
@@ -164,7 +165,7 @@ pub fn run_charts(run: &RunData, lang: Lang) -> Result<Vec<Figure>, ChartError> 
             &run_fan(
                 single(VERMILLION, monthly_points(run, "waiting_list", 1.0)),
                 Msg::AxisWaiting,
-                actual_points(run, "waiting_list", lang),
+                actual_points(run, "waiting_list", Msg::LegendNationalCount, lang),
                 lang,
             ),
         )?,
@@ -189,7 +190,7 @@ pub fn run_charts(run: &RunData, lang: Lang) -> Result<Vec<Figure>, ChartError> 
         &run_fan(
             fte,
             Msg::AxisFte,
-            actual_points(run, "fte_available", lang),
+            actual_points(run, "fte_available", Msg::LegendNationalCount, lang),
             lang,
         ),
     )?);
@@ -297,6 +298,12 @@ pub fn run_charts(run: &RunData, lang: Lang) -> Result<Vec<Figure>, ChartError> 
         )?);
     }
 
+    // With projections by others the chart goes with their section, after the hindcast's.
+    let (people, people_last) = match people_chart(run, lang, &source)? {
+        chart if run.projections.is_empty() => (chart, None),
+        chart => (None, chart),
+    };
+    charts.extend(people);
     if let Some(rows) = &run.hindcast {
         let plot = hindcast::Hindcast {
             lang,
@@ -312,7 +319,77 @@ pub fn run_charts(run: &RunData, lang: Lang) -> Result<Vec<Figure>, ChartError> 
             )?);
         }
     }
+    charts.extend(people_last);
     Ok(charts)
+}
+
+/// People with dementia over the years: the model with its prevalence trend (median, 50% and 90%
+/// bands), the model at constant age-specific rates (median, dashed), the national estimates as
+/// dots and others' projections up to the horizon as diamonds named by their publisher. `None`
+/// when the run has no yearly series of people with dementia.
+fn people_chart(run: &RunData, lang: Lang, source: &str) -> Result<Option<Figure>, ChartError> {
+    let model = yearly_points(run, "people_with_dementia", 1.0);
+    if model.is_empty() {
+        return Ok(None);
+    }
+    let (b, h) = (run.base_year(), run.horizon());
+    let constant: Vec<(f64, f64)> = yearly_points(run, "people_with_dementia_constant_rates", 1.0)
+        .into_iter()
+        .map(|(x, s)| (x, s[P50]))
+        .collect();
+    let estimates = actual_points(
+        run,
+        "people_with_dementia",
+        Msg::LegendNationalEstimate,
+        lang,
+    );
+    let shown: Vec<(f64, f64, String)> = run
+        .projections
+        .iter()
+        .filter(|p| p.metric == "people_with_dementia" && (b..=h).contains(&p.year))
+        .map(|p| (p.year as f64, p.value, p.publisher.clone()))
+        .collect();
+    let (caption, labelled) = if shown.is_empty() {
+        (Msg::FanPeopleCaptionAlone, None)
+    } else {
+        (
+            Msg::FanPeopleCaption,
+            Some(Labelled {
+                legend: Msg::LegendProjections.get(lang).into(),
+                points: shown,
+            }),
+        )
+    };
+    let lines = if constant.is_empty() {
+        Vec::new()
+    } else {
+        vec![FanLine {
+            label: Msg::LegendConstantRates.get(lang).into(),
+            colour: GREEN,
+            points: constant,
+        }]
+    };
+    let fan = Fan {
+        lines,
+        labelled,
+        ..run_fan(
+            vec![FanSeries {
+                label: Msg::LegendWithTrend.get(lang).into(),
+                colour: BLUE,
+                points: model,
+            }],
+            Msg::AxisPeopleWithDementia,
+            estimates,
+            lang,
+        )
+    };
+    Ok(Some(render(
+        PROJECTIONS_CHART,
+        Msg::FanPeopleTitle.get(lang),
+        caption.get(lang),
+        source,
+        &fan,
+    )?))
 }
 
 /// The charts of a comparison; the first run is the reference. No runs, no charts.
@@ -385,6 +462,8 @@ pub fn comparison_charts(runs: &[RunData], lang: Lang) -> Result<Vec<Figure>, Ch
                         markers: Vec::new(),
                         marker_label: String::new(),
                         zero_line: false,
+                        lines: Vec::new(),
+                        labelled: None,
                     },
                 )
             },
@@ -427,6 +506,8 @@ pub fn comparison_charts(runs: &[RunData], lang: Lang) -> Result<Vec<Figure>, Ch
                 markers: Vec::new(),
                 marker_label: String::new(),
                 zero_line: true,
+                lines: Vec::new(),
+                labelled: None,
             },
         )?);
     }
