@@ -173,7 +173,6 @@ fn draw_key<DB: DrawingBackend>(
     Ok(())
 }
 
-
 fn panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     title: &str,
