@@ -32,6 +32,11 @@ cp "$base" "$W/x.toml"; child "my scenario.toml" ""
 row 'file name with a space, no `name`' "$(run "$W/my scenario.toml")"
 child other.toml 'name = "other"\n'
 row '`compare --name ..`' "$("$bin" compare scenarios/baseline.toml "$W/other.toml" --name .. --out "$W/out" 2>&1 >/dev/null; echo "(exit $?)")"
+bt() { "$bin" backtest scenarios/baseline.toml "$@" --iterations 50 --quiet --out "$W/out" 2>&1 >/dev/null; echo "(exit $?)"; }
+row '`backtest --origins 2023-01-01` (no later observation)' "$(bt --origins 2023-01-01)"
+row '`backtest --origins 2017-12` (before the base year)' "$(bt --origins 2017-12)"
+row '`backtest --origins 2022-13-01`' "$(bt --origins 2022-13-01)"
+row '`backtest --name ..`' "$(bt --name ..)"
 row 'two scenarios with one name' "$("$bin" run scenarios/baseline.toml scenarios/baseline.toml --out "$W/out" 2>&1 >/dev/null; echo "(exit $?)")"
 child d.toml 'name = "data"\n'
 row 'existing folder without marker' "$(run "$W/d.toml")"
@@ -64,6 +69,8 @@ cp "$W/m.json" "$m"
 mkdir -p "$W/out/cmp"; echo > "$W/out/cmp/.omvang-run"
 echo '{"omvang_version":"0.1.0","reference":"baseline","scenarios":["baseline","../x"],"seed":1,"iterations":10}' > "$W/out/cmp/comparison.json"
 row 'edited comparison.json' "$("$bin" report "$W/out/cmp" 2>&1 >/dev/null; echo "(exit $?)")"
+"$bin" backtest scenarios/baseline.toml --iterations 50 --origins 2022-10 --quiet --out "$W/out" >/dev/null 2>&1
+row '`report` of a backtest folder' "$("$bin" report "$W/out/baseline-backtest" 2>&1 >/dev/null; echo "(exit $?)")"
 row '`report` of a folder that is not a run' "$("$bin" report "$W/out/data" 2>&1 >/dev/null; echo "(exit $?)")"
 # Input tables (data/): each case edits a copy of a shipped file.
 chains="$PWD/data/chains/illustrative_chains.csv"

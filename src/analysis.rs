@@ -1,6 +1,9 @@
 //! Statistics over a run's draws, shared by the report, the charts and the comparison tables:
 //! quantiles (one definition, R's type 7), ranks and Spearman's correlation, the sensitivity of
-//! an outcome to each uncertain input, and paired differences between scenarios.
+//! an outcome to each uncertain input, and paired differences between scenarios; `backtest`
+//! scores forecasts from an earlier date.
+
+pub mod backtest;
 
 pub use crate::model::stats::{quantile, quantiles};
 pub use crate::scenario::normal_quantile;

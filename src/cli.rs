@@ -12,7 +12,9 @@ use omvang::data as inputs;
 use omvang::model::simulate::{self, Model};
 use omvang::model::synthetic;
 use omvang::output as outputs;
-use omvang::pipeline::{self, load_model, Event, RunRequest, Written};
+use omvang::pipeline::{
+    self, load_model, BacktestRequest, BacktestWritten, Event, RunRequest, Written,
+};
 use omvang::report::Lang;
 use omvang::scenario;
 
@@ -24,7 +26,7 @@ use omvang::scenario;
     long_about = "omvang extrapolates the data photo (inflow and outflow) of regional dementia chains to the \
 national scale with a random-effects model and a Monte Carlo simulation, and projects case-management \
 volume, need under the Zorgstandaard Dementie, waiting lists, FTE and costs month by month.",
-    after_help = "Examples:\n  omvang run scenarios/baseline.toml\n  omvang run scenarios/*.toml --iterations 500 --out output\n  omvang compare scenarios/baseline.toml scenarios/capaciteit-bevroren.toml\n  omvang report output/baseline --lang en\n  omvang chains data/chains/illustrative_chains.csv\n  omvang generate-chains --seed 2018 --out data/chains/illustrative_chains.csv"
+    after_help = "Examples:\n  omvang run scenarios/baseline.toml\n  omvang run scenarios/*.toml --iterations 500 --out output\n  omvang compare scenarios/baseline.toml scenarios/capaciteit-bevroren.toml\n  omvang backtest scenarios/baseline.toml --iterations 500\n  omvang report output/baseline --lang en\n  omvang chains data/chains/illustrative_chains.csv\n  omvang generate-chains --seed 2018 --out data/chains/illustrative_chains.csv"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -51,6 +53,12 @@ With --set (other than name=) the run is named <scenario>-<8 hex digits of the o
         #[arg(long, default_value = "comparison")]
         name: String,
     },
+    /// Forecast from earlier dates: for each origin, calibrate on the national record up to it
+    /// only, forecast every later observation, and score the forecasts against two naive ones.
+    #[command(
+        after_help = "Examples:\n  omvang backtest scenarios/baseline.toml\n  omvang backtest scenarios/baseline.toml --iterations 500 --origins 2021-07-01,2022-10\n\nBy default the origins are every distinct observation date of the national record from 1 July\nof the base year on that a later observation follows (2018-07-01 to 2022-10-01 with the shipped\nrecord); each origin runs one calibration, so a backtest takes about as long as that many runs.\nWrites <out>/<scenario name>-backtest/ (or <out>/<name>/): backtest.csv (per origin and later\nobservation: the model's median, 90% band, PIT, inside and interval score, and the same for the\nlast value carried forward and the straight line through the last two), backtest_paths.csv,\nmanifest.json, report.md, report.html and charts/backtest.png|svg (with --lang en:\nreport.en.md, report.en.html, charts/en/). Prints a summary per metric."
+    )]
+    Backtest(BacktestArgs),
     /// Rebuild the charts and report of a finished run (or comparison) from its files, without
     /// simulating again.
     #[command(
@@ -184,6 +192,64 @@ pub struct RunArgs {
     pub no_calibration: bool,
 }
 
+#[derive(clap::Args, Debug)]
+pub struct BacktestArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Origins to forecast from, comma-separated, as YYYY-MM-DD or YYYY-MM (the first of the
+    /// month); default: every observation date from 1 July of the base year on.
+    #[arg(long, value_delimiter = ',', value_name = "DATE,...")]
+    pub origins: Vec<String>,
+    /// Output folder; the backtest writes <out>/<name>/.
+    #[arg(long, default_value = "output")]
+    pub out: PathBuf,
+    /// Folder name inside --out (default: <scenario name>-backtest).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Iterations (particles) per origin (overrides run.iterations).
+    #[arg(long)]
+    pub iterations: Option<usize>,
+    /// Random seed (overrides run.seed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Override a scenario value by dotted key, e.g. parameters.caseload=50.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// No progress and no summary on stdout.
+    #[arg(long)]
+    pub quiet: bool,
+    /// Language of the report and chart labels.
+    #[arg(long, value_enum, default_value_t = LangArg::Nl)]
+    pub lang: LangArg,
+}
+
+impl BacktestArgs {
+    /// The pipeline's request: the flags as overrides, as `run` orders them.
+    pub fn request(&self) -> BacktestRequest {
+        let mut overrides = Vec::new();
+        if let Some(n) = self.iterations {
+            overrides.push(format!("run.iterations={n}"));
+        }
+        if let Some(seed) = self.seed {
+            overrides.push(format!("run.seed={seed}"));
+        }
+        overrides.extend(self.set.iter().cloned());
+        BacktestRequest {
+            scenario: self.scenario.clone(),
+            overrides,
+            set: self.set.clone(),
+            out: self.out.clone(),
+            name: self.name.clone(),
+            origins: self.origins.clone(),
+            threads: self.threads,
+            lang: self.lang.into(),
+        }
+    }
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug)]
 pub enum TemplateKind {
     /// A chain data photo (docs/chain-data.md).
@@ -303,7 +369,88 @@ pub fn observer(quiet: bool) -> impl Fn(Event<'_>) + Sync {
                 );
             }
         }
+        Event::BacktestOrigin {
+            scenario,
+            index,
+            of,
+            origin,
+            observations,
+        } => {
+            if !quiet {
+                eprintln!(
+                    "{scenario}: backtest origin {index} of {of} ({origin}): calibrating on {observations} observations"
+                );
+            }
+        }
+        Event::Backtested(w) => {
+            if !quiet {
+                show_backtest(w);
+            }
+        }
     }
+}
+
+/// A score with about three significant figures, whatever its unit.
+fn short(x: Option<f64>) -> String {
+    match x {
+        Some(x) if x.abs() >= 100.0 => format!("{x:.0}"),
+        Some(x) if x.abs() >= 10.0 => format!("{x:.1}"),
+        Some(x) => format!("{x:.2}"),
+        None => "-".into(),
+    }
+}
+
+/// The backtest's folder, the coverage of the model's bands, and per metric the model and the
+/// two naive forecasts: pairs, share inside the 90% band, mean interval score (and the model's
+/// over the same pairs).
+fn show_backtest(w: &BacktestWritten) {
+    let share = |t: &omvang::analysis::backtest::Tally| {
+        t.coverage()
+            .map_or("-".into(), |c| format!("{:.0}%", 100.0 * c))
+    };
+    println!(
+        "{}: backtest from {} origin(s) ({} iterations, seed {}, {:.1} s) -> {}",
+        w.scenario,
+        w.origins.len(),
+        w.iterations,
+        w.seed,
+        w.seconds,
+        w.dir.display()
+    );
+    println!(
+        "  90% bands of the model hold {} of {} observations ({})",
+        w.overall.inside,
+        w.overall.pairs,
+        share(&w.overall)
+    );
+    println!(
+        "  {:<22} {:<14} {:>5} {:>7} {:>14} {:>14}",
+        "metric", "forecast", "pairs", "inside", "interval score", "model on same"
+    );
+    for s in &w.summary {
+        let rows = [
+            ("model", &s.model, None),
+            ("last value", &s.last.naive, Some(&s.last.model)),
+            ("straight line", &s.line.naive, Some(&s.line.model)),
+        ];
+        for (i, (name, t, model)) in rows.into_iter().enumerate() {
+            println!(
+                "  {:<22} {:<14} {:>5} {:>7} {:>14} {:>14}",
+                if i == 0 { s.metric.as_str() } else { "" },
+                name,
+                t.pairs,
+                share(t),
+                short(t.mean_score()),
+                model.map_or(String::new(), |m| short(m.mean_score()))
+            );
+        }
+    }
+    println!(
+        "  report: {}",
+        w.dir
+            .join(omvang::report::file_name(w.lang, "report", "html"))
+            .display()
+    );
 }
 
 /// Said once when another omvang run holds the output folder's lock.

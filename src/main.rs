@@ -88,6 +88,10 @@ fn run(cli: Cli) -> Result<()> {
             pipeline::run(&run.request(Some(name)), &cli::observer(run.quiet))?;
             Ok(())
         }
+        Command::Backtest(args) => {
+            pipeline::backtest(&args.request(), &cli::observer(args.quiet))?;
+            Ok(())
+        }
         Command::Report { dir, lang } => {
             let lang: omvang::report::Lang = lang.into();
             let charts = pipeline::rebuild_report(&dir, lang, &cli::observer(false))?;

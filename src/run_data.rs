@@ -330,3 +330,102 @@ pub struct Artifact {
     pub name: String,
     pub bytes: Vec<u8>,
 }
+
+/// How a forecast (the model's, or a naive one) did on one later observation: its median and
+/// 90% band on the published scale, the observation's place in the predictive distribution
+/// (PIT), whether the band held it, and the interval score at α = 0.1 (lower is better).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Score {
+    pub median: f64,
+    pub p05: f64,
+    pub p95: f64,
+    pub pit: f64,
+    pub inside: bool,
+    pub interval_score: f64,
+}
+
+/// One origin–observation pair of a backtest (a row of `backtest.csv`): an observation dated
+/// after the origin, as forecast by the model calibrated up to the origin and by the two naive
+/// forecasts (absent when the record before the origin cannot give them).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BacktestRow {
+    pub origin: Date,
+    pub metric: String,
+    pub date: Date,
+    pub observed: f64,
+    pub model: Score,
+    /// The last observation of the metric up to the origin, carried forward.
+    pub last: Option<Score>,
+    /// The straight line through the last two observations of the metric up to the origin.
+    pub line: Option<Score>,
+    pub source: String,
+}
+
+/// One month of a backtest's fan (a row of `backtest_paths.csv`): a path metric's national
+/// value as the model calibrated at `origin` saw it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BacktestPath {
+    pub origin: Date,
+    pub metric: String,
+    /// The first of the month the value stands for.
+    pub month: Date,
+    /// `[p05, p50, p95]`.
+    pub band: Band,
+}
+
+/// One origin of a backtest as its manifest records it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct BacktestOrigin {
+    pub origin: String,
+    /// Observations the calibration used (those dated up to the origin).
+    pub observations: usize,
+    /// Later observations forecast.
+    pub forecasts: usize,
+    pub calibrated: bool,
+    pub stages: usize,
+    /// Effective sample size of the last tempering stage (absent when not calibrated).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ess: Option<f64>,
+}
+
+/// `manifest.json` of a backtest folder: the run manifest (version, scenario, seed, iterations,
+/// hashed inputs) and the origins.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BacktestManifest {
+    #[serde(flatten)]
+    pub run: Manifest,
+    pub origins: Vec<BacktestOrigin>,
+}
+
+/// A finished backtest: what the report, the chart and the tables are made from.
+#[derive(Debug, Clone)]
+pub struct Backtest {
+    /// The folder's name (`<scenario>-backtest` unless named).
+    pub name: String,
+    pub manifest: BacktestManifest,
+    /// Ordered by origin, then by date.
+    pub rows: Vec<BacktestRow>,
+    pub paths: Vec<BacktestPath>,
+    /// The national record the model was built with (the chart's dots).
+    pub actuals: Vec<Actual>,
+}
+
+impl Backtest {
+    /// The origins, in order.
+    pub fn origins(&self) -> Vec<Date> {
+        let mut dates: Vec<Date> = self.rows.iter().map(|r| r.origin).collect();
+        dates.extend(self.paths.iter().map(|p| p.origin));
+        dates.sort_unstable();
+        dates.dedup();
+        dates
+    }
+
+    /// Whether the chain data photo is illustrative (synthetic), by its file names.
+    pub fn illustrative(&self) -> bool {
+        self.manifest
+            .run
+            .inputs
+            .iter()
+            .any(|f| f.path.contains("illustrative") || f.path.contains("synthetic"))
+    }
+}

@@ -3,6 +3,7 @@
 mod util;
 
 mod architecture;
+mod backtest;
 mod browser;
 mod calibration;
 mod cli;

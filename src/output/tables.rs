@@ -1,7 +1,8 @@
 //! The run's tables (`summary.csv`, `monthly.csv`, `chains.csv`, `pooling.csv`,
-//! `draws.parquet`, `actuals.csv`, `projections.csv`) built as polars DataFrames from the
-//! engine's results, their CSV and Parquet bytes, file hashes for the manifest, and the data photo
-//! as text.
+//! `draws.parquet`, `actuals.csv`, `projections.csv`, `hindcast.csv`, `calibration.csv`; a
+//! backtest's `backtest.csv` and `backtest_paths.csv`) built as polars DataFrames from the
+//! engine's results, their CSV and Parquet bytes, file hashes for the manifest, and the data
+//! photo as text.
 
 use std::fs;
 use std::path::Path;
@@ -14,6 +15,7 @@ use crate::data::{Actual, Projection};
 use crate::model::pooling::{inv_logit, Pooled};
 use crate::model::simulate::{Model, PooledDraw, RunResults, SummaryRow};
 use crate::model::smc::{Band, Posterior};
+use crate::run_data::{BacktestPath, BacktestRow, Score};
 use crate::scenario::Parameters;
 
 /// `summary.csv` / `monthly.csv`: scenario, metric, year or month, mean, p05 … p95.
@@ -556,6 +558,92 @@ pub fn calibration_frame(posterior: &Posterior) -> PolarsResult<DataFrame> {
     let bands: Vec<_> = rows.iter().map(|r| (r.prior, r.posterior)).collect();
     columns.extend(band_columns(&bands));
     DataFrame::new_infer_height(columns)
+}
+
+/// `backtest.csv`: one row per origin and later observation, with the model's median, 90% band,
+/// PIT, whether the band held the observation and its interval score, then the same for the
+/// last value carried forward (`last_…`) and the straight line through the last two (`line_…`),
+/// empty where that naive forecast does not exist. Numbers to six significant figures.
+pub fn backtest_frame(rows: &[BacktestRow]) -> PolarsResult<DataFrame> {
+    let text = |f: &dyn Fn(&BacktestRow) -> String| rows.iter().map(f).collect::<Vec<String>>();
+    let mut columns = vec![
+        Column::new("origin".into(), text(&|r| r.origin.to_string())),
+        Column::new("metric".into(), text(&|r| r.metric.clone())),
+        Column::new("date".into(), text(&|r| r.date.to_string())),
+        Column::new(
+            "observed".into(),
+            rows.iter().map(|r| r.observed).collect::<Vec<f64>>(),
+        ),
+    ];
+    type Pick = fn(&BacktestRow) -> Option<&Score>;
+    let forecasters: [(&str, Pick); 3] = [
+        ("", |r| Some(&r.model)),
+        ("last_", |r| r.last.as_ref()),
+        ("line_", |r| r.line.as_ref()),
+    ];
+    for (prefix, pick) in forecasters {
+        let number = |name: &str, f: fn(&Score) -> f64| {
+            Column::new(
+                format!("{prefix}{name}").into(),
+                rows.iter()
+                    .map(|r| pick(r).map(|s| round_sig6(f(s))))
+                    .collect::<Vec<Option<f64>>>(),
+            )
+        };
+        columns.extend([
+            number("median", |s| s.median),
+            number("p05", |s| s.p05),
+            number("p95", |s| s.p95),
+            number("pit", |s| s.pit),
+            Column::new(
+                format!("{prefix}inside").into(),
+                rows.iter()
+                    .map(|r| pick(r).map(|s| s.inside))
+                    .collect::<Vec<Option<bool>>>(),
+            ),
+            number("interval_score", |s| s.interval_score),
+        ]);
+    }
+    columns.push(Column::new("source".into(), text(&|r| r.source.clone())));
+    DataFrame::new_infer_height(columns)
+}
+
+/// `backtest_paths.csv`: per origin and path metric, the national value's 5%, 50% and 95%
+/// quantiles month by month (`YYYY-MM`, the state on the first of the month), to six
+/// significant figures.
+pub fn backtest_paths_frame(paths: &[BacktestPath]) -> PolarsResult<DataFrame> {
+    let band = |name: &str, i: usize| {
+        Column::new(
+            name.into(),
+            paths
+                .iter()
+                .map(|p| round_sig6(p.band[i]))
+                .collect::<Vec<f64>>(),
+        )
+    };
+    DataFrame::new_infer_height(vec![
+        Column::new(
+            "origin".into(),
+            paths
+                .iter()
+                .map(|p| p.origin.to_string())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "metric".into(),
+            paths.iter().map(|p| p.metric.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "month".into(),
+            paths
+                .iter()
+                .map(|p| format!("{}-{:02}", p.month.year, p.month.month))
+                .collect::<Vec<_>>(),
+        ),
+        band("p05", 0),
+        band("p50", 1),
+        band("p95", 2),
+    ])
 }
 
 #[cfg(test)]

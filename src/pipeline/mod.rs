@@ -1,9 +1,11 @@
 //! Stage 6: the pipeline. `run` and `compare` as library functions (scenarios → model → run →
-//! tables, charts, report → run folder), the report rebuilt from a folder, `check`, and reading
-//! a scenario's inputs. Progress goes to an observer; nothing here prints.
+//! tables, charts, report → run folder), `backtest`, the report rebuilt from a folder, `check`,
+//! and reading a scenario's inputs. Progress goes to an observer; nothing here prints.
 
+mod backtest;
 mod inputs;
 
+pub use backtest::{backtest, parse_origin, BacktestRequest, BacktestWritten};
 pub use inputs::{check_table, input_files, load_model, load_scenario, read_inputs, Checked};
 
 use std::collections::BTreeSet;
@@ -95,6 +97,16 @@ pub enum Event<'a> {
         scenarios: &'a [String],
         dir: &'a Path,
     },
+    /// A backtest starts at its `index`-th origin of `of`, calibrating on `observations`.
+    BacktestOrigin {
+        scenario: &'a str,
+        index: usize,
+        of: usize,
+        origin: Date,
+        observations: usize,
+    },
+    /// A backtest's folder is written.
+    Backtested(&'a BacktestWritten),
 }
 
 /// Receives the events of a run: the CLI's progress bar and messages are one observer, a test
@@ -150,17 +162,7 @@ pub fn run(request: &RunRequest, observe: Observer<'_>) -> Result<Vec<Written>> 
     for name in names.iter().chain(comparison) {
         output::check_target(out, name)?;
     }
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let pool_threads = match request.threads {
-        0 => cores,
-        n if n > cores => {
-            observe(Event::Warning(format!(
-                "--threads {n} is more than the {cores} this machine has; using {cores}"
-            )));
-            cores
-        }
-        n => n,
-    };
+    let pool_threads = pool_threads(request.threads, observe);
     let waiting = |lock: &Path| observe(Event::Waiting(lock));
 
     let mut runs = Vec::new();
@@ -295,6 +297,22 @@ pub fn run(request: &RunRequest, observe: Observer<'_>) -> Result<Vec<Written>> 
         });
     }
     Ok(written)
+}
+
+/// The worker threads for `--threads requested` (0 = all cores), at most the cores there are
+/// (with a warning).
+fn pool_threads(requested: usize, observe: Observer<'_>) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    match requested {
+        0 => cores,
+        n if n > cores => {
+            observe(Event::Warning(format!(
+                "--threads {n} is more than the {cores} this machine has; using {cores}"
+            )));
+            cores
+        }
+        n => n,
+    }
 }
 
 /// The name of a run made with `--set` overrides: `<scenario>-<8 hex digits>`, the digits the
@@ -502,6 +520,13 @@ fn key_figures(model: &Model, summary: &[SummaryRow]) -> Vec<(Metric, i32, [f64;
 /// # Errors
 /// A run folder that cannot be read or written.
 pub fn rebuild_report(dir: &Path, lang: Lang, observe: Observer<'_>) -> Result<usize> {
+    if dir.join("backtest.csv").is_file() {
+        return Err(ScenarioError::Usage(format!(
+            "{} is a backtest folder, whose report omvang report does not rebuild; run omvang backtest again (with --lang en for the English report)",
+            dir.display()
+        ))
+        .into());
+    }
     let (report, workbook) = if dir.join("comparison.json").is_file() {
         let runs: Vec<RunData> = read_comparison(dir)?;
         let charts = charts::comparison_charts(&runs, lang)?;

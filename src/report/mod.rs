@@ -1,6 +1,7 @@
 //! The brief volume report: a finished run (or several, compared), as read back from its files,
 //! turned into key figures, tables and captions, written once as Markdown and rendered to
-//! self-contained HTML. Dutch by default; every count below 10 is shown as "<10".
+//! self-contained HTML; and the short report of a backtest. Dutch by default; every count
+//! below 10 is shown as "<10".
 //!
 //! The report does not draw: the caller draws the charts (`report::charts`) from the same run
 //! data and hands them in as [`Figure`]s.
@@ -16,13 +17,13 @@ pub use document::{chart_path, file_name, owned_by, Block, Figure, Report};
 pub use text::{Lang, Msg};
 
 use crate::analysis::paired_difference;
-use crate::run_data::{RunData, P05, P50, P95};
+use crate::run_data::{Backtest, RunData, P05, P50, P95};
 use format::{code, count, data, eur_millions, number, sig3, signed_count, with_interval};
 use sections::{
-    chain_tables, conclusion, hindcast_blocks, illustrative_notice, key_message,
-    limitations_bullets, method_bullets, outlook_table, overrides_paragraph, pooling_paragraph,
-    price_level, projections_blocks, reproducibility_bullets, scenario_line, sensitivity_table,
-    sources_bullets,
+    backtest_blocks, backtest_settings, chain_tables, conclusion, hindcast_blocks,
+    illustrative_notice, key_message, limitations_bullets, method_bullets, outlook_table,
+    overrides_paragraph, pooling_paragraph, price_level, projections_blocks,
+    reproducibility_bullets, scenario_line, sensitivity_table, sources_bullets,
 };
 use text::say;
 
@@ -86,6 +87,29 @@ pub fn run_report(run: &RunData, lang: Lang, charts: Vec<Figure>) -> Report {
     Report {
         lang,
         title: say!(lang, TitleRun, name = data(&run.name)),
+        blocks,
+        charts,
+    }
+}
+
+/// The report of a backtest (`omvang backtest`): the section "How well does the model
+/// forecast?" with `charts` (drawn by [`charts::backtest_charts`]), and its settings.
+pub fn backtest_report(backtest: &Backtest, lang: Lang, charts: Vec<Figure>) -> Report {
+    let figure = charts.iter().position(|c| c.name == charts::backtest::NAME);
+    let mut blocks = Vec::new();
+    if backtest.illustrative() {
+        blocks.push(illustrative_notice(lang));
+    }
+    blocks.extend(backtest_blocks(backtest, lang, figure));
+    blocks.push(Block::Heading(Msg::HeadingSettings.get(lang).into()));
+    blocks.push(Block::Bullets(backtest_settings(backtest, lang)));
+    Report {
+        lang,
+        title: say!(
+            lang,
+            TitleBacktest,
+            name = data(&backtest.manifest.run.scenario)
+        ),
         blocks,
         charts,
     }

@@ -1,6 +1,7 @@
 //! The report's sections, each built from the run data into blocks of Markdown text: key
 //! message, outlook, hindcast, projections by others, data photo, method, sensitivity, sources,
-//! limitations, reproducibility.
+//! limitations, reproducibility; and a backtest's "how well does the model forecast?" and its
+//! settings.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -11,9 +12,10 @@ use super::format::{
 };
 use super::format::{sig_decimals, Unit};
 use super::text::{driver_label, metric_label, say, Lang, Msg};
+use crate::analysis::backtest::{overall, summarise, Tally};
 use crate::analysis::{median, sensitivity};
 use crate::data::{Actual, Projection, Qualifier};
-use crate::run_data::{Band, ChainRow, HashedFile, RunData, P05, P50, P95};
+use crate::run_data::{Backtest, Band, ChainRow, HashedFile, RunData, P05, P50, P95};
 
 /// The title of a scenario for readers: its name and, if any, its description's first sentence.
 pub fn scenario_line(run: &RunData, lang: Lang) -> String {
@@ -899,6 +901,163 @@ pub fn hindcast_blocks(run: &RunData, lang: Lang, figure: Option<usize>) -> Vec<
             })
             .collect();
         out.push(Block::Table(header, table));
+    }
+    out
+}
+
+/// "How well does the model forecast?": what a backtest is, the coverage of the model's 90%
+/// bands over every origin–observation pair, the mean interval score of the model against the
+/// two naive forecasts per metric, every observation outside its band, and the chart (figure
+/// `figure`). Empty without pairs.
+pub fn backtest_blocks(backtest: &Backtest, lang: Lang, figure: Option<usize>) -> Vec<Block> {
+    let rows = &backtest.rows;
+    if rows.is_empty() {
+        return Vec::new();
+    }
+    let all = overall(rows);
+    let mut out = vec![
+        Block::Heading(Msg::HeadingBacktest.get(lang).into()),
+        Block::Paragraph(Msg::BacktestIntro.get(lang).into()),
+        Block::Paragraph(say!(
+            lang,
+            BacktestCoverage,
+            pairs = number(all.pairs as f64, 0, lang),
+            inside = number(all.inside as f64, 0, lang),
+            share = all.coverage().map_or("–".into(), |c| percent(c, lang))
+        )),
+        Block::Paragraph(Msg::BacktestNaive.get(lang).into()),
+    ];
+    let header = [
+        Msg::ColMetric,
+        Msg::ColForecaster,
+        Msg::ColPairs,
+        Msg::ColInsideBand,
+        Msg::ColMeanIntervalScore,
+        Msg::ColModelSamePairs,
+    ]
+    .map(|m| m.get(lang).to_string())
+    .to_vec();
+    let mut table = Vec::new();
+    for s in summarise(rows) {
+        let score = |t: &Tally| {
+            t.mean_score()
+                .map_or("–".into(), |x| in_unit(&s.metric, x, false, lang))
+        };
+        let share = |t: &Tally| t.coverage().map_or("–".into(), |c| percent(c, lang));
+        let label = data(metric_label(&s.metric, lang));
+        table.push(vec![
+            label.clone(),
+            Msg::ForecasterModel.get(lang).into(),
+            number(s.model.pairs as f64, 0, lang),
+            share(&s.model),
+            score(&s.model),
+            "–".into(),
+        ]);
+        for (name, v) in [
+            (Msg::ForecasterLast, &s.last),
+            (Msg::ForecasterLine, &s.line),
+        ] {
+            table.push(vec![
+                label.clone(),
+                name.get(lang).into(),
+                number(v.naive.pairs as f64, 0, lang),
+                share(&v.naive),
+                score(&v.naive),
+                score(&v.model),
+            ]);
+        }
+    }
+    out.push(Block::Table(header, table));
+    let outside: Vec<String> = rows
+        .iter()
+        .filter(|r| !r.model.inside)
+        .map(|r| {
+            let f = |x: f64| in_unit(&r.metric, x, false, lang);
+            say!(
+                lang,
+                BacktestOutside,
+                metric = data(metric_label(&r.metric, lang)),
+                date = r.date,
+                origin = r.origin,
+                observed = in_unit(&r.metric, r.observed, true, lang),
+                low = f(r.model.p05),
+                high = f(r.model.p95),
+                median = f(r.model.median)
+            )
+        })
+        .collect();
+    if outside.is_empty() {
+        out.push(Block::Paragraph(Msg::BacktestAllInside.get(lang).into()));
+    } else {
+        out.push(Block::Paragraph(Msg::BacktestOutsideIntro.get(lang).into()));
+        out.push(Block::Bullets(outside));
+    }
+    out.extend(figure.map(Block::Figure));
+    out
+}
+
+/// The settings of a backtest: scenario, iterations, seed and version, each origin with its
+/// calibration, the command that makes it again and the hashed inputs.
+pub fn backtest_settings(backtest: &Backtest, lang: Lang) -> Vec<String> {
+    let m = &backtest.manifest.run;
+    let d = m.description.get(lang.code()).trim().trim_end_matches('.');
+    let scenario = if d.is_empty() {
+        format!("**{}**", data(&m.scenario))
+    } else {
+        format!("**{}** ({})", data(&m.scenario), data(d))
+    };
+    let mut out = vec![say!(
+        lang,
+        BacktestSettings,
+        scenario = scenario,
+        iterations = number(m.iterations as f64, 0, lang),
+        seed = m.seed,
+        version = m.omvang_version
+    )];
+    for o in &backtest.manifest.origins {
+        let args: [(&str, &dyn std::fmt::Display); 5] = [
+            ("origin", &o.origin),
+            ("observations", &o.observations),
+            ("stages", &o.stages),
+            ("ess", &o.ess.map_or("–".into(), |e| number(e, 0, lang))),
+            ("forecasts", &o.forecasts),
+        ];
+        let key = if o.calibrated {
+            Msg::BacktestOriginCalibrated
+        } else {
+            Msg::BacktestOriginPrior
+        };
+        out.push(key.fill(lang, &args));
+    }
+    let origins: Vec<&str> = backtest
+        .manifest
+        .origins
+        .iter()
+        .map(|o| o.origin.as_str())
+        .collect();
+    let mut command = format!(
+        "omvang backtest {} --seed {} --iterations {} --origins {}",
+        m.scenario_file.path,
+        m.seed,
+        m.iterations,
+        origins.join(",")
+    );
+    for o in &m.overrides {
+        if !o.starts_with("run.seed=") && !o.starts_with("run.iterations=") {
+            let _ = write!(command, " --set '{o}'");
+        }
+    }
+    out.push(say!(lang, ReproCommand, command = code(&command)));
+    for f in std::iter::once(&m.scenario_file)
+        .chain(&m.extends)
+        .chain(&m.inputs)
+    {
+        out.push(say!(
+            lang,
+            ReproFile,
+            path = code(&f.path),
+            sha = code(&f.sha256)
+        ));
     }
     out
 }

@@ -566,6 +566,56 @@ catalog! {
     LegendPrior90 { nl: "Vooraf: 90%-interval", en: "Prior: 90% interval" }
     LegendPosterior90 { nl: "Na calibratie: 90%-interval en mediaan", en: "Posterior: 90% interval and median" }
 
+    // The backtest (`omvang backtest`): forecasts from earlier dates.
+    TitleBacktest { nl: "Omvang casemanagement dementie: backtest van {name}", en: "Volume of dementia case management: backtest of {name}" }
+    HeadingBacktest { nl: "Hoe goed voorspelt het model?", en: "How well does the model forecast?" }
+    BacktestIntro {
+        nl: "Een backtest doet alsof het een eerder moment is: het model wordt alleen afgestemd op de landelijke waarnemingen tot dat moment (de oorsprong) en voorspelt dan elke latere waarneming. Zo zien we hoe goed het model voorspelt wat het nog niet wist.",
+        en: "A backtest pretends it is an earlier date: the model is calibrated on the national observations up to that date (the origin) only, and then forecasts every later observation. This shows how well the model forecasts what it did not yet know."
+    }
+    BacktestCoverage {
+        nl: "Van alle {pairs} paren van een oorsprong en een latere waarneming ligt de waarneming in {inside} gevallen binnen de 90%-band van het model ({share}). Bij een model dat zijn eigen onzekerheid goed kent is dat ongeveer 90%; met zo weinig paren, die ook van elkaar afhangen (dezelfde waarneming vanaf meer oorsprongen), is dat aandeel zelf onzeker.",
+        en: "Of all {pairs} pairs of an origin and a later observation, the observation lies within the model's 90% band in {inside} of them ({share}). For a model that knows its own uncertainty this is about 90%; with so few pairs, which also depend on each other (the same observation from several origins), that share is itself uncertain."
+    }
+    BacktestNaive {
+        nl: "Twee eenvoudige voorspellingen dienen als maatstaf: de laatste waarneming van dezelfde maat tot de oorsprong, doorgetrokken (*laatste waarde*), en de rechte lijn door de laatste twee (*rechte lijn*), elk met een 90%-band uit de meetfout aan beide kanten. De intervalscore (Gneiting en Raftery 2007) is de breedte van de 90%-band plus twintig keer de afstand waarmee de waarneming erbuiten valt: lager is beter. Ze staat in de eenheid van de maat; een eenvoudige voorspelling wordt met het model vergeleken over de paren waarvoor zij bestaat.",
+        en: "Two simple forecasts serve as yardsticks: the last observation of the same metric up to the origin, carried forward (*last value*), and the straight line through the last two (*straight line*), each with a 90% band from the measurement error at both ends. The interval score (Gneiting and Raftery 2007) is the width of the 90% band plus twenty times the distance by which the observation falls outside it: lower is better. It is in the metric's unit; a simple forecast is compared with the model over the pairs for which it exists."
+    }
+    BacktestOutside {
+        nl: "{metric} op {date}, voorspeld vanaf {origin}: de waarneming {observed} ligt buiten de 90%-band van het model ({low}–{high}, mediaan {median}).",
+        en: "{metric} on {date}, forecast from {origin}: the observation {observed} lies outside the model's 90% band ({low}–{high}, median {median})."
+    }
+    BacktestOutsideIntro { nl: "Waarnemingen buiten hun 90%-band:", en: "Observations outside their 90% band:" }
+    BacktestAllInside { nl: "Elke waarneming ligt binnen haar 90%-band.", en: "Every observation lies within its 90% band." }
+    ColForecaster { nl: "Voorspelling", en: "Forecast" }
+    ColPairs { nl: "Paren", en: "Pairs" }
+    ColInsideBand { nl: "Binnen 90%-band", en: "Inside 90% band" }
+    ColMeanIntervalScore { nl: "Gemiddelde intervalscore", en: "Mean interval score" }
+    ColModelSamePairs { nl: "Model op dezelfde paren", en: "Model on the same pairs" }
+    ForecasterModel { nl: "Model", en: "Model" }
+    ForecasterLast { nl: "Laatste waarde", en: "Last value" }
+    ForecasterLine { nl: "Rechte lijn", en: "Straight line" }
+    HeadingSettings { nl: "Instellingen", en: "Settings" }
+    BacktestSettings {
+        nl: "Scenario {scenario}; {iterations} iteraties per oorsprong, seed {seed}; omvang {version}.",
+        en: "Scenario {scenario}; {iterations} iterations per origin, seed {seed}; omvang {version}."
+    }
+    BacktestOriginCalibrated {
+        nl: "Oorsprong {origin}: afgestemd op {observations} waarnemingen in {stages} stappen (effectieve steekproefgrootte aan het eind {ess}); {forecasts} latere waarnemingen voorspeld.",
+        en: "Origin {origin}: calibrated on {observations} observations in {stages} stages (effective sample size at the end {ess}); {forecasts} later observations forecast."
+    }
+    BacktestOriginPrior {
+        nl: "Oorsprong {origin}: niet afgestemd ({observations} waarnemingen tot dan), het model vooraf; {forecasts} latere waarnemingen voorspeld.",
+        en: "Origin {origin}: not calibrated ({observations} observations up to then), the prior model; {forecasts} later observations forecast."
+    }
+    BacktestTitle { nl: "Voorspellingen vanaf eerdere momenten", en: "Forecasts from earlier dates" }
+    BacktestCaption {
+        nl: "Per maat de landelijke waarde zoals het model die voorspelde vanaf elke oorsprong, afgestemd op de waarnemingen tot dan (lijn: mediaan, band: 90%-interval, één kleur per oorsprong), met de waarnemingen (punten) op landelijke schaal: de gepubliceerde waarde gedeeld door haar dekking.",
+        en: "Per metric the national value as the model forecast it from each origin, calibrated on the observations up to then (line: median, band: 90% interval, one colour per origin), with the observations (dots) on the national scale: the published value divided by its coverage."
+    }
+    LegendOrigin { nl: "Vanaf {date}", en: "From {date}" }
+    LegendObservedNational { nl: "Waargenomen (landelijk)", en: "Observed (national)" }
+
     // Charts of a comparison.
     CompareWaitingTitle { nl: "Wachtlijst per scenario", en: "Waiting list per scenario" }
     CompareWaitingCaption {

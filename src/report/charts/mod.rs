@@ -1,8 +1,9 @@
 //! The report's charts, drawn from the run data: fan charts over time, scenario comparison and
 //! paired differences, a tornado of what drives the outcome, a funnel plot of the chains and a
-//! histogram of the base year. Each is an SVG and a PNG in the report's language, with the
+//! histogram of the base year; a backtest's forecasts from earlier dates. Each is an SVG and a PNG in the report's language, with the
 //! Okabe–Ito palette (distinguishable with the common colour-vision deficiencies).
 
+pub mod backtest;
 pub mod draw;
 pub mod fan;
 pub mod funnel;
@@ -26,7 +27,7 @@ use crate::report::sections::{
     input_names, population_file, prevalence_file, price_level, publishers, PROJECTIONS_CHART,
 };
 use crate::report::text::{driver_label, say, Lang, Msg};
-use crate::run_data::{RunData, Stats, P50};
+use crate::run_data::{Backtest, RunData, Stats, P50};
 
 /// The source line under every chart: omvang, the runs, the input files, the chain data.
 fn source_line(runs: &[&RunData], lang: Lang) -> String {
@@ -512,4 +513,43 @@ pub fn comparison_charts(runs: &[RunData], lang: Lang) -> Result<Vec<Figure>, Ch
         )?);
     }
     Ok(charts)
+}
+
+/// The chart of a backtest: the model's fans from each origin beside the observations.
+///
+/// # Errors
+/// A chart that cannot be drawn (e.g. a backtest without paths).
+pub fn backtest_charts(backtest: &Backtest, lang: Lang) -> Result<Vec<Figure>, ChartError> {
+    let m = &backtest.manifest.run;
+    let mut data: Vec<&str> = Vec::new();
+    for f in [m.population_file(), m.prevalence_file()]
+        .into_iter()
+        .flatten()
+    {
+        if !data.contains(&f.file_name()) {
+            data.push(f.file_name());
+        }
+    }
+    let chains = if backtest.illustrative() {
+        Msg::ChartChainsIllustrative
+    } else {
+        Msg::ChartChainsMeasured
+    };
+    let source = say!(
+        lang,
+        ChartSourceOne,
+        version = m.omvang_version,
+        names = m.scenario,
+        iterations = number(m.iterations as f64, 0, lang),
+        seed = m.seed,
+        data = data.join(", "),
+        chains = chains.get(lang)
+    );
+    Ok(vec![render(
+        backtest::NAME,
+        Msg::BacktestTitle.get(lang),
+        Msg::BacktestCaption.get(lang),
+        &source,
+        &backtest::BacktestChart { lang, backtest },
+    )?])
 }
