@@ -112,9 +112,14 @@ fn calibrated_bands_contain_the_january_2023_record_and_narrow_the_waiting_list(
         (0.8 * 1136.0..=1.2 * 1500.0).contains(&start),
         "list on 1 January 2018: {start}"
     );
-    for month in ["2018-01", "2018-02", "2018-03", "2018-04", "2018-05", "2018-06"] {
+    for month in [
+        "2018-01", "2018-02", "2018-03", "2018-04", "2018-05", "2018-06",
+    ] {
         let m = median_at(month);
-        assert!(m >= 0.8 * start, "{month}: {m} against {start} on 1 January");
+        assert!(
+            m >= 0.8 * start,
+            "{month}: {m} against {start} on 1 January"
+        );
     }
     let s = summary(&calibrated);
     let share = &s[&("share_waiting_over_norm".to_string(), "2023".to_string())];

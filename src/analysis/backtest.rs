@@ -3,11 +3,10 @@
 //! per metric. Pure functions; the percentile is the crate's one (`model::stats::quantile`).
 
 use crate::data::Date;
-use crate::model::backtest::OriginForecast;
+use crate::model::backtest::{known_at, OriginForecast};
 use crate::model::simulate::Model;
 use crate::model::stats::quantile;
 use crate::run_data::{BacktestRow, Score};
-use crate::scenario::{normal_cdf, normal_quantile};
 
 /// The interval scores and bands are those of the central 1 − α = 90% interval.
 pub const ALPHA: f64 = 0.1;
@@ -93,37 +92,32 @@ pub fn naive_point(history: &[(Date, f64)], target: Date, naive: Naive) -> Optio
     }
 }
 
-/// The score of a naive point forecast (on the observation's scale) of observation `y` with
-/// measurement error `sd_log`: a random walk seen through the observation error at both ends,
-/// so log(y / point) ~ N(0, 2 σ²). Median the point, 90% band `point × exp(±z σ √2)` with
-/// `z = Φ⁻¹(0.95)`, PIT from that lognormal. `None` when the point is not positive (a line
-/// extrapolated below zero has no lognormal band) or σ is not.
-pub fn score_naive(point: f64, sd_log: f64, y: f64) -> Option<Score> {
-    if !(point > 0.0 && point.is_finite() && sd_log > 0.0) {
+/// The score of a naive point forecast (on the observation's scale) of observation `y`. A naive
+/// forecast states no uncertainty, so its interval is the point itself: median, 5% and 95% all
+/// the point, PIT 0 below it and 1 above, and its interval score `(2/α)·|y − point|` (the
+/// interval score of a point is a multiple of its absolute error; Bracher et al. 2021). `None`
+/// for a point that is not a finite number above zero (a line extrapolated below zero).
+pub fn score_naive(point: f64, y: f64) -> Option<Score> {
+    if !(point > 0.0 && point.is_finite()) {
         return None;
     }
-    let spread = sd_log * std::f64::consts::SQRT_2;
-    let z = normal_quantile(1.0 - ALPHA / 2.0);
-    let pit = if y > 0.0 {
-        normal_cdf((y.ln() - point.ln()) / spread)
-    } else {
+    let pit = if y > point {
+        1.0
+    } else if y < point {
         0.0
+    } else {
+        0.5
     };
-    Some(score(
-        point,
-        point * (-z * spread).exp(),
-        point * (z * spread).exp(),
-        pit,
-        y,
-    ))
+    Some(score(point, point, point, pit, y))
 }
 
 /// The rows of one origin: every observation it forecast, scored for the model and for the
-/// two naive forecasts made from the observations of the same metric dated up to the origin
+/// two naive forecasts made from the observations of the same metric known at the origin
 /// (national scale: value / coverage; then times the target's coverage). Ordered by date, then
 /// as in the record.
 pub fn score_origin(model: &Model, forecast: &OriginForecast) -> Vec<BacktestRow> {
     let origin = forecast.origin;
+    let base_year = model.scenario.run.base_year;
     let mut rows: Vec<BacktestRow> = forecast
         .forecasts
         .iter()
@@ -132,13 +126,13 @@ pub fn score_origin(model: &Model, forecast: &OriginForecast) -> Vec<BacktestRow
             let mut history: Vec<(Date, f64)> = model
                 .observations
                 .iter()
-                .filter(|h| h.metric == o.metric && h.date <= origin)
+                .filter(|h| h.metric == o.metric && known_at(h, origin, base_year))
                 .map(|h| (h.date, h.value / h.coverage))
                 .collect();
             history.sort_by_key(|h| h.0);
             let naive = |kind| {
                 naive_point(&history, o.date, kind)
-                    .and_then(|p| score_naive(p * o.coverage, o.sd_log, o.value))
+                    .and_then(|p| score_naive(p * o.coverage, o.value))
             };
             BacktestRow {
                 origin,
@@ -318,24 +312,18 @@ mod tests {
     }
 
     #[test]
-    fn naive_bands_are_the_observation_error_at_both_ends() {
-        // Point 1,000, σ = 0.1: band 1,000 · exp(∓1.644854 · 0.1 · √2) = 792.4567–1,261.8986.
-        let s = score_naive(1_000.0, 0.1, 1_000.0).unwrap();
-        assert_eq!(s.median, 1_000.0);
-        assert!(close(s.p05, 792.456_685_111_330_7), "{s:?}");
-        assert!(close(s.p95, 1_261.898_623_341_806_8), "{s:?}");
-        assert!(close(s.pit, 0.5) && s.inside);
-        assert!(close(s.interval_score, 469.441_938_230_476_1), "{s:?}");
-        // 700 lies below: PIT Φ(ln 0.7 / (0.1 √2)) = 0.005833, score 469.44 + 20 · 92.46.
-        let s = score_naive(1_000.0, 0.1, 700.0).unwrap();
-        assert!(!s.inside);
-        assert!((s.pit - 0.005_833_279_446_329_942).abs() < 1e-9, "{s:?}");
-        assert!(close(s.interval_score, 2_318.575_640_457_089), "{s:?}");
-        let s = score_naive(1_000.0, 0.1, 1_300.0).unwrap();
-        assert!((s.pit - 0.968_215_843_359_217_4).abs() < 1e-9, "{s:?}");
-        assert!(close(s.interval_score, 1_231.469_471_394_340_2), "{s:?}");
-        assert_eq!(score_naive(-5.0, 0.1, 10.0), None);
-        assert_eq!(score_naive(5.0, 0.0, 10.0), None);
+    fn naive_forecasts_are_points_scored_by_their_absolute_error() {
+        let s = score_naive(1_000.0, 1_000.0).unwrap();
+        assert_eq!((s.median, s.p05, s.p95), (1_000.0, 1_000.0, 1_000.0));
+        assert!(s.inside && s.pit == 0.5 && s.interval_score == 0.0);
+        // 300 below: 2/0.1 · 300 = 6,000.
+        let s = score_naive(1_000.0, 700.0).unwrap();
+        assert!(!s.inside && s.pit == 0.0);
+        assert!(close(s.interval_score, 6_000.0), "{s:?}");
+        let s = score_naive(1_000.0, 1_300.0).unwrap();
+        assert!(s.pit == 1.0 && close(s.interval_score, 6_000.0), "{s:?}");
+        assert_eq!(score_naive(-5.0, 10.0), None);
+        assert_eq!(score_naive(f64::NAN, 10.0), None);
     }
 
     fn row(metric: &str, model_inside: bool, last: Option<f64>, line: Option<f64>) -> BacktestRow {

@@ -20,6 +20,9 @@ pub struct Actual {
     pub source: String,
     /// Share of the country the figure covers (the optional `coverage` column; 1 if absent).
     pub coverage: f64,
+    /// Its stated measurement error as the sd of the log (the optional `sd_log` column; absent:
+    /// the observation model's error for the metric).
+    pub sd_log: Option<f64>,
 }
 
 /// Everything read from disk for one scenario.
@@ -37,8 +40,8 @@ pub struct Inputs {
     pub formats: Vec<(PathBuf, InputFormat)>,
 }
 
-/// Read national actuals: `metric, date, value, source` and optionally `coverage` (other
-/// columns, e.g. `definition`, are for people).
+/// Read national actuals: `metric, date, value, source` and optionally `coverage` and
+/// `sd_log` (other columns, e.g. `definition`, are for people).
 ///
 /// # Errors
 /// Missing columns and bad cells.
@@ -57,6 +60,7 @@ pub fn parse_actuals(path: &Path, bytes: Vec<u8>) -> Result<Vec<Actual>, InputEr
 pub fn actuals_from(t: &Table) -> Result<Vec<Actual>, InputError> {
     let c = t.require(&["metric", "date", "value", "source"])?;
     let coverage_column = t.require(&["coverage"]).ok().map(|c| c[0]);
+    let sd_column = t.require(&["sd_log"]).ok().map(|c| c[0]);
     (0..t.rows())
         .map(|row| {
             let coverage = match coverage_column {
@@ -72,6 +76,19 @@ pub fn actuals_from(t: &Table) -> Result<Vec<Actual>, InputError> {
                 }
                 _ => 1.0,
             };
+            let sd_log = match sd_column {
+                Some(col) if t.cell(row, col).is_some() => {
+                    let v = t.number(row, col)?;
+                    if !(v > 0.0 && v <= 2.0) {
+                        return Err(t.error(
+                            row,
+                            format!("sd_log is {v}; give the figure's measurement error as the standard deviation of its log, above 0 and at most 2, e.g. 0.05 for 5%, or leave it empty"),
+                        ));
+                    }
+                    Some(v)
+                }
+                _ => None,
+            };
             let value = t.number(row, c[2])?;
             if value < 0.0 {
                 return Err(t.error(
@@ -85,6 +102,7 @@ pub fn actuals_from(t: &Table) -> Result<Vec<Actual>, InputError> {
                 value,
                 source: t.text(row, c[3])?.to_string(),
                 coverage,
+                sd_log,
             })
         })
         .collect()

@@ -308,7 +308,8 @@ pub fn observations(actuals: &[Actual], base_year: i32, months: usize) -> Vec<Ob
     actuals
         .iter()
         .filter_map(|a| {
-            let sd_log = stated_sd_log(&a.metric)?;
+            // Only figures of a kind the model produces; a row may state its own error.
+            let sd_log = a.sd_log.unwrap_or(stated_sd_log(&a.metric)?);
             let months_in = (a.date.year - base_year) as i64 * 12 + i64::from(a.date.month) - 1
                 + i64::from(a.date.day > 15);
             if a.date.year < base_year
@@ -1085,6 +1086,7 @@ mod tests {
             value: 1.0,
             source: String::new(),
             coverage: 1.0,
+            sd_log: None,
         };
         let actuals = [
             actual("clients_in_care", 2017, 12), // before the base year

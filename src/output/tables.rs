@@ -282,6 +282,10 @@ pub fn actuals_frame(actuals: &[Actual]) -> PolarsResult<DataFrame> {
             actuals.iter().map(|a| a.value).collect::<Vec<_>>(),
         ),
         Column::new(
+            "sd_log".into(),
+            actuals.iter().map(|a| a.sd_log).collect::<Vec<_>>(),
+        ),
+        Column::new(
             "source".into(),
             actuals
                 .iter()

@@ -1078,6 +1078,7 @@ mod tests {
             value: 62_000.0,
             source: source.into(),
             coverage: 1.0,
+            sd_log: None,
         }
     }
 
