@@ -12,12 +12,13 @@ use crate::run_data::{BacktestRow, Score};
 pub const ALPHA: f64 = 0.1;
 
 /// The order metrics are summarised and shown in; others follow in order of appearance.
-pub const METRIC_ORDER: [&str; 7] = [
+pub const METRIC_ORDER: [&str; 8] = [
     "clients_in_care",
     "waiting_list",
     "waiting_over_norm",
     "fte_available",
     "mean_wait_weeks",
+    "stated_wait_weeks",
     "people_with_dementia",
     "at_home",
 ];

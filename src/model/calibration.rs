@@ -31,7 +31,7 @@ pub fn stated_sd_log(metric: &str) -> Option<f64> {
         "clients_in_care" | "fte_available" => 0.05,
         "waiting_list" => 0.10,
         "waiting_over_norm" => 0.20,
-        "mean_wait_weeks" => 0.25,
+        "mean_wait_weeks" | "stated_wait_weeks" => 0.25,
         "people_with_dementia" | "at_home" => 0.10,
         _ => return None,
     })

@@ -39,6 +39,7 @@ metrics! {
     DeterredReferrals = "deterred_referrals",
     UnmetDemand = "unmet_demand",
     MeanWaitWeeks = "mean_wait_weeks",
+    StatedWaitWeeks = "stated_wait_weeks",
     ShareWaitingOverNorm = "share_waiting_over_norm",
     ShareAdmittedWithinNorm = "share_admitted_within_4_weeks",
     CaseloadStretch = "caseload_stretch",

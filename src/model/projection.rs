@@ -152,6 +152,10 @@ pub struct Trajectory {
     pub wait_months_admitted: Vec<f64>,
     /// People admitted in the month who waited at most [`ADMISSION_NORM_WEEKS`] (expected).
     pub admitted_within_norm: Vec<f64>,
+    /// The wait in weeks a region states for a new referral at the start of the month (Little's
+    /// law on its list and the places that free up), averaged over the regions unweighted: what
+    /// providers' monthly waiting-time returns report.
+    pub stated_wait_weeks: Vec<f64>,
     pub cost_eur: Vec<f64>,
     /// Mean slot weight of a client relative to the base-year mix.
     pub slot_weight: Vec<f64>,
@@ -470,6 +474,7 @@ impl Trajectory {
             &mut self.lost_institution,
             &mut self.wait_months_admitted,
             &mut self.admitted_within_norm,
+            &mut self.stated_wait_weeks,
             &mut self.cost_eur,
             &mut self.slot_weight,
         ] {
@@ -695,7 +700,7 @@ pub fn project_into(
         let at = |flow: Flow, r: usize| u[flow as usize * REGIONS + r];
 
         let mut sum = [0.0f64; 12];
-        let (mut fte_total, mut stretch_fte) = (0.0, 0.0);
+        let (mut fte_total, mut stretch_fte, mut stated) = (0.0, 0.0, 0.0);
         for (r, region) in regions.iter_mut().enumerate() {
             let path = region.fte0 * growth * capacity_factor;
             region.fte = if !policy {
@@ -717,6 +722,7 @@ pub fn project_into(
             };
             let fte = region.fte + boost;
             let wait = region.expected_wait(p_exit);
+            stated += wait * WEEKS_PER_MONTH / REGIONS as f64;
             let beyond = ((wait - norm_months) / norm_months).max(0.0);
             let target = fb.caseload_stretch_max * beyond.min(1.0);
             region.stretch += (target - region.stretch) / STRETCH_ADJUST_MONTHS;
@@ -801,6 +807,7 @@ pub fn project_into(
         t.deterred.push(deterred);
         t.wait_months_admitted.push(wait_months);
         t.admitted_within_norm.push(within);
+        t.stated_wait_weeks.push(stated);
         t.slot_weight.push(weight);
 
         let (clients, waiting, share) = national(&regions, m as i64);

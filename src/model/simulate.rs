@@ -294,7 +294,7 @@ pub fn knots_for(months: usize) -> usize {
 /// Months a projection must run to give an observation of `metric` at `state_index`: a mean
 /// wait is the year's, so its whole year must lie in the projection.
 pub fn months_needed(metric: &str, state_index: usize) -> usize {
-    if metric == "mean_wait_weeks" {
+    if matches!(metric, "mean_wait_weeks" | "stated_wait_weeks") {
         (state_index / 12 + 1) * 12
     } else {
         state_index
@@ -620,6 +620,10 @@ impl Model {
                 "fte_available" => t.fte_available[j],
                 "people_with_dementia" => epi.people_with_dementia[j],
                 "at_home" => epi.at_home[j],
+                "stated_wait_weeks" => {
+                    let months = (j / 12) * 12..(j / 12) * 12 + 12;
+                    t.stated_wait_weeks[months].iter().sum::<f64>() / 12.0
+                }
                 "mean_wait_weeks" => {
                     let months = (j / 12) * 12..(j / 12) * 12 + 12;
                     let admitted: f64 = t.admissions[months.clone()].iter().sum();
@@ -916,6 +920,7 @@ pub fn iterate_into(model: &Model, slot: u64, particle: &Particle, scratch: &mut
             },
         );
         set(Metric::ShareWaitingOverNorm, t.share_waiting_over_norm[j]);
+        set(Metric::StatedWaitWeeks, sum(&t.stated_wait_weeks) / 12.0);
         set(
             Metric::ShareAdmittedWithinNorm,
             if admitted > 0.0 {

@@ -245,7 +245,7 @@ impl Unit {
             "arrivals" | "admissions" | "exits_death" | "exits_institution" | "exits_other"
             | "lost_while_waiting" => Unit::PeoplePerYear,
             "coverage" | "share_waiting_over_norm" | "share_admitted_within_4_weeks" => Unit::Share,
-            "mean_wait_weeks" => Unit::Weeks,
+            "mean_wait_weeks" | "stated_wait_weeks" => Unit::Weeks,
             m if m.starts_with("fte_") => Unit::Fte,
             m if m.starts_with("cost_eur") => Unit::EuroPerYear,
             _ => Unit::People,

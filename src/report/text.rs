@@ -109,6 +109,7 @@ pub fn metric_label(metric: &str, lang: Lang) -> &str {
         "exits_other" => Msg::ColOutOther,
         "lost_while_waiting" => Msg::ColLostWhileWaiting,
         "mean_wait_weeks" => Msg::MetricMeanWaitWeeks,
+        "stated_wait_weeks" => Msg::MetricStatedWaitWeeks,
         "share_waiting_over_norm" => Msg::MetricShareOverNorm,
         "share_admitted_within_4_weeks" => Msg::MetricShareWithin4Weeks,
         "fte_available" => Msg::ColFteAvailable,
@@ -649,6 +650,7 @@ catalog! {
     MetricArrivals { nl: "Aanmeldingen", en: "Referrals" }
     MetricAdmissions { nl: "Opnames in zorg", en: "Admissions to care" }
     MetricMeanWaitWeeks { nl: "Gemiddelde wachttijd (weken)", en: "Mean wait (weeks)" }
+    MetricStatedWaitWeeks { nl: "Opgegeven wachttijd, gemiddeld over regio's (weken)", en: "Stated wait, mean over regions (weeks)" }
     MetricShareOverNorm { nl: "Aandeel wachtend langer dan de norm", en: "Share waiting longer than the norm" }
     MetricShareWithin4Weeks { nl: "Aandeel binnen 4 weken geholpen (norm 80%)", en: "Share seen within 4 weeks (norm 80%)" }
     MetricFteGap { nl: "FTE tekort (nodig min beschikbaar)", en: "FTE gap (needed minus available)" }

@@ -14,11 +14,12 @@ use crate::run_data::HindcastRow;
 pub use crate::report::sections::HINDCAST_CHART as NAME;
 
 /// The metrics the hindcast shows, in the order of their panels.
-pub const METRICS: [&str; 7] = [
+pub const METRICS: [&str; 8] = [
     "clients_in_care",
     "waiting_list",
     "waiting_over_norm",
     "mean_wait_weeks",
+    "stated_wait_weeks",
     "fte_available",
     "people_with_dementia",
     "at_home",
