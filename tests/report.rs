@@ -619,6 +619,7 @@ fn report_side_imports_flow_one_way() {
             l.contains("charts::")
                 && !l.contains("charts::run_charts")
                 && !l.contains("charts::comparison_charts")
+                && !l.contains("charts::backtest_charts")
         });
         assert!(!uses_charts, "report/{file} uses the charts");
     }

@@ -148,8 +148,8 @@ fn the_workbook_holds_the_summary_with_units_and_sensible_rounding() {
         units.insert(f[1].to_string(), unit.clone());
         labels.insert(f[1].to_string(), r["B"].1.clone());
         let decimals = match f[1] {
-            "coverage" | "share_waiting_over_norm" => 3,
-            "mean_wait_weeks" => 1,
+            "coverage" | "share_waiting_over_norm" | "share_admitted_within_4_weeks" => 3,
+            "mean_wait_weeks" | "stated_wait_weeks" => 1,
             m if m.starts_with("fte_") => 1,
             _ => 0,
         };

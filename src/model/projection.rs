@@ -615,7 +615,13 @@ pub fn project_into(
         if waiting0[r] > over {
             queue.push(-1, waiting0[r] - over);
         }
-        let fte0 = places0 / places_per_fte;
+        // A full region's places are its clients (whole people, not a rounded share).
+        let places = if served[r] >= 1.0 {
+            clients0[r] as f64
+        } else {
+            places0
+        };
+        let fte0 = places / places_per_fte;
         Region {
             clients: clients0[r],
             queue,

@@ -95,7 +95,9 @@ pub fn run_report(run: &RunData, lang: Lang, charts: Vec<Figure>) -> Report {
 /// The report of a backtest (`omvang backtest`): the section "How well does the model
 /// forecast?" with `charts` (drawn by [`charts::backtest_charts`]), and its settings.
 pub fn backtest_report(backtest: &Backtest, lang: Lang, charts: Vec<Figure>) -> Report {
-    let figure = charts.iter().position(|c| c.name == charts::backtest::NAME);
+    let figure = charts
+        .iter()
+        .position(|c| c.name == sections::BACKTEST_CHART);
     let mut blocks = Vec::new();
     if backtest.illustrative() {
         blocks.push(illustrative_notice(lang));

@@ -53,8 +53,26 @@ pub fn price_level(run: &RunData, lang: Lang) -> String {
 
 /// The one sentence a reader can act on: the waiting list now and at the horizon, and whether
 /// there are enough case managers then.
+/// The year an outlook starts from: the first 1 January at or after the last observation of a
+/// calibrated run, where the record pins the state down (2023 with the shipped record); else the
+/// base year.
+fn outlook_start(run: &RunData) -> i32 {
+    let h = run.horizon();
+    run.manifest
+        .calibration
+        .as_ref()
+        .filter(|c| c.calibrated)
+        .and_then(|c| {
+            let (year, month) = c.policy_start.split_once('-')?;
+            let year: i32 = year.parse().ok()?;
+            Some(if month == "01" { year } else { year + 1 })
+        })
+        .filter(|y| (run.base_year()..=h).contains(y))
+        .unwrap_or(run.base_year())
+}
+
 pub fn conclusion(run: &RunData, lang: Lang) -> Option<Block> {
-    let (b, h) = (run.base_year(), run.horizon());
+    let (b, h) = (outlook_start(run), run.horizon());
     let (w0, wh) = (run.stats("waiting_list", b)?, run.stats("waiting_list", h)?);
     let gap = run
         .stats("fte_gap", h)
@@ -236,6 +254,26 @@ pub fn key_message(run: &RunData, lang: Lang) -> Vec<String> {
             end = with_interval(&wh, &c, lang),
             horizon = h,
             lost = lost
+        ));
+    }
+    // The Treeknorm's two halves: seen within four weeks (norm 80%), waiting over six.
+    let start = outlook_start(run);
+    if let (Some(w0), Some(wh), Some(o0), Some(oh)) = (
+        get("share_admitted_within_4_weeks", start),
+        get("share_admitted_within_4_weeks", h),
+        get("share_waiting_over_norm", start),
+        get("share_waiting_over_norm", h),
+    ) {
+        let pct = |x: f64| percent(x, lang);
+        out.push(say!(
+            lang,
+            KeyTreeknorm,
+            start = start,
+            horizon = h,
+            within_start = with_interval(&w0, &pct, lang),
+            within_end = with_interval(&wh, &pct, lang),
+            over_start = with_interval(&o0, &pct, lang),
+            over_end = with_interval(&oh, &pct, lang)
         ));
     }
     out
@@ -655,9 +693,9 @@ pub fn limitations_bullets(run: &RunData, lang: Lang) -> Vec<String> {
     out.extend(
         [
             Msg::LimitSolidChains,
-            Msg::LimitNational,
+            Msg::LimitRegions,
             Msg::LimitUnpublished,
-            Msg::LimitIndependent,
+            Msg::LimitDrivers,
         ]
         .map(|m| m.get(lang).to_string()),
     );
@@ -729,6 +767,8 @@ fn band_text(band: &Band, f: &dyn Fn(f64) -> String) -> String {
 
 /// The file name of the hindcast chart, which the report shows in its own section.
 pub const HINDCAST_CHART: &str = "hindcast";
+/// Name of the chart of a backtest's forecasts from each origin.
+pub const BACKTEST_CHART: &str = "backtest";
 
 /// The file name of the chart of people with dementia beside others' projections, which the
 /// report shows in their section when the run has projections.

@@ -266,6 +266,10 @@ catalog! {
         nl: "Deze run wijkt af van het scenariobestand met: {overrides}.",
         en: "This run departs from the scenario file with: {overrides}."
     }
+    KeyTreeknorm {
+        nl: "Treeknorm: van wie geholpen wordt, is {within_start} binnen 4 weken gezien in {start} en {within_end} in {horizon} (norm 80%); van de wachtenden wacht {over_start} langer dan 6 weken op 1 januari {start} en {over_end} in {horizon}.",
+        en: "Treeknorm: of the people seen, {within_start} were seen within 4 weeks in {start} and {within_end} in {horizon} (norm 80%); of those waiting, {over_start} have waited longer than 6 weeks on 1 January {start} and {over_end} in {horizon}."
+    }
     KeyWaiting {
         nl: "Wachtlijst in scenario {scenario}: {start} op 1 januari {base}, {middle}{end} in {horizon}.{lost}",
         en: "Waiting list in scenario {scenario}: {start} on 1 January {base}, {middle}{end} in {horizon}.{lost}"
@@ -329,12 +333,12 @@ catalog! {
         en: "**Need.** Under the Zorgstandaard Dementie everyone diagnosed and living at home is entitled to case management; we assume {need} of them need it (median of the assumption)."
     }
     MethodProjection {
-        nl: "**Projectie.** Per maand tot {horizon}, in twaalf regionale wachtrijen waarvan de vraag ten opzichte van de capaciteit verschilt (zoals tussen netwerken, waarvan sommige geen wachtlijst hebben en andere maanden wachttijd): instroom uit de groeiende groep thuiswonenden, uitstroom volgens de gepoolde kansen, capaciteit = FTE × caseload (mediaan {caseload} cliënten per FTE). Wie geen plek heeft, komt op de wachtlijst. De wachtrij reageert op wachten: wachtenden kunnen overlijden of naar een instelling gaan, en haken vaker af naarmate de wachttijd oploopt; bij lange wachttijden wordt minder verwezen; casemanagers nemen onder druk meer cliënten aan, tot een plafond van {stretch} extra (mediaan, bereikt bij twee keer de norm). Onvervulde vraag is de som van afgeschrikte verwijzingen, afhakers en wie tijdens het wachten overlijdt of wordt opgenomen.",
-        en: "**Projection.** Month by month to {horizon}, in twelve regional queues whose demand relative to capacity differs (as between networks, some without a waiting list and others with months of waiting): inflow from the growing number of people at home, outflow at the pooled rates, capacity = FTE × caseload (median {caseload} clients per FTE). Who finds no place joins the waiting list. The queue reacts to waiting: people waiting may die or move to an institution, and leave more often as waits grow; long waits deter referrals; case managers take on more clients under pressure, up to a ceiling of {stretch} more (median, reached at twice the norm). Unmet demand is the sum of deterred referrals, people who leave the list and people who die or are admitted while waiting."
+        nl: "**Projectie.** Per maand tot {horizon}, in twaalf regionale wachtrijen waarvan de vraag ten opzichte van de capaciteit verschilt (zoals tussen netwerken, waarvan sommige geen wachtlijst hebben en andere maanden wachttijd); elke regio begint in haar eigen evenwicht. Instroom uit de groeiende groep thuiswonenden, uitstroom volgens de gepoolde kansen, capaciteit = FTE × caseload (mediaan {caseload} cliënten per FTE). Wie geen plek heeft, komt op de wachtlijst. De wachtrij reageert op wachten: wachtenden kunnen overlijden of naar een instelling gaan, en haken vaker af naarmate de wachttijd oploopt; bij lange wachttijden wordt minder verwezen; casemanagers nemen onder druk in de loop van maanden meer cliënten aan, tot een plafond van {stretch} extra (mediaan, bereikt bij twee keer de norm). Verwijzing, capaciteit en afhaken bewegen in de tijd: elk volgt een jaarlijkse willekeurige wandeling; tot de laatste telling leert de calibratie waar ze heen gingen, daarna trekt elke iteratie haar eigen toekomst, zodat de banden met de horizon breder worden. Onvervulde vraag is de som van afgeschrikte verwijzingen, afhakers en wie tijdens het wachten overlijdt of wordt opgenomen.",
+        en: "**Projection.** Month by month to {horizon}, in twelve regional queues whose demand relative to capacity differs (as between networks, some without a waiting list and others with months of waiting); each region starts in its own steady state. Inflow from the growing number of people at home, outflow at the pooled rates, capacity = FTE × caseload (median {caseload} clients per FTE). Who finds no place joins the waiting list. The queue reacts to waiting: people waiting may die or move to an institution, and leave more often as waits grow; long waits deter referrals; case managers take on more clients under pressure over months, up to a ceiling of {stretch} more (median, reached at twice the norm). Referral, capacity and leaving the list move in time: each follows a yearly random walk; up to the last count the calibration learns where they went, after it every iteration draws its own future, so the bands widen with the horizon. Unmet demand is the sum of deterred referrals, people who leave the list and people who die or are admitted while waiting."
     }
     MethodCalibration {
-        nl: "**Calibratie.** De onzekere invoer is afgestemd op de landelijke tellingen ({observations} waarnemingen van HHM, NZa en anderen tot {start}) met sequentiële Monte Carlo; zie de toetsing hieronder. Tot {start} volgen alle scenario's dezelfde geschiedenis; hun beleid begint daarna.",
-        en: "**Calibration.** The uncertain inputs are calibrated to the national counts ({observations} observations from HHM, NZa and others up to {start}) by sequential Monte Carlo; see the check below. Up to {start} every scenario follows the same history; its policy starts after it."
+        nl: "**Calibratie.** De onzekere invoer is afgestemd op de landelijke tellingen ({observations} waarnemingen van HHM, NZa en anderen tot {start}) met sequentiële Monte Carlo; zie de toetsing hieronder. De wachtlijst op 1 januari van het basisjaar hoort daarbij. Een gepubliceerde wachttijd wordt vergeleken met wat zij meet: de gemiddelde wachttijd van HHM (2018) met die van wie in dat jaar werd geholpen, maal een geleerde definitiefactor; de NZa-cijfers (2021, 2022) met de wachttijd die regio's opgeven voor een nieuwe verwijzing, gemiddeld over regio's en maanden. Tot {start} volgen alle scenario's dezelfde geschiedenis; hun beleid begint daarna.",
+        en: "**Calibration.** The uncertain inputs are calibrated to the national counts ({observations} observations from HHM, NZa and others up to {start}) by sequential Monte Carlo; see the check below. The waiting list on 1 January of the base year is among them. A published wait is compared with what it measures: HHM's mean wait (2018) with that of the people seen that year, times a learned definition factor; the NZa figures (2021, 2022) with the wait regions state for a new referral, averaged over regions and months. Up to {start} every scenario follows the same history; its policy starts after it."
     }
     MethodNotCalibrated {
         nl: "**Calibratie.** Deze run is niet afgestemd op de landelijke tellingen (`--no-calibration` of geen bruikbare waarnemingen): de banden zijn die van de aannames vooraf.",
@@ -380,17 +384,17 @@ catalog! {
         nl: "Solide ketens laten volwassen casemanagement zien. De extrapolatie geeft het volume als elke regio zo werkte; dat is geen telling.",
         en: "Solid chains show mature case management. The extrapolation gives the volume if every region worked like them; it is not a count."
     }
-    LimitNational {
-        nl: "De projectie is landelijk: regionale tekorten en overschotten middelen uit, dus de landelijke wachtlijst is eerder te laag dan te hoog.",
-        en: "The projection is national: regional shortages and surpluses average out, so the national waiting list is more likely too low than too high."
+    LimitRegions {
+        nl: "De twaalf regionale wachtrijen zijn even groot en staan voor de spreiding van wachttijden tussen netwerken, niet voor de netwerken zelf: het model geeft geen cijfers per regio.",
+        en: "The twelve regional queues are of equal size and stand for the spread of waits between networks, not for the networks themselves: the model gives no figures per region."
     }
     LimitUnpublished {
         nl: "Voor uren per cliënt, tarief, het aandeel met behoefte en de capaciteitsgroei bestaan geen gepubliceerde waarden; de scenario's geven ze brede verdelingen.",
         en: "Hours per client, tariff, the share in need and capacity growth have no published values; the scenarios give them wide distributions."
     }
-    LimitIndependent {
-        nl: "De gepoolde kansen worden onafhankelijk getrokken; samenhang tussen bereik, instroom en uitstroom is niet gemodelleerd.",
-        en: "The pooled rates are drawn independently; correlation between uptake, inflow and outflow is not modelled."
+    LimitDrivers {
+        nl: "Hoe sterk verwijzing, capaciteit en afhaken van jaar tot jaar bewegen is niet gepubliceerd: de scenario's geven het brede verdelingen en de tellingen van 2018–2023 leren er weinig over. De banden voor de toekomst worden daardoor breder met de horizon; `omvang backtest` laat zien hoe goed het model voorspelde wat later geteld werd.",
+        en: "How much referral, capacity and leaving the list move from year to year is not published: the scenarios give it wide distributions and the counts of 2018–2023 say little about it. The bands for the future therefore widen with the horizon; `omvang backtest` shows how well the model forecast what was counted later."
     }
     ReproVersion { nl: "omvang {version}, scenario {path} (SHA-256 {sha}).", en: "omvang {version}, scenario {path} (SHA-256 {sha})." }
     ReproRun {

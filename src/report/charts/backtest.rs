@@ -12,7 +12,7 @@ use crate::report::text::{metric_label, say, Lang, Msg};
 use crate::run_data::Backtest;
 
 /// The chart's file name.
-pub const NAME: &str = "backtest";
+pub use crate::report::sections::BACKTEST_CHART as NAME;
 
 /// A backtest's fans and the observations they forecast.
 pub struct BacktestChart<'a> {
