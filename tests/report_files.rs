@@ -525,8 +525,9 @@ fn costs_state_their_price_level_and_index() {
     assert!(!md.contains("indexed"));
 }
 
-/// The report opens with one sentence to act on, quoting the waiting list now and at the
-/// horizon and the FTE gap (medians of summary.csv), and says once that medians do not
+/// The report opens with one sentence to act on, quoting the waiting list at the last
+/// observation (1 January 2023, where the record pins it down, not the start of the run) and at
+/// the horizon and the FTE gap (medians of summary.csv), and says once that medians do not
 /// subtract.
 #[test]
 fn the_report_opens_with_a_conclusion_from_the_figures() {
@@ -552,13 +553,14 @@ fn the_report_opens_with_a_conclusion_from_the_figures() {
         omvang::report::format::number(x, 0, omvang::report::Lang::Nl)
     };
     for (metric, year) in [
-        ("waiting_list", "2018"),
+        ("waiting_list", "2023"),
         ("waiting_list", "2040"),
         ("fte_gap", "2040"),
     ] {
         let v = dutch(p50(metric, year));
         assert!(first.contains(&v), "{metric} {year}: {v} not in {first}");
     }
+    assert!(first.contains("op 1 januari 2023"), "{first}");
     assert!(md.find("**Conclusie.**").unwrap() < md.find("## Kernboodschap").unwrap());
     assert_eq!(
         md.matches("de mediaan van een verschil is daarom niet het verschil")

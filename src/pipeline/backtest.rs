@@ -9,7 +9,7 @@ use std::time::{Instant, SystemTime};
 
 use anyhow::Result;
 
-use super::{load_model, manifest, pool_threads, run_name, Event, Observer};
+use super::{load_model, manifest, name_with_overrides, pool_threads, Event, Observer};
 use crate::analysis::backtest::{overall, score_origin, summarise, MetricSummary, Tally};
 use crate::data::Date;
 use crate::model::backtest::{default_origins, forecast_from, PATH_METRICS};
@@ -147,15 +147,7 @@ pub fn backtest(request: &BacktestRequest, observe: Observer<'_>) -> Result<Back
     let clock = Instant::now();
     let path = &request.scenario;
     let mut model = load_model(path, &request.overrides)?;
-    if let Some(name) = run_name(&model.scenario.name, &request.set) {
-        scenario::check_name(&name).map_err(|e| {
-            ScenarioError::Usage(format!(
-                "{}: with --set the run is named {name:?}: {e}; give it a name with --set name=...",
-                path.display()
-            ))
-        })?;
-        model.scenario.name = name;
-    }
+    name_with_overrides(&mut model, path, &request.set)?;
     let name = match &request.name {
         Some(n) => {
             scenario::check_name(n)

@@ -133,15 +133,7 @@ pub fn run(request: &RunRequest, observe: Observer<'_>) -> Result<Vec<Written>> 
         models.push((path, load_model(path, overrides)?));
     }
     for (path, m) in &mut models {
-        if let Some(name) = run_name(&m.scenario.name, &request.set) {
-            scenario::check_name(&name).map_err(|e| {
-                ScenarioError::Usage(format!(
-                    "{}: with --set the run is named {name:?}: {e}; give it a name with --set name=...",
-                    path.display()
-                ))
-            })?;
-            m.scenario.name = name;
-        }
+        name_with_overrides(m, path, &request.set)?;
     }
     if let Some(name) = comparison {
         pair_up(&mut models, &request.scenarios, name)?;
@@ -313,6 +305,27 @@ fn pool_threads(requested: usize, observe: Observer<'_>) -> usize {
         }
         n => n,
     }
+}
+
+/// Give a model run with `--set` overrides its own name ([`run_name`]), checked as a folder name.
+///
+/// # Errors
+/// The name the overrides give is not a valid folder name.
+pub(crate) fn name_with_overrides(
+    model: &mut Model,
+    path: &Path,
+    set: &[String],
+) -> Result<(), ScenarioError> {
+    if let Some(name) = run_name(&model.scenario.name, set) {
+        scenario::check_name(&name).map_err(|e| {
+            ScenarioError::Usage(format!(
+                "{}: with --set the run is named {name:?}: {e}; give it a name with --set name=...",
+                path.display()
+            ))
+        })?;
+        model.scenario.name = name;
+    }
+    Ok(())
 }
 
 /// The name of a run made with `--set` overrides: `<scenario>-<8 hex digits>`, the digits the
