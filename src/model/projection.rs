@@ -526,16 +526,27 @@ struct Region {
 pub const STRETCH_ADJUST_MONTHS: f64 = 6.0;
 
 impl Region {
-    /// The wait in months a person referred now can expect: Little's law on the places that
-    /// free up in a month (clients × the monthly exit probability), capped at ten years. Not on
-    /// last month's admissions: those swing with the caseload stretch they drive (a month that
-    /// admits nobody would read as a ten-year wait and empty the list), and the places do not.
-    fn expected_wait(&self, p_exit: f64) -> f64 {
+    /// The wait in months a person referred now can expect: the time to clear the list ahead
+    /// of them at the places that free up in a month (`s` = clients × the monthly exit
+    /// probability) while people ahead also leave it at the hazard `theta` a month (death,
+    /// admission elsewhere, other reasons): `ln(1 + θ L / s) / θ`, which is Little's law `L / s`
+    /// without losses. Capped at ten years. Not on last month's admissions: those swing with the
+    /// caseload stretch they drive (a month that admits nobody would read as a ten-year wait and
+    /// empty the list), and the places do not.
+    fn expected_wait(&self, p_exit: f64, theta: f64) -> f64 {
         if self.queue.total == 0 {
-            0.0
-        } else {
-            (self.queue.total as f64 / (self.clients as f64 * p_exit).max(1.0)).min(120.0)
+            return 0.0;
         }
+        let (ahead, places) = (
+            self.queue.total as f64,
+            (self.clients as f64 * p_exit).max(1.0),
+        );
+        let wait = if theta > 1e-12 {
+            (theta * ahead / places).ln_1p() / theta
+        } else {
+            ahead / places
+        };
+        wait.min(120.0)
     }
 }
 
@@ -689,6 +700,8 @@ pub fn project_into(
         };
         let capacity_factor = Drivers::factor(&drivers.capacity, m);
         let leave_per_year = fb.leave_list_per_year * Drivers::factor(&drivers.leaving, m);
+        // Hazard a month at which people ahead in the list leave it (at a wait within the norm).
+        let theta = (mu_wait + leave_per_year) / 12.0;
         let boost_start = cap.boost_start.max(start);
         let boosting = policy
             && cap.boost_fte > 0.0
@@ -727,7 +740,7 @@ pub fn project_into(
                 }
             };
             let fte = region.fte + boost;
-            let wait = region.expected_wait(p_exit);
+            let wait = region.expected_wait(p_exit, theta);
             stated += wait * WEEKS_PER_MONTH / REGIONS as f64;
             let beyond = ((wait - norm_months) / norm_months).max(0.0);
             let target = fb.caseload_stretch_max * beyond.min(1.0);
