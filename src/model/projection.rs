@@ -152,9 +152,10 @@ pub struct Trajectory {
     pub wait_months_admitted: Vec<f64>,
     /// People admitted in the month who waited at most [`ADMISSION_NORM_WEEKS`] (expected).
     pub admitted_within_norm: Vec<f64>,
-    /// The wait in weeks a region states for a new referral at the start of the month (Little's
-    /// law on its list and the places that free up), averaged over the regions unweighted: what
-    /// providers' monthly waiting-time returns report.
+    /// The wait in weeks a region states for a new referral at the start of the month (its
+    /// expected wait: the list ahead cleared at the places that free up, people ahead leaving
+    /// too), averaged over the regions unweighted: what providers' monthly waiting-time returns
+    /// report.
     pub stated_wait_weeks: Vec<f64>,
     pub cost_eur: Vec<f64>,
     /// Mean slot weight of a client relative to the base-year mix.
