@@ -196,15 +196,11 @@ pub fn backtest(request: &BacktestRequest, observe: Observer<'_>) -> Result<Back
         });
         let stages = AtomicUsize::new(0);
         let on_stage = |s: &smc::Stage| {
-            observe(Event::Calibrating {
-                scenario: &scenario_name,
-                stage: stages.fetch_add(1, Ordering::Relaxed) + 1,
-                temperature: s.temperature,
-                ess: s.ess,
-                acceptance: s.acceptance,
-                history_acceptance: s.history_acceptance,
-                steps: s.steps,
-            })
+            observe(Event::calibrating(
+                &scenario_name,
+                stages.fetch_add(1, Ordering::Relaxed) + 1,
+                s,
+            ))
         };
         let forecast = pool.install(|| forecast_from(&model, origin, n, &on_stage));
         rows.extend(score_origin(&model, &forecast));

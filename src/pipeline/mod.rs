@@ -109,6 +109,21 @@ pub enum Event<'a> {
     Backtested(&'a BacktestWritten),
 }
 
+impl<'a> Event<'a> {
+    /// Tempering stage number `stage` of the calibration of `scenario` is finished.
+    pub fn calibrating(scenario: &'a str, stage: usize, s: &smc::Stage) -> Event<'a> {
+        Event::Calibrating {
+            scenario,
+            stage,
+            temperature: s.temperature,
+            ess: s.ess,
+            acceptance: s.acceptance,
+            history_acceptance: s.history_acceptance,
+            steps: s.steps,
+        }
+    }
+}
+
 /// Receives the events of a run: the CLI's progress bar and messages are one observer, a test
 /// can pass `&|_| {}`.
 pub type Observer<'a> = &'a (dyn Fn(Event<'_>) + Sync);
@@ -177,15 +192,11 @@ pub fn run(request: &RunRequest, observe: Observer<'_>) -> Result<Vec<Written>> 
         let n = model.scenario.run.iterations;
         let stages = AtomicUsize::new(0);
         let on_stage = |s: &smc::Stage| {
-            observe(Event::Calibrating {
-                scenario: name,
-                stage: stages.fetch_add(1, Ordering::Relaxed) + 1,
-                temperature: s.temperature,
-                ess: s.ess,
-                acceptance: s.acceptance,
-                history_acceptance: s.history_acceptance,
-                steps: s.steps,
-            })
+            observe(Event::calibrating(
+                name,
+                stages.fetch_add(1, Ordering::Relaxed) + 1,
+                s,
+            ))
         };
         // Scenarios with the same history share its calibration: computed once, identical.
         let fingerprint = model.history_fingerprint();
