@@ -37,6 +37,8 @@ row '`backtest --origins 2023-01-01` (no later observation)' "$(bt --origins 202
 row '`backtest --origins 2017-12` (before the base year)' "$(bt --origins 2017-12)"
 row '`backtest --origins 2022-13-01`' "$(bt --origins 2022-13-01)"
 row '`backtest --name ..`' "$(bt --name ..)"
+printf 'metric,date,value,coverage,sd_log,source\nclients_in_care,2018-07-01,62000,1,0.05,HHM\nclients_in_care,2022-10-01,64529,1,-0.03,NZa\n' > "$W/sd.csv"
+row '`data.actuals` with a row whose `sd_log` is -0.03' "$(run scenarios/baseline.toml --set data.actuals="$W/sd.csv")"
 row 'two scenarios with one name' "$("$bin" run scenarios/baseline.toml scenarios/baseline.toml --out "$W/out" 2>&1 >/dev/null; echo "(exit $?)")"
 child d.toml 'name = "data"\n'
 row 'existing folder without marker' "$(run "$W/d.toml")"

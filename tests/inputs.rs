@@ -836,3 +836,55 @@ proptest! {
         }
     }
 }
+
+/// A row of the national record may state its own measurement error (`sd_log`): read from a
+/// plain or Dutch Excel file alike, taken by the observation model instead of its kind's, left
+/// empty for the kind's; a value that is not a standard deviation of a log is an error naming
+/// the file, the line and the fix.
+#[test]
+fn the_record_may_state_a_rows_own_measurement_error() {
+    use omvang::data::parse_actuals;
+    let plain = "metric,date,value,coverage,sd_log,source\n\
+                 clients_in_care,2022-10-01,64529,1,0.03,NZa\n\
+                 clients_in_care,2018-07-01,62000,1,,HHM\n";
+    let p = Path::new("actuals.csv");
+    let a = parse_actuals(p, plain.as_bytes().to_vec()).unwrap();
+    assert_eq!(parse_actuals(p, dutch_excel(plain)).unwrap(), a);
+    assert_eq!((a[0].sd_log, a[1].sd_log), (Some(0.03), None));
+    let obs = omvang::model::simulate::observations(&a, 2018, 72);
+    assert_eq!(obs.len(), 2);
+    assert_eq!(obs[0].sd_log, 0.03);
+    assert_eq!(obs[1].sd_log, 0.05, "the kind's error for clients");
+
+    let w = WorkDir::new("sd_log");
+    let bad = w.write(
+        "actuals.csv",
+        "metric,date,value,coverage,sd_log,source\n\
+         clients_in_care,2018-07-01,62000,1,0.05,HHM\n\
+         clients_in_care,2022-10-01,64529,1,-0.03,NZa\n",
+    );
+    let set = format!("data.actuals={}", bad.display());
+    let out = w.path.join("out");
+    fails_with(
+        &[
+            "run",
+            "scenarios/baseline.toml",
+            "--set",
+            &set,
+            "--iterations",
+            "20",
+            "--out",
+            path_str(&out),
+        ],
+        "actuals.csv",
+        &["line 3", "sd_log is -0.03", "e.g. 0.05 for 5%"],
+    );
+    let written = std::fs::read_dir(&out).map_or(0, |d| {
+        d.filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.file_name().to_string_lossy().starts_with("baseline"))
+        })
+        .count()
+    });
+    assert_eq!(written, 0, "no run folder after bad input");
+}
