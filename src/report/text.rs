@@ -575,8 +575,8 @@ catalog! {
     TitleBacktest { nl: "Omvang casemanagement dementie: backtest van {name}", en: "Volume of dementia case management: backtest of {name}" }
     HeadingBacktest { nl: "Hoe goed voorspelt het model?", en: "How well does the model forecast?" }
     BacktestIntro {
-        nl: "Een backtest doet alsof het een eerder moment is: het model wordt alleen afgestemd op de landelijke waarnemingen tot dat moment (de oorsprong) en voorspelt dan elke latere waarneming. Zo zien we hoe goed het model voorspelt wat het nog niet wist.",
-        en: "A backtest pretends it is an earlier date: the model is calibrated on the national observations up to that date (the origin) only, and then forecasts every later observation. This shows how well the model forecasts what it did not yet know."
+        nl: "Een backtest doet alsof het een eerder moment is: het model wordt alleen afgestemd op de landelijke waarnemingen die op dat moment (de oorsprong) bekend waren (een jaargemiddelde pas na afloop van zijn jaar) en voorspelt dan elke andere waarneming. Zo zien we hoe goed het model voorspelt wat het nog niet wist.",
+        en: "A backtest pretends it is an earlier date: the model is calibrated only on the national observations known at that date (the origin; a yearly mean only once its year has ended), and then forecasts every other observation. This shows how well the model forecasts what it did not yet know."
     }
     BacktestCoverage {
         nl: "Van alle {pairs} paren van een oorsprong en een latere waarneming ligt de waarneming in {inside} gevallen binnen de 90%-band van het model ({share}). Bij een model dat zijn eigen onzekerheid goed kent is dat ongeveer 90%; met zo weinig paren, die ook van elkaar afhangen (dezelfde waarneming vanaf meer oorsprongen), is dat aandeel zelf onzeker.",
