@@ -704,17 +704,29 @@ pub fn limitations_bullets(run: &RunData, lang: Lang) -> Vec<String> {
     out
 }
 
+/// The `--set` options that reproduce `overrides` (seed and iterations are given as options).
+fn append_overrides(command: &mut String, overrides: &[String]) {
+    for o in overrides {
+        if !o.starts_with("run.seed=") && !o.starts_with("run.iterations=") {
+            let _ = write!(command, " --set '{o}'");
+        }
+    }
+}
+
+/// One reproducibility line per file: its path and SHA-256.
+fn file_bullets<'a>(files: impl Iterator<Item = &'a HashedFile>, lang: Lang) -> Vec<String> {
+    files
+        .map(|f| say!(lang, ReproFile, path = code(&f.path), sha = code(&f.sha256)))
+        .collect()
+}
+
 pub fn reproducibility_bullets(run: &RunData, lang: Lang) -> Vec<String> {
     let m = &run.manifest;
     let mut command = format!(
         "omvang run {} --seed {} --iterations {}",
         m.scenario_file.path, m.seed, m.iterations
     );
-    for o in &m.overrides {
-        if !o.starts_with("run.seed=") && !o.starts_with("run.iterations=") {
-            let _ = write!(command, " --set '{o}'");
-        }
-    }
+    append_overrides(&mut command, &m.overrides);
     let mut out = vec![
         say!(
             lang,
@@ -734,14 +746,7 @@ pub fn reproducibility_bullets(run: &RunData, lang: Lang) -> Vec<String> {
         ),
         say!(lang, ReproCommand, command = code(&command)),
     ];
-    for f in m.extends.iter().chain(&m.inputs) {
-        out.push(say!(
-            lang,
-            ReproFile,
-            path = code(&f.path),
-            sha = code(&f.sha256)
-        ));
-    }
+    out.extend(file_bullets(m.extends.iter().chain(&m.inputs), lang));
     out
 }
 
@@ -1082,23 +1087,14 @@ pub fn backtest_settings(backtest: &Backtest, lang: Lang) -> Vec<String> {
         m.iterations,
         origins.join(",")
     );
-    for o in &m.overrides {
-        if !o.starts_with("run.seed=") && !o.starts_with("run.iterations=") {
-            let _ = write!(command, " --set '{o}'");
-        }
-    }
+    append_overrides(&mut command, &m.overrides);
     out.push(say!(lang, ReproCommand, command = code(&command)));
-    for f in std::iter::once(&m.scenario_file)
-        .chain(&m.extends)
-        .chain(&m.inputs)
-    {
-        out.push(say!(
-            lang,
-            ReproFile,
-            path = code(&f.path),
-            sha = code(&f.sha256)
-        ));
-    }
+    out.extend(file_bullets(
+        std::iter::once(&m.scenario_file)
+            .chain(&m.extends)
+            .chain(&m.inputs),
+        lang,
+    ));
     out
 }
 
