@@ -8,7 +8,8 @@ pub mod backtest;
 pub use crate::model::stats::{quantile, quantiles};
 pub use crate::scenario::normal_quantile;
 
-use crate::model::simulate::{Metric, PooledDraw};
+use crate::model::metrics::Metric;
+use crate::model::particle::PooledDraw;
 use crate::run_data::{RunData, Stats};
 use crate::scenario::Parameters;
 

@@ -1,6 +1,6 @@
 //! omvang: how much dementia case management the Netherlands needs, what it costs and where the
 //! waiting lists go. From the data photo of a few regional dementia chains to pooled rates, a
-//! national Monte Carlo extrapolation and a monthly queue projection (see DESIGN.md).
+//! national Monte Carlo extrapolation and a monthly queue projection (docs/MODEL.md).
 //!
 //! The stages import one way only (docs/ARCHITECTURE.md, checked by `tests/architecture.rs`):
 //! `data` → `scenario` → `model` → `run_data` → `analysis` → `output` | `report` → `pipeline`.
@@ -19,7 +19,7 @@ pub mod scenario;
 pub fn is_input_error(err: &(dyn std::error::Error + 'static)) -> bool {
     err.is::<scenario::ScenarioError>()
         || err.is::<data::InputError>()
-        || err.is::<model::simulate::ModelError>()
+        || err.is::<model::build::ModelError>()
         || err.is::<data::ChainsError>()
         || err.downcast_ref::<output::OutputError>().is_some_and(|e| {
             matches!(

@@ -79,22 +79,22 @@ fn one_line(err: &anyhow::Error) -> String {
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => {
-            pipeline::run(&args.request(None), &cli::observer(args.quiet))?;
+            pipeline::run(&args.request(None), &cli::show::observer(args.quiet))?;
             Ok(())
         }
         Command::Compare { run, name } => {
             scenario::check_name(&name)
                 .map_err(|m| scenario::ScenarioError::Usage(format!("compare --name: {m}")))?;
-            pipeline::run(&run.request(Some(name)), &cli::observer(run.quiet))?;
+            pipeline::run(&run.request(Some(name)), &cli::show::observer(run.quiet))?;
             Ok(())
         }
         Command::Backtest(args) => {
-            pipeline::backtest(&args.request(), &cli::observer(args.quiet))?;
+            pipeline::backtest(&args.request(), &cli::show::observer(args.quiet))?;
             Ok(())
         }
         Command::Report { dir, lang } => {
             let lang: omvang::report::Lang = lang.into();
-            let charts = pipeline::rebuild_report(&dir, lang, &cli::observer(false))?;
+            let charts = pipeline::rebuild_report(&dir, lang, &cli::show::observer(false))?;
             let file = |stem: &str, ext: &str| omvang::report::file_name(lang, stem, ext);
             println!(
                 "wrote {}, {} and {charts} charts to {}",
@@ -108,21 +108,21 @@ fn run(cli: Cli) -> Result<()> {
             files,
             scenario,
             out,
-        } => cli::chains(&files, &scenario, out),
-        Command::Check { files } => files.iter().try_for_each(|f| cli::check(f)),
-        Command::Template { kind, out } => cli::template(kind, out.as_deref()),
+        } => cli::tools::chains(&files, &scenario, out),
+        Command::Check { files } => files.iter().try_for_each(|f| cli::tools::check(f)),
+        Command::Template { kind, out } => cli::tools::template(kind, out.as_deref()),
         Command::GenerateChains {
             scenario,
             seed,
             chains,
             quarters,
             out,
-        } => cli::generate_chains(&scenario, seed, chains, quarters, &out),
+        } => cli::tools::generate_chains(&scenario, seed, chains, quarters, &out),
         Command::Bench {
             scenario,
             iterations,
             quick,
-        } => cli::bench(&scenario, iterations, quick),
+        } => cli::tools::bench(&scenario, iterations, quick),
         Command::Completions { shell } => {
             cli::completions(shell);
             Ok(())

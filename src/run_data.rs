@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::data::{Actual, Date, Projection};
+use crate::data::{Actual, Date, Projection, RecordedNote};
+use crate::model::metrics::Metric;
+use crate::model::stats::Band;
 use crate::scenario::Description;
 
 /// mean, p05, p25, p50, p75, p95 (the columns of `summary.csv`).
@@ -16,6 +18,15 @@ pub const P25: usize = 2;
 pub const P50: usize = 3;
 pub const P75: usize = 4;
 pub const P95: usize = 5;
+
+/// The 90% band and median of a metric's stats.
+pub fn band_of(stats: &Stats) -> Band {
+    Band {
+        low: stats[P05],
+        median: stats[P50],
+        high: stats[P95],
+    }
+}
 
 /// One row of `chains.csv` (a chain, or `pooled`, `pi_low`, `pi_high`).
 #[derive(Debug, Clone)]
@@ -49,9 +60,9 @@ pub struct RunData {
     pub name: String,
     pub manifest: Manifest,
     /// `(metric, year)` → stats, from `summary.csv`.
-    pub yearly: BTreeMap<(String, i32), Stats>,
+    pub yearly: BTreeMap<(Metric, i32), Stats>,
     /// metric → `(year, month, stats)` in time order, from `monthly.csv`.
-    pub monthly: BTreeMap<String, Vec<(i32, u32, Stats)>>,
+    pub monthly: BTreeMap<Metric, Vec<(i32, u32, Stats)>>,
     pub chains: Vec<ChainRow>,
     pub pooling: Vec<PoolingRow>,
     /// Column → one value per iteration, from `draws.parquet`.
@@ -65,14 +76,11 @@ pub struct RunData {
     pub calibration: Option<Vec<CalibrationRow>>,
 }
 
-/// A 90% band and its median: `[low (5%), median, high (95%)]`.
-pub type Band = [f64; 3];
-
 /// One row of `hindcast.csv`: a national observation beside the model on the observed scale
 /// (national model value × coverage), before (prior) and after (posterior) calibration.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HindcastRow {
-    pub metric: String,
+    pub metric: Metric,
     pub date: Date,
     pub observed: f64,
     pub coverage: f64,
@@ -85,8 +93,7 @@ pub struct HindcastRow {
 impl HindcastRow {
     /// Whether the observation lies outside the posterior band (false without one).
     pub fn outside_posterior(&self) -> bool {
-        self.posterior
-            .is_some_and(|[low, _, high]| self.observed < low || self.observed > high)
+        self.posterior.is_some_and(|b| !b.contains(self.observed))
     }
 }
 
@@ -108,14 +115,14 @@ impl RunData {
     }
 
     /// Stats of a metric in a year.
-    pub fn stats(&self, metric: &str, year: i32) -> Option<Stats> {
-        self.yearly.get(&(metric.to_string(), year)).copied()
+    pub fn stats(&self, metric: Metric, year: i32) -> Option<Stats> {
+        self.yearly.get(&(metric, year)).copied()
     }
 
     /// `(year, stats)` of a metric over every year it has.
-    pub fn yearly_series(&self, metric: &str) -> Vec<(i32, Stats)> {
+    pub fn yearly_series(&self, metric: Metric) -> Vec<(i32, Stats)> {
         self.yearly
-            .range((metric.to_string(), i32::MIN)..=(metric.to_string(), i32::MAX))
+            .range((metric, i32::MIN)..=(metric, i32::MAX))
             .map(|((_, y), s)| (*y, *s))
             .collect()
     }
@@ -145,10 +152,10 @@ impl RunData {
     }
 
     /// The published figure of a metric dated in `year`, if any.
-    pub fn actual(&self, metric: &str, year: i32) -> Option<&Actual> {
+    pub fn actual(&self, metric: Metric, year: i32) -> Option<&Actual> {
         self.actuals
             .iter()
-            .find(|a| a.metric == metric && a.date.year == year)
+            .find(|a| a.metric == metric.as_str() && a.date.year == year)
     }
 
     /// Years the tables show: the base year, every fifth year between, and the horizon.
@@ -237,7 +244,7 @@ pub struct Manifest {
     pub wait_norm_weeks: f64,
     pub started_at: String,
     pub run_seconds: f64,
-    pub notes: Vec<String>,
+    pub notes: Vec<RecordedNote>,
     /// How the iterations were calibrated to the national record (absent in older runs and
     /// counted as not calibrated).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -350,7 +357,7 @@ pub struct Score {
 #[derive(Debug, Clone, PartialEq)]
 pub struct BacktestRow {
     pub origin: Date,
-    pub metric: String,
+    pub metric: Metric,
     pub date: Date,
     pub observed: f64,
     pub model: Score,
@@ -366,10 +373,9 @@ pub struct BacktestRow {
 #[derive(Debug, Clone, PartialEq)]
 pub struct BacktestPath {
     pub origin: Date,
-    pub metric: String,
+    pub metric: Metric,
     /// The first of the month the value stands for.
     pub month: Date,
-    /// `[p05, p50, p95]`.
     pub band: Band,
 }
 

@@ -193,6 +193,125 @@ fn source_files(dir: &Path, src: &Path, out: &mut Vec<(String, String)>) {
     }
 }
 
+/// The module a file belongs to within its stage, at most two levels deep:
+/// `model/simulate.rs` → `model::simulate`, `report/charts/fan.rs` → `report::charts`.
+fn node_of(relative: &str) -> String {
+    let path = module_path(relative);
+    path[..path.len().min(2)].join("::")
+}
+
+/// The modules of its own stage a file imports (`crate::stage::m`, `super::m`, `super::super::m`),
+/// as nodes of [`node_of`].
+fn sibling_imports(relative: &str, code: &str) -> BTreeSet<String> {
+    let module = module_path(relative);
+    let is_file_module = !relative.ends_with("mod.rs");
+    let stage = module[0].clone();
+    let mut found = BTreeSet::new();
+    for line in code.lines() {
+        let line = line.split("//").next().unwrap_or("");
+        let mut targets: Vec<Vec<String>> = Vec::new();
+        let prefix = format!("crate::{stage}::");
+        let mut rest = line;
+        while let Some(at) = rest.find(&prefix) {
+            rest = &rest[at + prefix.len()..];
+            if let Some(group) = rest.strip_prefix('{') {
+                let inner = group.split('}').next().unwrap_or("");
+                for item in inner.split(',') {
+                    targets.push(vec![stage.clone(), ident(item.trim())]);
+                }
+            } else {
+                targets.push(vec![stage.clone(), ident(rest)]);
+            }
+        }
+        let mut rest = line;
+        while let Some(at) = rest.find("super::") {
+            let before = rest[..at].chars().last();
+            let mut tail = &rest[at..];
+            let mut climbs = 0;
+            while let Some(t) = tail.strip_prefix("super::") {
+                climbs += 1;
+                tail = t;
+            }
+            rest = tail;
+            if before.is_some_and(|c| c == ':') {
+                continue;
+            }
+            let base = module.len() as i64 - climbs - i64::from(!is_file_module);
+            if base >= 1 {
+                let mut target: Vec<String> = module[..base as usize].to_vec();
+                target.push(ident(tail));
+                targets.push(target);
+            }
+        }
+        for t in targets {
+            if t.last().is_some_and(|x| !x.is_empty()) {
+                found.insert(t[..t.len().min(2)].join("::"));
+            }
+        }
+    }
+    found
+}
+
+/// The import graph between the modules of every stage (edges to modules that exist).
+fn module_graph(files: &[(String, String)]) -> BTreeMap<String, BTreeSet<String>> {
+    let nodes: BTreeSet<String> = files.iter().map(|(r, _)| node_of(r)).collect();
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (relative, code) in files {
+        if relative == "lib.rs" || !relative.contains('/') {
+            continue;
+        }
+        let from = node_of(relative);
+        for to in sibling_imports(relative, code) {
+            if to != from && nodes.contains(&to) && to.contains("::") && from.contains("::") {
+                graph.entry(from.clone()).or_default().insert(to);
+            }
+        }
+    }
+    graph
+}
+
+#[test]
+fn modules_within_a_stage_form_no_import_circle() {
+    let src = crate::util::root().join("src");
+    let mut files = Vec::new();
+    source_files(&src, &src, &mut files);
+    let graph = module_graph(&files);
+    assert_eq!(cycle(&graph), None, "{graph:#?}");
+    // The check sees real edges inside a stage.
+    assert!(
+        graph["model::simulate"].contains("model::projection"),
+        "{graph:?}"
+    );
+    assert!(
+        graph["report::charts"].contains("report::text"),
+        "{graph:?}"
+    );
+    // And finds a circle where there is one.
+    let circle = module_graph(&[
+        ("model/a.rs".into(), "use crate::model::b::X;".into()),
+        ("model/b.rs".into(), "use super::a::Y;".into()),
+    ]);
+    assert_eq!(
+        cycle(&circle).as_deref(),
+        Some("model::a -> model::b -> model::a")
+    );
+}
+
+/// No file over 700 lines: a file that long holds more than one idea.
+#[test]
+fn no_source_file_is_over_700_lines() {
+    let src = crate::util::root().join("src");
+    let mut files = Vec::new();
+    source_files(&src, &src, &mut files);
+    let long: Vec<String> = files
+        .iter()
+        .map(|(r, code)| (r, code.lines().count()))
+        .filter(|(_, n)| *n > 700)
+        .map(|(r, n)| format!("{r}: {n} lines"))
+        .collect();
+    assert!(long.is_empty(), "{}", long.join("\n"));
+}
+
 #[test]
 fn stages_import_only_upstream_and_form_no_cycle() {
     let src = crate::util::root().join("src");
@@ -234,4 +353,69 @@ fn the_checker_catches_downstream_same_rank_and_climbing_imports() {
     ]
     .into();
     assert_eq!(cycle(&graph).as_deref(), Some("a -> b -> a"));
+}
+
+/// Each `fn` of `code` outside its tests, with its length in lines (brace-counted from the line
+/// of `fn` to the closing brace; braces in strings and comments are rare enough to ignore here).
+fn function_lengths(code: &str) -> Vec<(String, usize)> {
+    let code = code.split("#[cfg(test)]").next().unwrap_or(code);
+    let lines: Vec<&str> = code.lines().collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let t = line.trim_start();
+        let Some(at) = t.find("fn ") else { continue };
+        let head = &t[..at];
+        if !(head.is_empty() || head.ends_with("pub ") || head.ends_with(") ") || head == "const ")
+            || t.starts_with("//")
+        {
+            continue;
+        }
+        let name = ident(&t[at + 3..]);
+        let mut depth = 0i64;
+        let mut opened = false;
+        for (j, l) in lines.iter().enumerate().skip(i) {
+            let l = l.split("//").next().unwrap_or("");
+            for c in l.chars() {
+                match c {
+                    '{' => {
+                        depth += 1;
+                        opened = true;
+                    }
+                    '}' => depth -= 1,
+                    ';' if !opened && depth == 0 => break,
+                    _ => {}
+                }
+            }
+            if (opened && depth == 0) || (!opened && l.trim_end().ends_with(';')) {
+                if opened {
+                    out.push((name.clone(), j - i + 1));
+                }
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// The engine and the pipeline keep functions short enough to read as one thing: at most 120
+/// lines each.
+#[test]
+fn no_engine_or_pipeline_function_is_over_120_lines() {
+    let src = crate::util::root().join("src");
+    let mut files = Vec::new();
+    source_files(&src, &src, &mut files);
+    let long: Vec<String> = files
+        .iter()
+        .filter(|(r, _)| r.starts_with("model/") || r.starts_with("pipeline/"))
+        .flat_map(|(r, code)| {
+            function_lengths(code)
+                .into_iter()
+                .filter(|(_, n)| *n > 120)
+                .map(move |(f, n)| format!("{r}: fn {f} has {n} lines"))
+        })
+        .collect();
+    assert!(long.is_empty(), "{}", long.join("\n"));
+    // The counter sees a function's whole body.
+    let lengths = function_lengths("pub fn a() {\n    if x {\n        y();\n    }\n}\nfn b();\n");
+    assert_eq!(lengths, [("a".to_string(), 5)]);
 }

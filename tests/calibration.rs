@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use omvang::model::simulate::Model;
+use omvang::model::build::Model;
 use omvang::model::smc;
 use omvang::pipeline::read_inputs;
 use omvang::scenario;
@@ -162,7 +162,7 @@ fn calibration_recovers_a_synthetic_record_from_known_parameters() {
         template
             .observations
             .iter()
-            .position(|o| o.metric == metric && o.date.year == 2023)
+            .position(|o| o.metric.as_str() == metric && o.date.year == 2023)
             .unwrap()
     };
     let targets = [

@@ -1,7 +1,11 @@
 //! The engine end to end on the shipped data and on synthetic data from known truths.
 
+use omvang::model::build::Model;
+use omvang::model::metrics::Metric;
 use omvang::model::pooling::uptake_study;
-use omvang::model::simulate::{self, Metric, Model};
+use omvang::model::simulate;
+use omvang::model::stats::quantiles;
+use omvang::model::summaries::summarise;
 use omvang::model::synthetic::{generate, Truth};
 use omvang::pipeline::read_inputs;
 use omvang::scenario;
@@ -18,7 +22,7 @@ fn baseline(overrides: &[&str]) -> Model {
 fn base_year_quantiles(model: &Model, metric: Metric) -> [f64; 6] {
     let results = simulate::run_prior(model, 0, &|| {}).unwrap();
     let mut v: Vec<f64> = results.column(metric, 0).unwrap();
-    simulate::quantiles(&mut v)
+    quantiles(&mut v)
 }
 
 /// Chains generated from known true parameters: the 90% interval of national clients in care
@@ -122,7 +126,7 @@ fn people_with_dementia_at_constant_rates_leave_out_the_trend() {
         "trended below constant rates in {below} of 300"
     );
 
-    let summary = simulate::summarise(&model, &simulate::run_prior(&model, 0, &|| {}).unwrap());
+    let summary = summarise(&model, &simulate::run_prior(&model, 0, &|| {}).unwrap());
     let stats = |m: Metric, year: i32| {
         summary
             .iter()
@@ -192,9 +196,9 @@ fn shipped_chains_are_illustrative_and_consistent() {
 fn results_repeat_for_a_seed() {
     let a = baseline(&["run.iterations=50", "run.horizon=2020"]);
     let b = baseline(&["run.iterations=50", "run.horizon=2020", "run.seed=99"]);
-    let ra = simulate::summarise(&a, &simulate::run_prior(&a, 1, &|| {}).unwrap());
-    let ra2 = simulate::summarise(&a, &simulate::run_prior(&a, 2, &|| {}).unwrap());
-    let rb = simulate::summarise(&b, &simulate::run_prior(&b, 2, &|| {}).unwrap());
+    let ra = summarise(&a, &simulate::run_prior(&a, 1, &|| {}).unwrap());
+    let ra2 = summarise(&a, &simulate::run_prior(&a, 2, &|| {}).unwrap());
+    let rb = summarise(&b, &simulate::run_prior(&b, 2, &|| {}).unwrap());
     assert_eq!(ra, ra2);
     assert_ne!(ra, rb);
 }

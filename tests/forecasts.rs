@@ -5,7 +5,8 @@
 use omvang::analysis::backtest;
 use omvang::data::Date;
 use omvang::model::backtest::{default_origins, forecast_from};
-use omvang::model::simulate::{observe_particle, Model, Scratch};
+use omvang::model::build::Model;
+use omvang::model::simulate::{observe_particle, Scratch};
 use omvang::pipeline::read_inputs;
 use omvang::scenario::{self, keyed_stream, latent_normal, normal_quantile, Parameters};
 
@@ -134,7 +135,9 @@ fn backtest_of_the_shipped_record_covers_the_counts_and_beats_the_naive_forecast
         let r = rows
             .iter()
             .find(|r| {
-                r.origin == july_2018() && r.metric == "waiting_list" && r.date.to_string() == date
+                r.origin == july_2018()
+                    && r.metric.as_str() == "waiting_list"
+                    && r.date.to_string() == date
             })
             .unwrap();
         assert!(
@@ -144,7 +147,12 @@ fn backtest_of_the_shipped_record_covers_the_counts_and_beats_the_naive_forecast
         );
     }
     let summaries = backtest::summarise(&rows);
-    let of = |metric: &str| summaries.iter().find(|s| s.metric == metric).unwrap();
+    let of = |metric: &str| {
+        summaries
+            .iter()
+            .find(|s| s.metric.as_str() == metric)
+            .unwrap()
+    };
     for metric in ["clients_in_care", "fte_available", "waiting_list"] {
         let s = of(metric);
         for (name, versus) in [("last", &s.last), ("line", &s.line)] {

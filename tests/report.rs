@@ -5,6 +5,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use omvang::report::{Lang, Msg};
+
 use crate::util::{omvang, path_str, run_baseline, WorkDir};
 
 /// `summary.csv` as (metric, year) → [mean, p05, p25, p50, p75, p95], parsed by hand so the
@@ -622,5 +624,108 @@ fn report_side_imports_flow_one_way() {
                 && !l.contains("charts::backtest_charts")
         });
         assert!(!uses_charts, "report/{file} uses the charts");
+    }
+}
+
+/// The method and limitations are worded from what the run did: flipping each switch of a run
+/// (calibration, regions that differ, drivers that move, more than one chain) changes exactly
+/// the sentences that describe it, in both languages.
+#[test]
+fn method_and_limitations_follow_what_the_run_did() {
+    use omvang::report::method::{limitations_bullets, method_bullets};
+    use omvang::run_data::RunData;
+    let w = WorkDir::new("shape");
+    let dir = run_baseline(
+        &w,
+        &["--no-calibration", "--no-report", "--iterations", "60"],
+    );
+    let base = omvang::output::read_run(&dir).unwrap();
+    let words = |run: &RunData, lang| {
+        let mut all = method_bullets(run, lang);
+        all.extend(limitations_bullets(run, lang));
+        all
+    };
+    // Which bullets differ between two runs, by position.
+    let changed = |a: &RunData, b: &RunData, lang| -> Vec<usize> {
+        let (x, y) = (words(a, lang), words(b, lang));
+        assert_eq!(x.len(), y.len());
+        (0..x.len()).filter(|&i| x[i] != y[i]).collect()
+    };
+    let zero = |run: &mut RunData, columns: &[&str]| {
+        for c in columns {
+            run.draws
+                .get_mut(*c)
+                .unwrap()
+                .iter_mut()
+                .for_each(|x| *x = 0.0);
+        }
+    };
+    let method = method_bullets(&base, Lang::Nl).len();
+    for lang in [Lang::Nl, Lang::En] {
+        let text = words(&base, lang).join("\n");
+        // The shipped baseline: regions differ, drivers move, several chains; not calibrated.
+        assert!(text.contains(Msg::ProjectionRegionsDiffer.get(lang)));
+        assert!(text.contains(Msg::ProjectionDriversDrawn.get(lang)));
+        assert!(text.contains(Msg::PoolingJointDraws.get(lang)));
+        assert!(text.contains(Msg::LimitDriversPrior.get(lang)));
+        assert!(text.contains(Msg::MethodNotCalibrated.get(lang)));
+
+        let mut calibrated = base.clone();
+        let c = calibrated.manifest.calibration.as_mut().unwrap();
+        c.calibrated = true;
+        for r in calibrated.hindcast.as_mut().unwrap() {
+            r.posterior = Some(r.prior);
+        }
+        let text = words(&calibrated, lang).join("\n");
+        assert!(
+            text.contains(Msg::ProjectionDriversLearned.get(lang)),
+            "{text}"
+        );
+        let years: Vec<i32> = calibrated
+            .hindcast
+            .iter()
+            .flatten()
+            .map(|r| r.date.year)
+            .collect();
+        let (first, last) = (years.iter().min().unwrap(), years.iter().max().unwrap());
+        assert!(text.contains(&format!("{first}–{last}")), "{text}");
+        // Projection (drivers), calibration, and the drivers' limitation: nothing else.
+        assert_eq!(
+            changed(&base, &calibrated, lang),
+            [4, 5, method + 5],
+            "{lang:?}"
+        );
+
+        let mut equal = base.clone();
+        zero(&mut equal, &["regional_spread"]);
+        assert!(words(&equal, lang)
+            .join("\n")
+            .contains(Msg::LimitRegionsEqual.get(lang)));
+        assert_eq!(changed(&base, &equal, lang), [4, method + 3]);
+
+        let mut constant = base.clone();
+        zero(
+            &mut constant,
+            &[
+                "referral_volatility",
+                "capacity_volatility",
+                "leave_list_volatility",
+            ],
+        );
+        assert!(words(&constant, lang)
+            .join("\n")
+            .contains(Msg::LimitDriversConstant.get(lang)));
+        assert_eq!(changed(&base, &constant, lang), [4, method + 5]);
+
+        let mut one_chain = base.clone();
+        let first = one_chain.chain_rows().next().unwrap().chain.clone();
+        one_chain
+            .chains
+            .retain(|c| !c.is_chain() || c.chain == first);
+        assert!(words(&one_chain, lang)
+            .join("\n")
+            .contains(Msg::PoolingIndependentDraws.get(lang)));
+        // Pooling, and the number of chains the estimate rests on.
+        assert_eq!(changed(&base, &one_chain, lang), [1, method]);
     }
 }

@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
 
+use omvang::model::metrics::Metric;
+
 use crate::util::{omvang, path_str, run_baseline, WorkDir};
 
 /// The parts of an .xlsx file (a zip) by name, as text.
@@ -148,7 +150,10 @@ fn the_workbook_holds_the_summary_with_units_and_sensible_rounding() {
         units.insert(f[1].to_string(), unit.clone());
         labels.insert(f[1].to_string(), r["B"].1.clone());
         let decimals = match f[1] {
-            "coverage" | "share_waiting_over_norm" | "share_admitted_within_4_weeks" => 3,
+            "coverage"
+            | "share_waiting_over_norm"
+            | "share_admitted_within_4_weeks"
+            | "caseload_stretch" => 3,
             "mean_wait_weeks" | "stated_wait_weeks" => 1,
             m if m.starts_with("fte_") => 1,
             _ => 0,
@@ -177,6 +182,21 @@ fn the_workbook_holds_the_summary_with_units_and_sensible_rounding() {
     assert_eq!(units["mean_wait_weeks"], "weken");
     assert_eq!(units["coverage"], "aandeel (0–1)");
     assert_eq!(units["cost_eur"], "euro per jaar (prijspeil 2018)");
+    assert_eq!(units["unmet_demand"], "personen per jaar");
+    assert_eq!(units["left_waiting_list"], "personen per jaar");
+    assert_eq!(units["caseload_stretch"], "verhouding");
+    // Every metric of the registry has its rows, a label that is no raw key, and a unit.
+    for metric in Metric::ALL {
+        let key = metric.as_str();
+        assert!(labels.contains_key(key), "{key} has no row");
+        assert!(
+            !labels[key].is_empty() && labels[key] != key,
+            "{key}: {}",
+            labels[key]
+        );
+        assert!(!units[key].is_empty(), "{key} has no unit");
+    }
+    assert_eq!(labels.len(), Metric::ALL.len());
     // Number formats: whole numbers and decimals have an Excel format with separators.
     assert!(parts["xl/styles.xml"].contains("formatCode=\"#,##0.000\""));
     assert!(parts["xl/styles.xml"].contains("formatCode=\"#,##0.0\""));
@@ -219,6 +239,16 @@ fn the_workbook_holds_the_summary_with_units_and_sensible_rounding() {
         sheet_names(&en),
         ["summary", "hindcast", "calibration", "data photo"]
     );
+    let cells_en = self::cells(&en, 1);
+    for i in 0..lines.len() as u32 {
+        let r = row(&cells_en, i + 2);
+        let (label, key, unit) = (&r["B"].1, &r["C"].1, &r["E"].1);
+        assert!(Metric::parse(key).is_some(), "{key}");
+        assert!(
+            !label.is_empty() && label != key && !unit.is_empty(),
+            "{key}: {label} {unit}"
+        );
+    }
     assert_eq!(std::fs::read(dir.join("tables.xlsx")).unwrap(), before);
 }
 

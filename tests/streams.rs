@@ -1,7 +1,11 @@
 //! Random streams keyed by meaning: one parameter changing from a fixed value to a distribution
 //! leaves every other draw, and the state every iteration starts from, as it was.
 
-use omvang::model::simulate::{self, Metric, Model, RunResults};
+use omvang::model::build::Model;
+use omvang::model::metrics::Metric;
+use omvang::model::results::RunResults;
+use omvang::model::simulate;
+use omvang::model::summaries::{summarise, summarise_monthly};
 use omvang::pipeline::read_inputs;
 use omvang::scenario::{self, Parameters};
 
@@ -77,11 +81,8 @@ fn results_are_identical_for_any_thread_count() {
     let m = model(&["run.iterations=200", "run.horizon=2022"]);
     let (one, two) = (run(&m, 1), run(&m, 2));
     assert_eq!(one.parameters, two.parameters);
-    assert_eq!(simulate::summarise(&m, &one), simulate::summarise(&m, &two));
-    assert_eq!(
-        simulate::summarise_monthly(&m, &one),
-        simulate::summarise_monthly(&m, &two)
-    );
+    assert_eq!(summarise(&m, &one), summarise(&m, &two));
+    assert_eq!(summarise_monthly(&m, &one), summarise_monthly(&m, &two));
     for c in 0..one.columns.len() {
         assert_eq!(one.column_f32(c), two.column_f32(c));
     }

@@ -4,7 +4,8 @@
 
 use crate::data::Date;
 use crate::model::backtest::{known_at, OriginForecast};
-use crate::model::simulate::Model;
+use crate::model::build::Model;
+use crate::model::metrics::Metric;
 use crate::model::stats::quantile;
 use crate::run_data::{BacktestRow, Score};
 
@@ -12,15 +13,15 @@ use crate::run_data::{BacktestRow, Score};
 pub const ALPHA: f64 = 0.1;
 
 /// The order metrics are summarised and shown in; others follow in order of appearance.
-pub const METRIC_ORDER: [&str; 8] = [
-    "clients_in_care",
-    "waiting_list",
-    "waiting_over_norm",
-    "fte_available",
-    "mean_wait_weeks",
-    "stated_wait_weeks",
-    "people_with_dementia",
-    "at_home",
+pub const METRIC_ORDER: [Metric; 8] = [
+    Metric::ClientsInCare,
+    Metric::WaitingList,
+    Metric::WaitingOverNorm,
+    Metric::FteAvailable,
+    Metric::MeanWaitWeeks,
+    Metric::StatedWaitWeeks,
+    Metric::PeopleWithDementia,
+    Metric::AtHome,
 ];
 
 /// The interval score of the central `1 − alpha` interval `[low, high]` at the observation
@@ -188,7 +189,7 @@ pub struct Versus {
 /// the model over the pairs it has.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MetricSummary {
-    pub metric: String,
+    pub metric: Metric,
     pub model: Tally,
     pub last: Versus,
     pub line: Versus,
@@ -196,24 +197,24 @@ pub struct MetricSummary {
 
 /// One summary per metric, in [`METRIC_ORDER`] (others after, in order of appearance).
 pub fn summarise(rows: &[BacktestRow]) -> Vec<MetricSummary> {
-    let mut metrics: Vec<&str> = Vec::new();
+    let mut metrics: Vec<Metric> = Vec::new();
     for r in rows {
-        if !metrics.contains(&r.metric.as_str()) {
-            metrics.push(&r.metric);
+        if !metrics.contains(&r.metric) {
+            metrics.push(r.metric);
         }
     }
-    let rank = |m: &str| {
+    let rank = |m: Metric| {
         METRIC_ORDER
             .iter()
             .position(|k| *k == m)
             .unwrap_or(usize::MAX)
     };
-    metrics.sort_by_key(|m| rank(m));
+    metrics.sort_by_key(|&m| rank(m));
     metrics
         .into_iter()
         .map(|metric| {
             let mut s = MetricSummary {
-                metric: metric.to_string(),
+                metric,
                 model: Tally::default(),
                 last: Versus::default(),
                 line: Versus::default(),
@@ -327,7 +328,12 @@ mod tests {
         assert_eq!(score_naive(f64::NAN, 10.0), None);
     }
 
-    fn row(metric: &str, model_inside: bool, last: Option<f64>, line: Option<f64>) -> BacktestRow {
+    fn row(
+        metric: Metric,
+        model_inside: bool,
+        last: Option<f64>,
+        line: Option<f64>,
+    ) -> BacktestRow {
         let s = |is: f64, inside: bool| Score {
             median: 1.0,
             p05: 0.0,
@@ -338,7 +344,7 @@ mod tests {
         };
         BacktestRow {
             origin: date(2021, 1, 1),
-            metric: metric.into(),
+            metric,
             date: date(2023, 1, 1),
             observed: 1.0,
             model: s(if model_inside { 2.0 } else { 10.0 }, model_inside),
@@ -351,15 +357,15 @@ mod tests {
     #[test]
     fn summaries_compare_over_the_pairs_the_naive_forecast_has() {
         let rows = [
-            row("waiting_list", true, Some(4.0), None),
-            row("clients_in_care", false, Some(30.0), Some(6.0)),
-            row("waiting_list", false, None, None),
-            row("waiting_list", true, Some(8.0), Some(1.0)),
+            row(Metric::WaitingList, true, Some(4.0), None),
+            row(Metric::ClientsInCare, false, Some(30.0), Some(6.0)),
+            row(Metric::WaitingList, false, None, None),
+            row(Metric::WaitingList, true, Some(8.0), Some(1.0)),
         ];
         let s = summarise(&rows);
-        assert_eq!(s[0].metric, "clients_in_care");
+        assert_eq!(s[0].metric, Metric::ClientsInCare);
         let w = &s[1];
-        assert_eq!(w.metric, "waiting_list");
+        assert_eq!(w.metric, Metric::WaitingList);
         assert_eq!((w.model.pairs, w.model.inside), (3, 2));
         // (2 + 10 + 2) / 3.
         assert!(close(w.model.mean_score().unwrap(), 14.0 / 3.0));

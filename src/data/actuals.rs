@@ -5,10 +5,12 @@ use std::path::{Path, PathBuf};
 
 use super::chains::ChainRecord;
 use super::date::Date;
+use super::format::InputFormat;
+use super::notes::Note;
 use super::population::Population;
 use super::prevalence::Prevalence;
 use super::projections::Projection;
-use super::table::{InputFormat, Table};
+use super::table::Table;
 use super::InputError;
 
 /// A published national figure (`data/national/actuals.csv`).
@@ -35,7 +37,7 @@ pub struct Inputs {
     /// Projections by others (`data.projections`), shown beside the model.
     pub projections: Vec<Projection>,
     /// Remarks from reading the files (formats other than plain UTF-8 CSV, warnings).
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
     /// How each file was written, in the order read.
     pub formats: Vec<(PathBuf, InputFormat)>,
 }

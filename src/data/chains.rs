@@ -1,10 +1,11 @@
-//! The data photo of regional dementia chains: one `ChainRecord` per chain per period (DESIGN.md
-//! §2), its reader and checks, and `ChainsError` for records that cannot give rates.
+//! The data photo of regional dementia chains: one `ChainRecord` per chain per period
+//! (docs/chain-data.md), its reader and checks, and `ChainsError` for records that cannot give rates.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::date::{Date, DAYS_PER_YEAR};
+use super::notes::Note;
 use super::table::{Read, Table};
 use super::InputError;
 
@@ -85,7 +86,7 @@ pub const MAX_FTE: f64 = 100_000.0;
 /// Chain periods further than this many years from the base year are reported.
 pub const PERIOD_DISTANCE_YEARS: i32 = 2;
 
-/// The columns of a chain data photo (DESIGN.md §2, docs/chain-data.md), in order.
+/// The columns of a chain data photo (docs/chain-data.md), in order.
 pub const CHAIN_COLUMNS: [&str; 12] = [
     "chain",
     "period_start",
@@ -209,7 +210,7 @@ pub fn chains_from(t: &Table) -> Result<Read<Vec<ChainRecord>>, InputError> {
 }
 
 /// A warning for chain periods more than `PERIOD_DISTANCE_YEARS` from the base year.
-pub fn distant_periods(path: &Path, records: &[ChainRecord], base_year: i32) -> Option<String> {
+pub fn distant_periods(path: &Path, records: &[ChainRecord], base_year: i32) -> Option<Note> {
     let far: Vec<&ChainRecord> = records
         .iter()
         .filter(|r| {
@@ -218,12 +219,13 @@ pub fn distant_periods(path: &Path, records: &[ChainRecord], base_year: i32) -> 
         })
         .collect();
     let first = far.first()?;
-    Some(format!(
-        "{}: {} chain period(s) lie more than {PERIOD_DISTANCE_YEARS} years from the base year {base_year} (first on line {}: {} to {}); their rates may not describe {base_year}: check run.base_year or the file",
-        path.display(),
-        far.len(),
-        first.line,
-        first.period_start,
-        first.period_end
-    ))
+    Some(Note::DistantPeriods {
+        file: path.display().to_string(),
+        periods: far.len(),
+        years: PERIOD_DISTANCE_YEARS,
+        base_year,
+        line: first.line,
+        start: first.period_start.to_string(),
+        end: first.period_end.to_string(),
+    })
 }

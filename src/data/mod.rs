@@ -7,6 +7,9 @@ use std::path::PathBuf;
 pub mod actuals;
 pub mod chains;
 pub mod date;
+pub mod format;
+pub mod kind;
+pub mod notes;
 pub mod population;
 pub mod prevalence;
 pub mod projections;
@@ -18,13 +21,16 @@ pub use chains::{
     MAX_CHAIN_COUNT, MAX_FTE, PERIOD_DISTANCE_YEARS,
 };
 pub use date::{Date, DAYS_PER_YEAR};
+pub use format::{InputFormat, TextEncoding};
+pub use kind::InputKind;
+pub use notes::{Note, RecordedNote};
 pub use population::{
     parse_population, read_population, Population, Sex, MAX_POPULATION_CELL, OLDEST_AGE,
     POPULATION_JUMP,
 };
 pub use prevalence::{parse_prevalence, read_prevalence, Prevalence, PrevalenceBand};
 pub use projections::{parse_projections, read_projections, Projection, Qualifier};
-pub use table::{InputFormat, InputKind, Read, Table, TextEncoding};
+pub use table::{Read, Table};
 
 /// A bad input file.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+use super::notes::Note;
 use super::table::{Read, Table};
 use super::InputError;
 
@@ -170,47 +171,49 @@ pub fn population_from(t: &Table) -> Result<Read<Population>, InputError> {
 
 /// One warning for every cell that changes by more than `POPULATION_JUMP` from one year to the
 /// next: the number of such cells and the largest.
-fn population_jumps(path: &Path, pop: &Population) -> Option<String> {
+fn population_jumps(path: &Path, pop: &Population) -> Option<Note> {
     let years: Vec<i32> = pop.years().collect();
-    let mut count = 0;
-    let mut worst: Option<(f64, String)> = None;
+    let mut cells = 0;
+    let mut worst: Option<(f64, Note)> = None;
     for pair in years.windows(2).filter(|p| p[1] == p[0] + 1) {
         for sex in [Sex::Male, Sex::Female] {
             for age in 0..=OLDEST_AGE {
-                let (Some(a), Some(b)) = (pop.cell(pair[0], sex, age), pop.cell(pair[1], sex, age))
+                let (Some(before), Some(after)) =
+                    (pop.cell(pair[0], sex, age), pop.cell(pair[1], sex, age))
                 else {
                     continue;
                 };
                 // Small cells (the very old) vary a lot in relative terms without any error.
-                if a.max(b) < 100.0 {
+                if before.max(after) < 100.0 {
                     continue;
                 }
-                let change = if a > 0.0 {
-                    (b - a).abs() / a
+                let change = if before > 0.0 {
+                    (after - before).abs() / before
                 } else {
                     f64::INFINITY
                 };
                 if change > POPULATION_JUMP {
-                    count += 1;
+                    cells += 1;
                     if worst.as_ref().is_none_or(|(w, _)| change > *w) {
-                        worst = Some((
-                            change,
-                            format!(
-                                "year {}, sex {}, age {age}: {b} after {a} in {}",
-                                pair[1],
-                                sex.code(),
-                                pair[0]
-                            ),
-                        ));
+                        let note = Note::PopulationJumps {
+                            file: path.display().to_string(),
+                            cells: 0,
+                            threshold: POPULATION_JUMP,
+                            year: pair[1],
+                            sex: sex.code().to_string(),
+                            age,
+                            before,
+                            after,
+                        };
+                        worst = Some((change, note));
                     }
                 }
             }
         }
     }
-    let (_, example) = worst?;
-    Some(format!(
-        "{}: {count} population cell(s) change by more than {:.0}% from one year to the next, most at {example}; check for a typo",
-        path.display(),
-        POPULATION_JUMP * 100.0
-    ))
+    let (_, mut note) = worst?;
+    if let Note::PopulationJumps { cells: n, .. } = &mut note {
+        *n = cells;
+    }
+    Some(note)
 }

@@ -3,65 +3,12 @@
 //! errors name file, line, column and fix. The typed files build on it.
 
 use std::borrow::Cow;
-use std::fmt;
 use std::path::{Path, PathBuf};
 
-use super::chains::CHAIN_COLUMNS;
 use super::date::Date;
+use super::format::{InputFormat, TextEncoding};
+use super::notes::Note;
 use super::InputError;
-
-/// The character encoding a table was read in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TextEncoding {
-    Utf8,
-    /// UTF-8 that starts with a byte-order mark (Excel's "CSV UTF-8").
-    Utf8Bom,
-    /// Bytes that are not UTF-8, read as Windows-1252 (Excel's plain "CSV" on Windows; a
-    /// superset of Latin-1 for letters such as ë and é).
-    Windows1252,
-}
-
-/// How a table was written, as detected from its bytes and header line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct InputFormat {
-    /// `,`, `;` or tab, whichever the header line holds most of.
-    pub separator: u8,
-    pub encoding: TextEncoding,
-    /// With `;` the decimal mark is a comma and a point groups thousands (`1.234,5`), as Dutch
-    /// Excel writes numbers.
-    pub decimal_comma: bool,
-    /// Lines end in CR LF (Windows).
-    pub crlf: bool,
-}
-
-impl InputFormat {
-    /// UTF-8 (with or without BOM), `,`-separated, decimal points: nothing worth noting.
-    pub fn is_plain(&self) -> bool {
-        self.encoding != TextEncoding::Windows1252 && self.separator == b',' && !self.decimal_comma
-    }
-}
-
-impl fmt::Display for InputFormat {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let encoding = match self.encoding {
-            TextEncoding::Utf8 => "UTF-8",
-            TextEncoding::Utf8Bom => "UTF-8 with byte-order mark",
-            TextEncoding::Windows1252 => "Windows-1252",
-        };
-        let separator = match self.separator {
-            b'\t' => "tab".to_string(),
-            s => format!("`{}`", s as char),
-        };
-        write!(f, "{encoding}, {separator}-separated")?;
-        if self.decimal_comma {
-            write!(f, ", decimal commas")?;
-        }
-        if self.crlf {
-            write!(f, ", CRLF line ends")?;
-        }
-        Ok(())
-    }
-}
 
 /// A CSV read as text: header names and the cells of each record with the line it starts on.
 #[derive(Debug, Clone)]
@@ -439,39 +386,6 @@ pub struct Read<T> {
     pub value: T,
     pub format: InputFormat,
     pub rows: usize,
-    /// Things that are allowed but probably wrong, one sentence each, naming the file.
-    pub warnings: Vec<String>,
-}
-
-/// What kind of input a table is, told by its header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputKind {
-    Chains,
-    Population,
-    Prevalence,
-    Actuals,
-    Projections,
-}
-
-impl InputKind {
-    /// The columns that identify the kind.
-    pub fn columns(self) -> &'static [&'static str] {
-        match self {
-            InputKind::Chains => &CHAIN_COLUMNS,
-            InputKind::Population => &["year", "sex", "age", "population"],
-            InputKind::Prevalence => &["age_min", "age_max", "sex", "prevalence_percent"],
-            InputKind::Actuals => &["metric", "date", "value", "source"],
-            InputKind::Projections => &["metric", "year", "value", "publisher", "source"],
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            InputKind::Chains => "chain data",
-            InputKind::Population => "population",
-            InputKind::Prevalence => "prevalence",
-            InputKind::Actuals => "national actuals",
-            InputKind::Projections => "projections by others",
-        }
-    }
+    /// Things that are allowed but probably wrong, each naming the file.
+    pub warnings: Vec<Note>,
 }

@@ -5,18 +5,22 @@
 use rayon::prelude::*;
 
 use crate::data::Date;
-use crate::model::calibration::Observation;
+use crate::model::build::Model;
+use crate::model::metrics::Metric;
+use crate::model::observation::{months_needed, Observation};
+use crate::model::particle::Particle;
 use crate::model::projection::Trajectory;
-use crate::model::simulate::{months_needed, Model, Particle, Scratch};
+use crate::model::simulate::{observe_beyond, Scratch};
 use crate::model::smc::{self, Stage};
+use crate::model::stats::Band;
 use crate::scenario::{keyed_stream, latent_normal};
 
 /// Metrics whose monthly path a backtest keeps, to draw the fans from each origin.
-pub const PATH_METRICS: [&str; 4] = [
-    "clients_in_care",
-    "waiting_list",
-    "waiting_over_norm",
-    "fte_available",
+pub const PATH_METRICS: [Metric; 4] = [
+    Metric::ClientsInCare,
+    Metric::WaitingList,
+    Metric::WaitingOverNorm,
+    Metric::FteAvailable,
 ];
 
 /// A later observation as the model calibrated at an origin forecast it.
@@ -34,9 +38,7 @@ pub struct Forecast {
 pub struct PathPoint {
     /// State index (months after 1 January of the base year).
     pub month: usize,
-    pub low: f64,
-    pub median: f64,
-    pub high: f64,
+    pub band: Band,
 }
 
 /// Everything the model said at one origin.
@@ -73,7 +75,7 @@ pub fn default_origins(model: &Model, from: Date) -> Vec<Date> {
 pub fn known_at(o: &Observation, origin: Date, base_year: i32) -> bool {
     let origin_index = (origin.year - base_year) as i64 * 12 + i64::from(origin.month) - 1
         + i64::from(origin.day > 15);
-    o.date <= origin && months_needed(&o.metric, o.state_index) as i64 <= origin_index
+    o.date <= origin && months_needed(o.metric, o.state_index) as i64 <= origin_index
 }
 
 /// The model as it would have been built at `origin`: calibrated to the observations known
@@ -140,18 +142,13 @@ pub fn forecast_from(
             (first..=last)
                 .enumerate()
                 .map(|(offset, month)| {
-                    let mut values: Vec<f64> = per_particle
+                    let values = per_particle
                         .iter()
                         .map(|(_, path)| path[offset][metric])
-                        .filter(|v| v.is_finite())
                         .collect();
-                    values.sort_by(f64::total_cmp);
-                    let q = |p| crate::model::stats::quantile(&values, p);
                     PathPoint {
                         month,
-                        low: q(0.05),
-                        median: q(0.5),
-                        high: q(0.95),
+                        band: Band::of_values(values),
                     }
                 })
                 .collect()
@@ -177,7 +174,7 @@ fn forecast_particle(
     seed: u64,
     scratch: &mut Scratch,
 ) -> (Vec<f64>, Vec<[f64; 4]>) {
-    let values = crate::model::simulate::observe_beyond(at, particle, slot, observations, scratch);
+    let values = observe_beyond(at, particle, slot, observations, scratch);
     let mut noise = keyed_stream(seed, "backtest.observation_error", slot);
     let draws = values
         .iter()

@@ -1,10 +1,9 @@
-//! The data photo of regional dementia chains: one record per chain per period (DESIGN.md §2)
-//! and the rates derived per chain: person-years, exit hazards, duration, inflow rate, uptake,
+//! The data photo of regional dementia chains: one record per chain per period, and the rates derived per chain: person-years, exit hazards, duration, inflow rate, uptake,
 //! caseload, waiting share and flow imbalance.
 
 use std::collections::HashMap;
 
-use crate::data::{ChainRecord, ChainsError};
+use crate::data::{ChainRecord, ChainsError, Note};
 
 /// Derived rates of one chain (rates per year).
 #[derive(Debug, Clone, PartialEq)]
@@ -171,7 +170,7 @@ pub const UPTAKE_OUTLIER_MADS: f64 = 3.0;
 /// `UPTAKE_OUTLIER_MADS` robust standard deviations from the median on the log scale (at least
 /// 0.1 on that scale, so near-identical chains raise nothing). Scale-free, so it holds whatever
 /// converts a region's inhabitants 65+ to people at home. Needs three chains; names at most five.
-pub fn uptake_outliers(rates: &[ChainRates]) -> Option<String> {
+pub fn uptake_outliers(rates: &[ChainRates]) -> Option<Note> {
     let logs: Vec<(&ChainRates, f64)> = rates
         .iter()
         .filter(|r| r.uptake > 0.0 && r.uptake.is_finite())
@@ -192,25 +191,16 @@ pub fn uptake_outliers(rates: &[ChainRates]) -> Option<String> {
     let centre = median(logs.iter().map(|(_, x)| *x).collect());
     let mad = median(logs.iter().map(|(_, x)| (x - centre).abs()).collect());
     let spread = (1.4826 * mad).max(0.1);
-    let far: Vec<String> = logs
+    let outliers: Vec<(String, f64)> = logs
         .iter()
         .filter(|(_, x)| (x - centre).abs() > UPTAKE_OUTLIER_MADS * spread)
-        .map(|(r, x)| format!("{} ({:.2} times the median)", r.chain, (x - centre).exp()))
+        .map(|(r, x)| (r.chain.clone(), (x - centre).exp()))
         .collect();
-    if far.is_empty() {
-        return None;
-    }
-    let shown = far.len().min(5);
-    let more = match far.len() - shown {
-        0 => String::new(),
-        n => format!(" and {n} more"),
-    };
-    Some(format!(
-        "{} of {} chains have an uptake far outside the others' (more than {UPTAKE_OUTLIER_MADS} robust standard deviations of log-uptake from the median): {}{more}; check their clients and population_65plus",
-        far.len(),
-        logs.len(),
-        far[..shown].join(", ")
-    ))
+    (!outliers.is_empty()).then(|| Note::UptakeOutliers {
+        chains: logs.len(),
+        mads: UPTAKE_OUTLIER_MADS,
+        outliers,
+    })
 }
 
 #[cfg(test)]
@@ -304,19 +294,24 @@ mod tests {
         let calm = chains(&[100.0, 110.0, 95.0, 105.0, 120.0]);
         assert_eq!(uptake_outliers(&calm), None);
         let wild = uptake_outliers(&chains(&[100.0, 110.0, 95.0, 105.0, 480.0])).unwrap();
-        assert!(
-            wild.starts_with("1 of 5 chains have an uptake far outside")
-                && wild.contains(": c4 (4.57 times the median); check"),
-            "{wild}"
-        );
+        let Note::UptakeOutliers {
+            chains: n,
+            outliers,
+            ..
+        } = wild
+        else {
+            panic!("{wild:?}")
+        };
+        assert_eq!((n, outliers.len(), outliers[0].0.as_str()), (5, 1, "c4"));
+        assert!((outliers[0].1 - 4.57).abs() < 0.005, "{outliers:?}");
         let many = uptake_outliers(&chains(&[
             100.0, 101.0, 99.0, 100.0, 100.0, 100.0, 400.0, 400.0, 20.0, 20.0, 400.0, 20.0, 100.0,
             100.0, 100.0,
         ]))
         .unwrap();
         assert!(
-            many.starts_with("6 of 15 chains") && many.contains(" and 1 more;"),
-            "{many}"
+            matches!(&many, Note::UptakeOutliers { chains: 15, outliers, .. } if outliers.len() == 6),
+            "{many:?}"
         );
         // Two chains give no basis for calling one of them odd.
         assert_eq!(uptake_outliers(&chains(&[100.0, 900.0])), None);

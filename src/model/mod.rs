@@ -3,10 +3,13 @@
 //! number from a stream keyed by (seed, name, iteration).
 
 pub mod backtest;
-pub mod calibration;
+pub mod build;
 pub mod chains;
 pub mod epidemiology;
+pub mod latent;
 pub mod metrics;
+pub mod observation;
+pub mod particle;
 pub mod pooling;
 pub mod projection;
 pub mod results;
@@ -15,5 +18,6 @@ pub mod simulate;
 pub mod sketch;
 pub mod smc;
 pub mod stats;
+pub mod streams;
 pub mod summaries;
 pub mod synthetic;

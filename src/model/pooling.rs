@@ -251,6 +251,91 @@ fn corrected(count: f64) -> f64 {
     }
 }
 
+/// A rate learned per chain and pooled across chains (and drawn jointly, in [`PooledRate::ALL`]
+/// order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PooledRate {
+    Uptake,
+    InflowRate,
+    HazardDeath,
+    HazardInstitution,
+    HazardOther,
+}
+
+/// The scale a rate is pooled on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scale {
+    Logit,
+    Log,
+}
+
+impl Scale {
+    pub const fn name(self) -> &'static str {
+        match self {
+            Scale::Logit => "logit",
+            Scale::Log => "log",
+        }
+    }
+
+    /// From the analysis scale back to the natural one.
+    pub fn to_natural(self) -> fn(f64) -> f64 {
+        match self {
+            Scale::Logit => inv_logit,
+            Scale::Log => f64::exp,
+        }
+    }
+}
+
+impl PooledRate {
+    pub const ALL: [PooledRate; JOINT_RATES] = [
+        PooledRate::Uptake,
+        PooledRate::InflowRate,
+        PooledRate::HazardDeath,
+        PooledRate::HazardInstitution,
+        PooledRate::HazardOther,
+    ];
+
+    /// Its column name in `chains.csv`, `pooling.csv` and `draws.parquet`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            PooledRate::Uptake => "uptake",
+            PooledRate::InflowRate => "inflow_rate",
+            PooledRate::HazardDeath => "hazard_death",
+            PooledRate::HazardInstitution => "hazard_institution",
+            PooledRate::HazardOther => "hazard_other",
+        }
+    }
+
+    pub const fn scale(self) -> Scale {
+        match self {
+            PooledRate::Uptake => Scale::Logit,
+            _ => Scale::Log,
+        }
+    }
+
+    /// The key of the stream its latent normals come from.
+    pub const fn stream_key(self) -> &'static str {
+        match self {
+            PooledRate::Uptake => "pooled.uptake",
+            PooledRate::InflowRate => "pooled.inflow_rate",
+            PooledRate::HazardDeath => "pooled.hazard_death",
+            PooledRate::HazardInstitution => "pooled.hazard_institution",
+            PooledRate::HazardOther => "pooled.hazard_other",
+        }
+    }
+
+    /// One chain's rate on the natural scale.
+    pub fn of_chain(self, c: &ChainRates) -> f64 {
+        match self {
+            PooledRate::Uptake => c.uptake,
+            PooledRate::InflowRate => c.inflow_rate,
+            PooledRate::HazardDeath => c.hazard_death,
+            PooledRate::HazardInstitution => c.hazard_institution,
+            PooledRate::HazardOther => c.hazard_other,
+        }
+    }
+}
+
 /// The rates pooled across chains, on their analysis scales.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PooledRates {
@@ -269,6 +354,18 @@ pub struct PooledRates {
     pub clients_end_total: f64,
     /// Clients per FTE: total clients / total FTE.
     pub caseload: f64,
+}
+
+impl PooledRates {
+    pub fn get(&self, rate: PooledRate) -> &Pooled {
+        match rate {
+            PooledRate::Uptake => &self.uptake,
+            PooledRate::InflowRate => &self.inflow_rate,
+            PooledRate::HazardDeath => &self.hazard_death,
+            PooledRate::HazardInstitution => &self.hazard_institution,
+            PooledRate::HazardOther => &self.hazard_other,
+        }
+    }
 }
 
 /// Per-chain studies for logit uptake: `y = ln(x/(n−x))`, `v = 1/x + 1/(n−x)` with x the
@@ -335,8 +432,7 @@ pub fn inv_logit(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
 
-/// The pooled rates drawn jointly, in this order: logit uptake, log inflow rate, log hazards of
-/// death, institution and other exits.
+/// The number of pooled rates, drawn jointly in [`PooledRate::ALL`] order.
 pub const JOINT_RATES: usize = 5;
 
 /// The correlation between chains of their (logit uptake, log inflow, log hazards), shrunk

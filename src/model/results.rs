@@ -2,15 +2,32 @@
 //! per metric and period a sketch of the quantiles, filled by each worker and merged at the end.
 
 use crate::model::metrics::{Metric, N_METRICS, N_MONTHLY};
-use crate::model::simulate::{IterationResult, PooledDraw};
+use crate::model::particle::PooledDraw;
 use crate::model::sketch::Sketch;
 use crate::scenario::ParameterDraw;
+
+/// One iteration's draws and outcomes.
+#[derive(Debug, Clone)]
+pub struct IterationResult {
+    pub parameters: ParameterDraw,
+    pub pooled: PooledDraw,
+    /// `[year][metric]`, years from the base year to the horizon.
+    pub yearly: Vec<[f64; N_METRICS]>,
+    /// `[month][metric]`, months from January of the base year to December of the horizon.
+    pub monthly: Vec<[f64; N_MONTHLY]>,
+}
+
+impl IterationResult {
+    pub fn value(&self, metric: Metric, year_index: usize) -> f64 {
+        self.yearly[year_index][metric as usize]
+    }
+}
 
 /// A column of `draws.parquet` beside the drawn inputs: a metric in a year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DrawColumn {
     pub metric: Metric,
-    /// Index into [`Model::years`](crate::model::simulate::Model::years).
+    /// Index into [`Model::years`](crate::model::build::Model::years).
     pub year_index: usize,
 }
 

@@ -7,13 +7,14 @@
 
 use rayon::prelude::*;
 
-use crate::model::calibration::{
-    effective_sample_size, log_likelihood, relative_weights, systematic_resample,
-};
+use crate::model::build::Model;
+use crate::model::latent;
+use crate::model::observation::log_likelihood;
+use crate::model::particle::{Particle, PooledDraw, POLICY_ONLY};
 use crate::model::projection::REGIONS;
-use crate::model::simulate::{
-    latent, observe_particle, Model, Particle, PooledDraw, Scratch, POLICY_ONLY,
-};
+use crate::model::simulate::observe_particle;
+use crate::model::simulate::Scratch;
+use crate::model::stats::Band;
 use crate::scenario::{keyed_stream, latent_normal, Parameters};
 
 /// Most tempering stages before the ladder is cut short (at temperature 1 regardless).
@@ -41,35 +42,10 @@ pub struct Stage {
     pub steps: usize,
 }
 
-/// The 5%, 50% and 95% quantiles of a quantity over the particles.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Band {
-    pub low: f64,
-    pub median: f64,
-    pub high: f64,
-}
-
-impl Band {
-    fn of(mut values: Vec<f64>) -> Band {
-        values.retain(|v| v.is_finite());
-        values.sort_by(f64::total_cmp);
-        let q = |p| crate::model::stats::quantile(&values, p);
-        Band {
-            low: q(0.05),
-            median: q(0.5),
-            high: q(0.95),
-        }
-    }
-
-    pub fn contains(&self, x: f64) -> bool {
-        self.low <= x && x <= self.high
-    }
-}
-
 /// An observation beside the model before and after calibration, on the observed scale
 /// (national model value × coverage).
 #[derive(Debug, Clone, PartialEq)]
-pub struct HindcastRow {
+pub struct ObservationBands {
     /// Index into the model's observations.
     pub observation: usize,
     pub prior: Band,
@@ -93,7 +69,7 @@ pub struct Posterior {
     /// importance sampling without tempering would have had).
     pub prior_ess: f64,
     pub stages: Vec<Stage>,
-    pub hindcast: Vec<HindcastRow>,
+    pub hindcast: Vec<ObservationBands>,
     pub parameters: Vec<ParameterRow>,
     /// Distinct history flow streams among the final particles.
     pub unique_histories: usize,
@@ -126,8 +102,6 @@ impl Posterior {
 
 /// A particle after its Metropolis steps: with its observed values and log-likelihood, and how
 /// many latent and history moves it accepted.
-type Moved = (Particle, (Vec<f64>, f64), usize, usize);
-
 /// Lower Cholesky factor (row-major, d × d) of the particles' covariance of their latent
 /// normals, with a small ridge so that it exists when particles coincide in some direction.
 fn population_cholesky(particles: &[Particle]) -> Vec<f64> {
@@ -211,14 +185,14 @@ fn parameter_bands(model: &Model, particles: &[Particle]) -> Vec<(String, Band)>
         }
         out.push((
             (*name).to_string(),
-            Band::of(draws.iter().map(|d| d.parameters.values()[i]).collect()),
+            Band::of_values(draws.iter().map(|d| d.parameters.values()[i]).collect()),
         ));
     }
     // Named as in `draws.parquet` (`pooled_<rate>`), where readers find their labels.
     for (i, name) in PooledDraw::NAMES.iter().enumerate() {
         out.push((
             format!("pooled_{name}"),
-            Band::of(draws.iter().map(|d| d.pooled.values()[i]).collect()),
+            Band::of_values(draws.iter().map(|d| d.pooled.values()[i]).collect()),
         ));
     }
     out
@@ -251,176 +225,33 @@ pub fn posterior(
     calibrate: bool,
     stage: &(dyn Fn(&Stage) + Sync),
 ) -> Posterior {
-    let seed = model.scenario.run.seed;
-    let mut particles: Vec<Particle> = (0..n as u64).map(|j| model.prior_particle(j)).collect();
-    let evaluate_all = |particles: &[Particle]| -> Vec<(Vec<f64>, f64)> {
-        particles
-            .par_iter()
-            .map_init(Scratch::default, |scratch, p| evaluate(model, p, scratch))
-            .collect()
-    };
-    let observed_scale = |evaluated: &[(Vec<f64>, f64)]| -> Vec<Band> {
-        model
-            .observations
-            .iter()
-            .enumerate()
-            .map(|(k, o)| Band::of(evaluated.iter().map(|(v, _)| v[k] * o.coverage).collect()))
-            .collect()
-    };
-    let mut evaluated = evaluate_all(&particles);
-    let prior_bands = observed_scale(&evaluated);
-    let prior_particles = particles.clone();
+    let prior: Vec<Particle> = (0..n as u64).map(|j| model.prior_particle(j)).collect();
+    let evaluated = evaluate_all(model, &prior);
+    let prior_bands = observed_scale(model, &evaluated);
     let prior_ess = ess(&evaluated.iter().map(|(_, l)| *l).collect::<Vec<_>>());
     let calibrating = calibrate && !model.observations.is_empty() && n > 1;
+    let mut cloud = Cloud {
+        particles: prior.clone(),
+        evaluated,
+    };
     let mut stages = Vec::new();
     let mut evaluations = n;
     if calibrating {
-        let mut phi = 0.0;
-        let mut step_scale: f64 = 1.0;
-        let mut steps = MIN_STEPS;
-        for s in 0..MAX_STAGES {
-            let lls: Vec<f64> = evaluated.iter().map(|(_, l)| *l).collect();
-            let step = if s + 1 == MAX_STAGES {
-                1.0 - phi
-            } else {
-                next_step(&lls, phi)
-            };
-            let log_w: Vec<f64> = lls.iter().map(|l| step * l).collect();
-            let stage_ess = ess(&log_w);
-            let w: Vec<f64> = match relative_weights(&log_w) {
-                Some(w) => {
-                    let total: f64 = w.iter().sum();
-                    w.iter().map(|x| x / total).collect()
-                }
-                // No particle can produce the record at all: keep them as they are.
-                None => vec![1.0 / n as f64; n],
-            };
-            let u: f64 =
-                rand::RngExt::random(&mut keyed_stream(seed, "calibration.resample", s as u64));
-            let picked = systematic_resample(&w, n, u);
-            particles = picked.iter().map(|&i| particles[i].clone()).collect();
-            evaluated = picked.iter().map(|&i| evaluated[i].clone()).collect();
-            phi = (phi + step).min(1.0);
-            let temperature = if s + 1 == MAX_STAGES { 1.0 } else { phi };
-
-            // Random-walk Metropolis in the latent normals with the particles' own covariance
-            // (scaled by 2.38/√d, Roberts & Rosenthal), then a renewal of one region's history
-            // flows per step, each accepted against prior × likelihood^temperature.
-            let chol = population_cholesky(&particles);
-            let dim = model.latent_dim();
-            let scale = step_scale * 2.38 / (dim as f64).sqrt();
-            let moved: Vec<Moved> = particles
-                .par_iter()
-                .zip(evaluated.par_iter())
-                .enumerate()
-                .map_init(Scratch::default, |scratch, (i, (p, e))| {
-                    let mut rng =
-                        keyed_stream(seed, "calibration.move", ((s as u64) << 32) | i as u64);
-                    let (mut p, mut e) = (p.clone(), e.clone());
-                    let (mut accepted, mut history_accepted) = (0, 0);
-                    let mut xi = vec![0.0; dim];
-                    for step in 0..steps {
-                        for x in xi.iter_mut() {
-                            *x = latent_normal(&mut rng);
-                        }
-                        let z: Vec<f64> = (0..dim)
-                            .map(|a| {
-                                p.z[a]
-                                    + scale
-                                        * (0..=a).map(|b| chol[a * dim + b] * xi[b]).sum::<f64>()
-                            })
-                            .collect();
-                        let log_prior = |z: &[f64]| -0.5 * z.iter().map(|x| x * x).sum::<f64>();
-                        let proposal = Particle {
-                            history: p.history,
-                            z,
-                        };
-                        let candidate = evaluate(model, &proposal, scratch);
-                        let log_u = rand::RngExt::random::<f64>(&mut rng).ln();
-                        let log_ratio = temperature * (candidate.1 - e.1) + log_prior(&proposal.z)
-                            - log_prior(&p.z);
-                        if log_u < log_ratio {
-                            (p, e) = (proposal, candidate);
-                            accepted += 1;
-                        }
-                        let region = (i + step) % REGIONS;
-                        let mut history = p.history;
-                        history[region] =
-                            FRESH | ((s as u64) << 40) | ((step as u64) << 32) | i as u64;
-                        let proposal = Particle {
-                            z: p.z.clone(),
-                            history,
-                        };
-                        let candidate = evaluate(model, &proposal, scratch);
-                        let log_u = rand::RngExt::random::<f64>(&mut rng).ln();
-                        if log_u < temperature * (candidate.1 - e.1) {
-                            (p, e) = (proposal, candidate);
-                            history_accepted += 1;
-                        }
-                    }
-                    (p, e, accepted, history_accepted)
-                })
-                .collect();
-            let stage_steps = steps;
-            evaluations += 2 * n * steps;
-            let moves = (n * steps) as f64;
-            let acceptance = moved.iter().map(|m| m.2).sum::<usize>() as f64 / moves;
-            let history_acceptance = moved.iter().map(|m| m.3).sum::<usize>() as f64 / moves;
-            (particles, evaluated) = moved.into_iter().map(|(p, e, _, _)| (p, e)).unzip();
-            // Keep the acceptance of latent moves near a quarter, and take as many steps as it
-            // takes for nine in ten particles to have moved at least once.
-            step_scale = (step_scale * (2.0 * (acceptance - 0.25)).exp()).clamp(0.05, 2.0);
-            steps = if acceptance > 0.0 && acceptance < 1.0 {
-                ((0.1f64).ln() / (1.0 - acceptance).ln()).ceil() as usize
-            } else {
-                MIN_STEPS
-            }
-            .clamp(MIN_STEPS, MAX_STEPS);
-            let done = Stage {
-                temperature,
-                ess: stage_ess,
-                acceptance,
-                history_acceptance,
-                steps: stage_steps,
-            };
-            stage(&done);
-            stages.push(done);
-            if temperature >= 1.0 {
-                break;
-            }
-        }
+        evaluations += temper(model, &mut cloud, &mut stages, stage);
+        renew_policy_only(model, &mut cloud.particles);
     }
-    if calibrating {
-        // The record says nothing about the parameters that act only after it: their
-        // posterior is their prior, independent of the rest, so each iteration takes its own
-        // prior draw (exact, and it undoes the ancestry resampling gave them).
-        let names = Parameters::NAMES;
-        let free: Vec<usize> = (0..names.len())
-            .filter(|&i| POLICY_ONLY.contains(&names[i]))
-            .map(|i| latent::parameters().start + i)
-            .collect();
-        for (k, p) in particles.iter_mut().enumerate() {
-            let prior = model.prior_particle(k as u64);
-            for &i in &free {
-                p.z[i] = prior.z[i];
-            }
-        }
-    }
-    let posterior_bands = calibrating.then(|| observed_scale(&evaluated));
+    let posterior_bands = calibrating.then(|| observed_scale(model, &cloud.evaluated));
     let hindcast = prior_bands
         .into_iter()
         .enumerate()
-        .map(|(k, prior)| HindcastRow {
+        .map(|(k, prior)| ObservationBands {
             observation: k,
             prior,
             posterior: posterior_bands.as_ref().map(|b| b[k]),
         })
         .collect();
-    let parameters = parameter_rows(
-        model,
-        &prior_particles,
-        calibrating.then_some(&particles[..]),
-    );
+    let particles = cloud.particles;
+    let parameters = parameter_rows(model, &prior, calibrating.then_some(&particles[..]));
     let mut histories: Vec<[u64; REGIONS]> = particles.iter().map(|p| p.history).collect();
     histories.sort_unstable();
     histories.dedup();
@@ -434,5 +265,378 @@ pub fn posterior(
         parameters,
         unique_histories: histories.len(),
         evaluations,
+    }
+}
+
+/// The particles and, for each, its observed values and log-likelihood.
+struct Cloud {
+    particles: Vec<Particle>,
+    evaluated: Vec<(Vec<f64>, f64)>,
+}
+
+/// Every particle's observed values and log-likelihood, in parallel.
+fn evaluate_all(model: &Model, particles: &[Particle]) -> Vec<(Vec<f64>, f64)> {
+    particles
+        .par_iter()
+        .map_init(Scratch::default, |scratch, p| evaluate(model, p, scratch))
+        .collect()
+}
+
+/// The band of each observation over the particles, on the observed scale (× coverage).
+fn observed_scale(model: &Model, evaluated: &[(Vec<f64>, f64)]) -> Vec<Band> {
+    model
+        .observations
+        .iter()
+        .enumerate()
+        .map(|(k, o)| Band::of_values(evaluated.iter().map(|(v, _)| v[k] * o.coverage).collect()))
+        .collect()
+}
+
+/// The tempering ladder from the prior to the posterior: reweight, resample and move the cloud
+/// stage by stage until the temperature reaches 1. Returns the histories simulated.
+fn temper(
+    model: &Model,
+    cloud: &mut Cloud,
+    stages: &mut Vec<Stage>,
+    stage: &(dyn Fn(&Stage) + Sync),
+) -> usize {
+    let n = cloud.particles.len();
+    let mut evaluations = 0;
+    let mut phi = 0.0;
+    let mut tuning = Tuning {
+        scale: 1.0,
+        steps: MIN_STEPS,
+    };
+    for s in 0..MAX_STAGES {
+        let lls: Vec<f64> = cloud.evaluated.iter().map(|(_, l)| *l).collect();
+        let last = s + 1 == MAX_STAGES;
+        let step = if last {
+            1.0 - phi
+        } else {
+            next_step(&lls, phi)
+        };
+        let log_w: Vec<f64> = lls.iter().map(|l| step * l).collect();
+        let stage_ess = ess(&log_w);
+        resample(model, cloud, &log_w, s);
+        phi = (phi + step).min(1.0);
+        let temperature = if last { 1.0 } else { phi };
+        let moves = Moves {
+            stage: s,
+            temperature,
+            chol: population_cholesky(&cloud.particles),
+            scale: tuning.scale * 2.38 / (model.latent_dim() as f64).sqrt(),
+            steps: tuning.steps,
+        };
+        let (acceptance, history_acceptance) = move_cloud(model, cloud, &moves);
+        evaluations += 2 * n * moves.steps;
+        tuning = tuning.after(acceptance);
+        let done = Stage {
+            temperature,
+            ess: stage_ess,
+            acceptance,
+            history_acceptance,
+            steps: moves.steps,
+        };
+        stage(&done);
+        stages.push(done);
+        if temperature >= 1.0 {
+            break;
+        }
+    }
+    evaluations
+}
+
+/// Systematic resampling of the cloud by the stage's log-weights.
+fn resample(model: &Model, cloud: &mut Cloud, log_w: &[f64], s: usize) {
+    let n = cloud.particles.len();
+    let w: Vec<f64> = match relative_weights(log_w) {
+        Some(w) => {
+            let total: f64 = w.iter().sum();
+            w.iter().map(|x| x / total).collect()
+        }
+        // No particle can produce the record at all: keep them as they are.
+        None => vec![1.0 / n as f64; n],
+    };
+    let seed = model.scenario.run.seed;
+    let u: f64 = rand::RngExt::random(&mut keyed_stream(seed, "calibration.resample", s as u64));
+    let picked = systematic_resample(&w, n, u);
+    cloud.particles = picked.iter().map(|&i| cloud.particles[i].clone()).collect();
+    cloud.evaluated = picked.iter().map(|&i| cloud.evaluated[i].clone()).collect();
+}
+
+/// The proposal's scale and the Metropolis steps per particle, tuned from stage to stage.
+#[derive(Debug, Clone, Copy)]
+struct Tuning {
+    scale: f64,
+    steps: usize,
+}
+
+impl Tuning {
+    /// Keep the acceptance of latent moves near a quarter, and take as many steps as it takes
+    /// for nine in ten particles to have moved at least once.
+    fn after(self, acceptance: f64) -> Tuning {
+        Tuning {
+            scale: (self.scale * (2.0 * (acceptance - 0.25)).exp()).clamp(0.05, 2.0),
+            steps: if acceptance > 0.0 && acceptance < 1.0 {
+                ((0.1f64).ln() / (1.0 - acceptance).ln()).ceil() as usize
+            } else {
+                MIN_STEPS
+            }
+            .clamp(MIN_STEPS, MAX_STEPS),
+        }
+    }
+}
+
+/// One stage's moves: its number, temperature, the proposal's shape and scale, and the steps.
+struct Moves {
+    stage: usize,
+    temperature: f64,
+    /// Lower Cholesky factor of the particles' covariance (row-major).
+    chol: Vec<f64>,
+    scale: f64,
+    steps: usize,
+}
+
+/// One particle after its moves.
+struct Moved {
+    particle: Particle,
+    evaluated: (Vec<f64>, f64),
+    accepted: usize,
+    history_accepted: usize,
+}
+
+/// Move every particle (in parallel, each on its own keyed stream); returns the acceptance of
+/// the latent moves and of the history renewals.
+fn move_cloud(model: &Model, cloud: &mut Cloud, moves: &Moves) -> (f64, f64) {
+    let n = cloud.particles.len();
+    let moved: Vec<Moved> = cloud
+        .particles
+        .par_iter()
+        .zip(cloud.evaluated.par_iter())
+        .enumerate()
+        .map_init(Scratch::default, |scratch, (i, (p, e))| {
+            move_particle(model, moves, i, (p, e), scratch)
+        })
+        .collect();
+    let total = (n * moves.steps) as f64;
+    let acceptance = moved.iter().map(|m| m.accepted).sum::<usize>() as f64 / total;
+    let history_acceptance = moved.iter().map(|m| m.history_accepted).sum::<usize>() as f64 / total;
+    (cloud.particles, cloud.evaluated) =
+        moved.into_iter().map(|m| (m.particle, m.evaluated)).unzip();
+    (acceptance, history_acceptance)
+}
+
+/// Random-walk Metropolis in the latent normals with the particles' own covariance (scaled by
+/// 2.38/√d, Roberts & Rosenthal), then a renewal of one region's history flows per step, each
+/// accepted against prior × likelihood^temperature.
+fn move_particle(
+    model: &Model,
+    moves: &Moves,
+    i: usize,
+    (p, e): (&Particle, &(Vec<f64>, f64)),
+    scratch: &mut Scratch,
+) -> Moved {
+    let (s, dim) = (moves.stage, model.latent_dim());
+    let seed = model.scenario.run.seed;
+    let mut rng = keyed_stream(seed, "calibration.move", ((s as u64) << 32) | i as u64);
+    let (mut p, mut e) = (p.clone(), e.clone());
+    let (mut accepted, mut history_accepted) = (0, 0);
+    let mut xi = vec![0.0; dim];
+    let log_prior = |z: &[f64]| -0.5 * z.iter().map(|x| x * x).sum::<f64>();
+    for step in 0..moves.steps {
+        for x in xi.iter_mut() {
+            *x = latent_normal(&mut rng);
+        }
+        let z: Vec<f64> = (0..dim)
+            .map(|a| {
+                p.z[a]
+                    + moves.scale
+                        * (0..=a)
+                            .map(|b| moves.chol[a * dim + b] * xi[b])
+                            .sum::<f64>()
+            })
+            .collect();
+        let proposal = Particle {
+            history: p.history,
+            z,
+        };
+        let candidate = evaluate(model, &proposal, scratch);
+        let log_u = rand::RngExt::random::<f64>(&mut rng).ln();
+        let log_ratio =
+            moves.temperature * (candidate.1 - e.1) + log_prior(&proposal.z) - log_prior(&p.z);
+        if log_u < log_ratio {
+            (p, e) = (proposal, candidate);
+            accepted += 1;
+        }
+        let region = (i + step) % REGIONS;
+        let mut history = p.history;
+        history[region] = FRESH | ((s as u64) << 40) | ((step as u64) << 32) | i as u64;
+        let proposal = Particle {
+            z: p.z.clone(),
+            history,
+        };
+        let candidate = evaluate(model, &proposal, scratch);
+        let log_u = rand::RngExt::random::<f64>(&mut rng).ln();
+        if log_u < moves.temperature * (candidate.1 - e.1) {
+            (p, e) = (proposal, candidate);
+            history_accepted += 1;
+        }
+    }
+    Moved {
+        particle: p,
+        evaluated: e,
+        accepted,
+        history_accepted,
+    }
+}
+
+/// The record says nothing about the parameters that act only after it: their posterior is
+/// their prior, independent of the rest, so each iteration takes its own prior draw (exact, and
+/// it undoes the ancestry resampling gave them).
+fn renew_policy_only(model: &Model, particles: &mut [Particle]) {
+    let names = Parameters::NAMES;
+    let free: Vec<usize> = (0..names.len())
+        .filter(|&i| POLICY_ONLY.contains(&names[i]))
+        .map(|i| latent::parameters().start + i)
+        .collect();
+    for (k, p) in particles.iter_mut().enumerate() {
+        let prior = model.prior_particle(k as u64);
+        for &i in &free {
+            p.z[i] = prior.z[i];
+        }
+    }
+}
+
+/// Weights `exp(l − max l)` of log-weights, 0 for a non-finite one; `None` when none is finite.
+pub fn relative_weights(log_weights: &[f64]) -> Option<Vec<f64>> {
+    let top = log_weights
+        .iter()
+        .copied()
+        .filter(|l| l.is_finite())
+        .fold(f64::NEG_INFINITY, f64::max);
+    top.is_finite().then(|| {
+        log_weights
+            .iter()
+            .map(|&l| if l.is_finite() { (l - top).exp() } else { 0.0 })
+            .collect()
+    })
+}
+
+/// Kish's effective sample size (Σ w)² / Σ w² of weights, normalised or not.
+pub fn effective_sample_size(weights: &[f64]) -> f64 {
+    let s: f64 = weights.iter().sum();
+    s * s / weights.iter().map(|x| x * x).sum::<f64>()
+}
+
+/// Systematic resampling: `n` indices, index `i` appearing ⌊n wᵢ⌋ or ⌈n wᵢ⌉ times, in
+/// increasing order.
+pub fn systematic_resample(weights: &[f64], n: usize, u: f64) -> Vec<usize> {
+    let mut out = Vec::with_capacity(n);
+    let mut cumulative = 0.0;
+    let mut i = 0;
+    for k in 0..n {
+        let point = (k as f64 + u.clamp(0.0, 1.0 - f64::EPSILON)) / n as f64;
+        while i + 1 < weights.len() && cumulative + weights[i] <= point {
+            cumulative += weights[i];
+            i += 1;
+        }
+        out.push(i);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::metrics::Metric;
+    use crate::model::observation::{log_likelihood, Observation};
+
+    #[test]
+    fn an_empty_model_value_weighs_almost_nothing_and_nothing_is_nan() {
+        let obs = [Observation {
+            metric: Metric::WaitingList,
+            state_index: 0,
+            value: 2551.0,
+            coverage: 0.97,
+            sd_log: 0.15,
+            date: crate::data::Date {
+                year: 2000,
+                month: 1,
+                day: 1,
+            },
+            source: String::new(),
+        }];
+        let ll = [
+            log_likelihood(&obs, &[0.0]),
+            log_likelihood(&obs, &[2600.0]),
+        ];
+        assert!(ll.iter().all(|l| l.is_finite()));
+        let w = relative_weights(&ll).unwrap();
+        assert!(w[0] < 1e-100 && w[1] == 1.0);
+        assert!((effective_sample_size(&w) - 1.0).abs() < 1e-9);
+    }
+
+    /// A conjugate check: θ ~ N(0, 1) a priori, one observation log y = θ + ε, ε ~ N(0, σ²).
+    /// The posterior is N(log y / (1 + σ²), σ² / (1 + σ²)); importance sampling over prior draws
+    /// must recover its mean and variance.
+    #[test]
+    fn importance_weights_recover_a_conjugate_normal_posterior() {
+        let n = 40_000;
+        let sigma = 0.5;
+        let observed = 0.8f64;
+        // Prior draws by inversion on a regular grid of uniforms: deterministic and exact.
+        let theta: Vec<f64> = (0..n)
+            .map(|i| crate::scenario::normal_quantile((i as f64 + 0.5) / n as f64))
+            .collect();
+        let obs = [Observation {
+            metric: Metric::ClientsInCare,
+            state_index: 0,
+            value: 1000.0 * observed.exp(),
+            coverage: 1.0,
+            sd_log: sigma,
+            date: crate::data::Date {
+                year: 2000,
+                month: 1,
+                day: 1,
+            },
+            source: String::new(),
+        }];
+        let ll: Vec<f64> = theta
+            .iter()
+            .map(|t| log_likelihood(&obs, &[1000.0 * t.exp()]))
+            .collect();
+        let raw = relative_weights(&ll).unwrap();
+        let total: f64 = raw.iter().sum();
+        let weights: Vec<f64> = raw.iter().map(|w| w / total).collect();
+        let mean: f64 = theta.iter().zip(&weights).map(|(t, w)| t * w).sum();
+        let var: f64 = theta
+            .iter()
+            .zip(&weights)
+            .map(|(t, w)| (t - mean).powi(2) * w)
+            .sum();
+        let s2 = sigma * sigma;
+        assert!((mean - observed / (1.0 + s2)).abs() < 1e-3, "{mean}");
+        assert!((var - s2 / (1.0 + s2)).abs() < 1e-3, "{var}");
+        // Analytic ESS / n = E[w]² / E[w²] = σ√(2+σ²)/(1+σ²) · exp(−y²/(1+σ²) + y²/(2+σ²)) ≈ 0.478.
+        let ess = effective_sample_size(&weights);
+        assert!((ess / n as f64 - 0.478).abs() < 0.005, "{ess}");
+        let resampled = systematic_resample(&weights, n, 0.5);
+        let resampled_mean =
+            resampled.iter().map(|&i| theta[i]).sum::<f64>() / resampled.len() as f64;
+        assert!((resampled_mean - mean).abs() < 5e-3, "{resampled_mean}");
+    }
+
+    #[test]
+    fn systematic_resampling_keeps_counts_within_one_of_n_times_weight() {
+        let w = [0.1, 0.0, 0.35, 0.05, 0.5];
+        for u in [0.0, 0.3, 0.77, 0.999] {
+            let r = systematic_resample(&w, 40, u);
+            assert_eq!(r.len(), 40);
+            assert!(r.windows(2).all(|p| p[0] <= p[1]));
+            for (i, wi) in w.iter().enumerate() {
+                let count = r.iter().filter(|&&j| j == i).count() as f64;
+                assert!((count - 40.0 * wi).abs() <= 1.0, "u {u} i {i}: {count}");
+            }
+        }
     }
 }

@@ -21,6 +21,37 @@ pub fn quantiles(values: &mut [f64]) -> [f64; 6] {
     [mean, q(0.05), q(0.25), q(0.5), q(0.75), q(0.95)]
 }
 
+/// A 90% band and its median: the 5%, 50% and 95% quantiles of a quantity.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Band {
+    pub low: f64,
+    pub median: f64,
+    pub high: f64,
+}
+
+impl Band {
+    /// The band of a sample (non-finite values left out), quantiles as in [`quantile`].
+    pub fn of_values(mut values: Vec<f64>) -> Band {
+        values.retain(|v| v.is_finite());
+        values.sort_by(f64::total_cmp);
+        let q = |p| quantile(&values, p);
+        Band {
+            low: q(0.05),
+            median: q(0.5),
+            high: q(0.95),
+        }
+    }
+
+    /// Low, median and high, in that order.
+    pub fn parts(&self) -> [f64; 3] {
+        [self.low, self.median, self.high]
+    }
+
+    pub fn contains(&self, x: f64) -> bool {
+        self.low <= x && x <= self.high
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,9 +1,9 @@
 //! The rows of `summary.csv` and `monthly.csv`: mean and quantiles of every metric per year and of
 //! the monthly metrics per month, read from a finished run's sketches.
 
+use crate::model::build::Model;
 use crate::model::metrics::Metric;
 use crate::model::results::RunResults;
-use crate::model::simulate::Model;
 
 /// One row of `summary.csv` or `monthly.csv`.
 #[derive(Debug, Clone, PartialEq)]

@@ -11,8 +11,10 @@ use polars::prelude::*;
 use crate::data::actuals::actuals_from;
 use crate::data::projections::projections_from;
 use crate::data::{InputError, Table};
+use crate::model::metrics::Metric;
+use crate::model::stats::Band;
 use crate::run_data::{
-    Band, CalibrationRow, ChainRow, HindcastRow, Manifest, PoolingRow, RunData, Stats,
+    CalibrationRow, ChainRow, HindcastRow, Manifest, PoolingRow, RunData, Stats,
 };
 
 /// Rows of a table keyed by one text column, with every numeric cell by column name.
@@ -163,16 +165,13 @@ pub fn parse_run(
     let mut yearly = BTreeMap::new();
     for row in 0..t.rows() {
         let year = t.number(row, c[1])? as i32;
-        yearly.insert(
-            (t.text(row, c[0])?.to_string(), year),
-            stats_of(&t, row, &s)?,
-        );
+        yearly.insert((metric_of(&t, row, c[0])?, year), stats_of(&t, row, &s)?);
     }
 
     let t = table("monthly.csv")?;
     let c = t.require(&["metric", "month"])?;
     let s = t.require(&STATS)?;
-    let mut monthly: BTreeMap<String, Vec<(i32, u32, Stats)>> = BTreeMap::new();
+    let mut monthly: BTreeMap<Metric, Vec<(i32, u32, Stats)>> = BTreeMap::new();
     for row in 0..t.rows() {
         let month = t.text(row, c[1])?;
         let (y, m) = month
@@ -180,7 +179,7 @@ pub fn parse_run(
             .and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m.parse::<u32>().ok()?)))
             .ok_or_else(|| t.error(row, format!("`month` is \"{month}\"; expected YYYY-MM")))?;
         monthly
-            .entry(t.text(row, c[0])?.to_string())
+            .entry(metric_of(&t, row, c[0])?)
             .or_default()
             .push((y, m, stats_of(&t, row, &s)?));
     }
@@ -272,11 +271,22 @@ fn band(t: &Table, row: usize, c: &[usize]) -> Result<Option<Band>, InputError> 
     if c.iter().all(|&col| t.cell(row, col).is_none()) {
         return Ok(None);
     }
-    Ok(Some([
-        t.number(row, c[0])?,
-        t.number(row, c[1])?,
-        t.number(row, c[2])?,
-    ]))
+    Ok(Some(Band {
+        low: t.number(row, c[0])?,
+        median: t.number(row, c[1])?,
+        high: t.number(row, c[2])?,
+    }))
+}
+
+/// The metric a row names, parsed once here: everything downstream looks metrics up by type.
+fn metric_of(t: &Table, row: usize, col: usize) -> Result<Metric, InputError> {
+    let name = t.text(row, col)?;
+    Metric::parse(name).ok_or_else(|| {
+        t.error(
+            row,
+            format!("metric \"{name}\" is not one omvang writes; was the folder written by another version of omvang? Run the scenario again"),
+        )
+    })
 }
 
 /// `hindcast.csv`: `metric,date,observed,coverage,prior_median,prior_low,prior_high,
@@ -300,7 +310,7 @@ fn hindcast_rows(t: &Table) -> Result<Vec<HindcastRow>, InputError> {
             let prior = band(t, row, &c[4..7])?
                 .ok_or_else(|| t.error(row, "the prior columns are empty".into()))?;
             Ok(HindcastRow {
-                metric: t.text(row, c[0])?.to_string(),
+                metric: metric_of(t, row, c[0])?,
                 date: t.date(row, c[1])?,
                 observed: t.number(row, c[2])?,
                 coverage: t.number(row, c[3])?,

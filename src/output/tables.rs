@@ -12,9 +12,13 @@ use sha2::{Digest, Sha256};
 
 use super::{io_err, OutputError};
 use crate::data::{Actual, Projection};
-use crate::model::pooling::{inv_logit, Pooled};
-use crate::model::simulate::{Model, PooledDraw, RunResults, SummaryRow};
-use crate::model::smc::{Band, Posterior};
+use crate::model::build::Model;
+use crate::model::particle::PooledDraw;
+use crate::model::pooling::{inv_logit, Pooled, PooledRate};
+use crate::model::results::RunResults;
+use crate::model::smc::Posterior;
+use crate::model::stats::Band;
+use crate::model::summaries::SummaryRow;
 use crate::run_data::{BacktestPath, BacktestRow, Score};
 use crate::scenario::Parameters;
 
@@ -91,12 +95,11 @@ pub fn chains_frame(model: &Model) -> PolarsResult<DataFrame> {
     let summed = |name: &str, f: &dyn Fn(&crate::model::chains::ChainRates) -> f64| {
         Column::new(name.into(), per(f, [sum(f), None, None]))
     };
-    let nat = |pooled: &Pooled, f: fn(f64) -> f64| {
-        [
-            Some(f(pooled.mean)),
-            Some(f(pooled.pi_low)),
-            Some(f(pooled.pi_high)),
-        ]
+    // A pooled rate: per chain, then the pooled value and its prediction interval.
+    let rate = |r: PooledRate| {
+        let (pooled, natural) = (p.get(r), r.scale().to_natural());
+        let bounds = [pooled.mean, pooled.pi_low, pooled.pi_high].map(|x| Some(natural(x)));
+        Column::new(r.name().into(), per(&|c| r.of_chain(c), bounds))
     };
     // Long durations go with low hazards, so the interval's bounds swap.
     let duration = |bound: fn(&Pooled) -> f64| {
@@ -116,30 +119,12 @@ pub fn chains_frame(model: &Model) -> PolarsResult<DataFrame> {
         Column::new("periods".into(), periods),
         summed("mean_clients", &|c| c.mean_clients),
         summed("at_home", &|c| c.at_home),
-        Column::new(
-            "uptake".into(),
-            per(&|c| c.uptake, nat(&p.uptake, inv_logit)),
-        ),
+        rate(PooledRate::Uptake),
         summed("person_years", &|c| c.person_years),
-        Column::new(
-            "inflow_rate".into(),
-            per(&|c| c.inflow_rate, nat(&p.inflow_rate, f64::exp)),
-        ),
-        Column::new(
-            "hazard_death".into(),
-            per(&|c| c.hazard_death, nat(&p.hazard_death, f64::exp)),
-        ),
-        Column::new(
-            "hazard_institution".into(),
-            per(
-                &|c| c.hazard_institution,
-                nat(&p.hazard_institution, f64::exp),
-            ),
-        ),
-        Column::new(
-            "hazard_other".into(),
-            per(&|c| c.hazard_other, nat(&p.hazard_other, f64::exp)),
-        ),
+        rate(PooledRate::InflowRate),
+        rate(PooledRate::HazardDeath),
+        rate(PooledRate::HazardInstitution),
+        rate(PooledRate::HazardOther),
         Column::new(
             "mean_duration_years".into(),
             per(
@@ -173,14 +158,18 @@ pub type PooledRow<'a> = (&'static str, &'static str, &'a Pooled, fn(f64) -> f64
 
 /// The pooled rates with their meta-analysis statistics, one row per rate.
 pub fn pooled_rows(model: &Model) -> Vec<PooledRow<'_>> {
-    let p = &model.pooled;
-    vec![
-        ("uptake", "logit", &p.uptake, inv_logit as fn(f64) -> f64),
-        ("inflow_rate", "log", &p.inflow_rate, f64::exp),
-        ("hazard_death", "log", &p.hazard_death, f64::exp),
-        ("hazard_institution", "log", &p.hazard_institution, f64::exp),
-        ("hazard_other", "log", &p.hazard_other, f64::exp),
-    ]
+    PooledRate::ALL
+        .iter()
+        .map(|&r| {
+            let scale = r.scale();
+            (
+                r.name(),
+                scale.name(),
+                model.pooled.get(r),
+                scale.to_natural(),
+            )
+        })
+        .collect()
 }
 
 /// `pooling.csv`: per rate k, mean and se on the analysis scale, τ², Q, I², the prediction
@@ -223,7 +212,7 @@ pub fn pooling_frame(model: &Model) -> PolarsResult<DataFrame> {
 
 /// `draws.parquet`: one row per iteration with every drawn parameter and pooled rate, and the
 /// outcomes the report and a sensitivity analysis read (`<metric>_<year>`, see
-/// [`crate::model::simulate::draw_columns`]), in f32: a few hundred bytes per iteration.
+/// [`crate::model::results::draw_columns`]), in f32: a few hundred bytes per iteration.
 pub fn draws_frame(model: &Model, results: &RunResults) -> PolarsResult<DataFrame> {
     let mut columns = vec![Column::new(
         "iteration".into(),
@@ -527,7 +516,7 @@ pub fn hindcast_frame(model: &Model, posterior: &Posterior) -> PolarsResult<Data
     let mut columns = vec![
         Column::new(
             "metric".into(),
-            obs.iter().map(|o| o.metric.clone()).collect::<Vec<_>>(),
+            obs.iter().map(|o| o.metric.as_str()).collect::<Vec<_>>(),
         ),
         Column::new(
             "date".into(),
@@ -572,7 +561,7 @@ pub fn backtest_frame(rows: &[BacktestRow]) -> PolarsResult<DataFrame> {
     let text = |f: &dyn Fn(&BacktestRow) -> String| rows.iter().map(f).collect::<Vec<String>>();
     let mut columns = vec![
         Column::new("origin".into(), text(&|r| r.origin.to_string())),
-        Column::new("metric".into(), text(&|r| r.metric.clone())),
+        Column::new("metric".into(), text(&|r| r.metric.to_string())),
         Column::new("date".into(), text(&|r| r.date.to_string())),
         Column::new(
             "observed".into(),
@@ -616,12 +605,12 @@ pub fn backtest_frame(rows: &[BacktestRow]) -> PolarsResult<DataFrame> {
 /// quantiles month by month (`YYYY-MM`, the state on the first of the month), to six
 /// significant figures.
 pub fn backtest_paths_frame(paths: &[BacktestPath]) -> PolarsResult<DataFrame> {
-    let band = |name: &str, i: usize| {
+    let band = |name: &str, part: fn(&Band) -> f64| {
         Column::new(
             name.into(),
             paths
                 .iter()
-                .map(|p| round_sig6(p.band[i]))
+                .map(|p| round_sig6(part(&p.band)))
                 .collect::<Vec<f64>>(),
         )
     };
@@ -644,9 +633,9 @@ pub fn backtest_paths_frame(paths: &[BacktestPath]) -> PolarsResult<DataFrame> {
                 .map(|p| format!("{}-{:02}", p.month.year, p.month.month))
                 .collect::<Vec<_>>(),
         ),
-        band("p05", 0),
-        band("p50", 1),
-        band("p95", 2),
+        band("p05", |b| b.low),
+        band("p50", |b| b.median),
+        band("p95", |b| b.high),
     ])
 }
 

@@ -9,11 +9,12 @@ use std::time::{Instant, SystemTime};
 
 use anyhow::Result;
 
-use super::{load_model, manifest, name_with_overrides, pool_threads, Event, Observer};
+use super::artifacts::manifest;
+use super::{load_model, name_with_overrides, pool_threads, Event, Observer};
 use crate::analysis::backtest::{overall, score_origin, summarise, MetricSummary, Tally};
 use crate::data::Date;
-use crate::model::backtest::{default_origins, forecast_from, PATH_METRICS};
-use crate::model::simulate::Model;
+use crate::model::backtest::{default_origins, forecast_from, OriginForecast, PATH_METRICS};
+use crate::model::build::Model;
 use crate::model::smc;
 use crate::output;
 use crate::report::{self, charts, Lang};
@@ -148,7 +149,66 @@ pub fn backtest(request: &BacktestRequest, observe: Observer<'_>) -> Result<Back
     let path = &request.scenario;
     let mut model = load_model(path, &request.overrides)?;
     name_with_overrides(&mut model, path, &request.set)?;
-    let name = match &request.name {
+    let name = folder_name(request, &model)?;
+    let origins = origins(&model, &request.origins)?;
+    output::check_writable(&request.out)?;
+    // Refuse a folder omvang did not make before the first long calibration, not after it.
+    output::check_target(&request.out, &name)?;
+    for note in &model.notes {
+        observe(Event::Note {
+            scenario: &model.scenario.name,
+            note,
+        });
+    }
+    let threads = pool_threads(request.threads, observe);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()?;
+    let (mut rows, mut paths, mut infos) = (Vec::new(), Vec::new(), Vec::new());
+    for (k, &origin) in origins.iter().enumerate() {
+        let forecast = forecast_origin(&model, (k, &origins), &pool, observe);
+        rows.extend(score_origin(&model, &forecast));
+        let base = model.scenario.run.base_year;
+        for (metric, path) in PATH_METRICS.iter().zip(&forecast.paths) {
+            paths.extend(path.iter().map(|p| BacktestPath {
+                origin,
+                metric: *metric,
+                month: month_date(base, p.month),
+                band: p.band,
+            }));
+        }
+        infos.push(origin_info(&forecast));
+    }
+    let run = manifest(&model, path, &request.overrides, threads, started_at, clock)?;
+    let backtest = Backtest {
+        name: name.clone(),
+        manifest: BacktestManifest {
+            run,
+            origins: infos,
+        },
+        rows,
+        paths,
+        actuals: model.actuals.clone(),
+    };
+    let dir = write_backtest(request, &backtest, observe)?;
+    let written = BacktestWritten {
+        scenario: model.scenario.name.clone(),
+        dir,
+        iterations: model.scenario.run.iterations,
+        seed: model.scenario.run.seed,
+        seconds: clock.elapsed().as_secs_f64(),
+        lang: request.lang,
+        origins,
+        overall: overall(&backtest.rows),
+        summary: summarise(&backtest.rows),
+    };
+    observe(Event::Backtested(&written));
+    Ok(written)
+}
+
+/// The backtest's folder: `--name`, or the scenario's name with `-backtest`.
+fn folder_name(request: &BacktestRequest, model: &Model) -> Result<String> {
+    Ok(match &request.name {
         Some(n) => {
             scenario::check_name(n)
                 .map_err(|m| ScenarioError::Usage(format!("backtest --name: {m}")))?;
@@ -163,79 +223,63 @@ pub fn backtest(request: &BacktestRequest, observe: Observer<'_>) -> Result<Back
             })?;
             n
         }
+    })
+}
+
+/// The model calibrated on what was known at origin `k` of `origins`, and its forecasts.
+fn forecast_origin(
+    model: &Model,
+    (k, origins): (usize, &[Date]),
+    pool: &rayon::ThreadPool,
+    observe: Observer<'_>,
+) -> OriginForecast {
+    let origin = origins[k];
+    let name = &model.scenario.name;
+    observe(Event::BacktestOrigin {
+        scenario: name,
+        index: k + 1,
+        of: origins.len(),
+        origin,
+        observations: model
+            .observations
+            .iter()
+            .filter(|o| o.date <= origin)
+            .count(),
+    });
+    let stages = AtomicUsize::new(0);
+    let on_stage = |s: &smc::Stage| {
+        observe(Event::calibrating(
+            name,
+            stages.fetch_add(1, Ordering::Relaxed) + 1,
+            s,
+        ))
     };
-    let origins = origins(&model, &request.origins)?;
-    output::check_writable(&request.out)?;
-    // Refuse a folder omvang did not make before the first long calibration, not after it.
-    output::check_target(&request.out, &name)?;
-    let scenario_name = model.scenario.name.clone();
-    for note in &model.notes {
-        observe(Event::Note {
-            scenario: &scenario_name,
-            note,
-        });
-    }
-    let threads = pool_threads(request.threads, observe);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()?;
     let n = model.scenario.run.iterations;
-    let base = model.scenario.run.base_year;
-    let (mut rows, mut paths, mut infos) = (Vec::new(), Vec::new(), Vec::new());
-    for (k, &origin) in origins.iter().enumerate() {
-        observe(Event::BacktestOrigin {
-            scenario: &scenario_name,
-            index: k + 1,
-            of: origins.len(),
-            origin,
-            observations: model
-                .observations
-                .iter()
-                .filter(|o| o.date <= origin)
-                .count(),
-        });
-        let stages = AtomicUsize::new(0);
-        let on_stage = |s: &smc::Stage| {
-            observe(Event::calibrating(
-                &scenario_name,
-                stages.fetch_add(1, Ordering::Relaxed) + 1,
-                s,
-            ))
-        };
-        let forecast = pool.install(|| forecast_from(&model, origin, n, &on_stage));
-        rows.extend(score_origin(&model, &forecast));
-        for (metric, path) in PATH_METRICS.iter().zip(&forecast.paths) {
-            paths.extend(path.iter().map(|p| BacktestPath {
-                origin,
-                metric: metric.to_string(),
-                month: month_date(base, p.month),
-                band: [p.low, p.median, p.high],
-            }));
-        }
-        infos.push(BacktestOrigin {
-            origin: origin.to_string(),
-            observations: forecast.used,
-            forecasts: forecast.forecasts.len(),
-            calibrated: forecast.calibrated,
-            stages: forecast.stages.len(),
-            ess: forecast
-                .stages
-                .last()
-                .filter(|_| forecast.calibrated)
-                .map(|s| s.ess),
-        });
+    pool.install(|| forecast_from(model, origin, n, &on_stage))
+}
+
+/// One origin as the backtest's manifest records it.
+fn origin_info(forecast: &OriginForecast) -> BacktestOrigin {
+    BacktestOrigin {
+        origin: forecast.origin.to_string(),
+        observations: forecast.used,
+        forecasts: forecast.forecasts.len(),
+        calibrated: forecast.calibrated,
+        stages: forecast.stages.len(),
+        ess: forecast
+            .stages
+            .last()
+            .filter(|_| forecast.calibrated)
+            .map(|s| s.ess),
     }
-    let run = manifest(&model, path, &request.overrides, threads, started_at, clock)?;
-    let backtest = Backtest {
-        name: name.clone(),
-        manifest: BacktestManifest {
-            run,
-            origins: infos,
-        },
-        rows,
-        paths,
-        actuals: model.actuals.clone(),
-    };
+}
+
+/// The backtest's folder: its tables, manifest, charts and report.
+fn write_backtest(
+    request: &BacktestRequest,
+    backtest: &Backtest,
+    observe: Observer<'_>,
+) -> Result<PathBuf> {
     let lang = request.lang;
     let mut artifacts = vec![
         Artifact {
@@ -251,25 +295,14 @@ pub fn backtest(request: &BacktestRequest, observe: Observer<'_>) -> Result<Back
             bytes: serde_json::to_vec_pretty(&backtest.manifest)?,
         },
     ];
-    let report =
-        report::backtest_report(&backtest, lang, charts::backtest_charts(&backtest, lang)?);
+    let report = report::backtest_report(backtest, lang, charts::backtest_charts(backtest, lang)?);
     artifacts.extend(report.files());
-    let dir = output::write_run(&request.out, &name, &artifacts, &|lock| {
-        observe(Event::Waiting(lock))
-    })?;
-    let written = BacktestWritten {
-        scenario: scenario_name.clone(),
-        dir,
-        iterations: n,
-        seed: model.scenario.run.seed,
-        seconds: clock.elapsed().as_secs_f64(),
-        lang,
-        origins,
-        overall: overall(&backtest.rows),
-        summary: summarise(&backtest.rows),
-    };
-    observe(Event::Backtested(&written));
-    Ok(written)
+    Ok(output::write_run(
+        &request.out,
+        &backtest.name,
+        &artifacts,
+        &|lock| observe(Event::Waiting(lock)),
+    )?)
 }
 
 #[cfg(test)]

@@ -11,10 +11,12 @@ use crate::data::population::population_from;
 use crate::data::prevalence::prevalence_from;
 use crate::data::projections::projections_from;
 use crate::data::{
-    ChainRecord, InputError, InputFormat, InputKind, Inputs, Table, CHAIN_COLUMNS, OLDEST_AGE,
+    ChainRecord, InputError, InputFormat, InputKind, Inputs, Note, Table, CHAIN_COLUMNS, OLDEST_AGE,
 };
+use crate::model::build::Model;
 use crate::model::chains::{derive_rates, uptake_outliers};
-use crate::model::simulate::{result_bytes, Model};
+use crate::model::simulate::result_bytes;
+use crate::report::text::{format_text as worded_format, note_text as worded, Lang};
 use crate::scenario::{self, Scenario, ScenarioError, MAX_RESULT_BYTES};
 
 /// Read a scenario file with its `extends` and `--set` overrides (see `scenario::load`), then
@@ -69,9 +71,12 @@ pub fn read_inputs(scenario: &Scenario) -> Result<Inputs, InputError> {
     let run = &scenario.run;
     let mut notes = Vec::new();
     let mut formats = Vec::new();
-    let mut keep = |path: &Path, format: InputFormat, warnings: Vec<String>| {
+    let mut keep = |path: &Path, format: InputFormat, warnings: Vec<Note>| {
         if !format.is_plain() {
-            notes.push(format!("{}: read as {format}", path.display()));
+            notes.push(Note::ReadAs {
+                file: path.display().to_string(),
+                format,
+            });
         }
         formats.push((path.to_path_buf(), format));
         notes.extend(warnings);
@@ -156,6 +161,11 @@ pub fn read_inputs(scenario: &Scenario) -> Result<Inputs, InputError> {
     })
 }
 
+/// A note as `omvang check` prints it (the command line speaks English).
+fn note_text(note: &Note) -> String {
+    worded(note, Lang::En)
+}
+
 /// What `omvang check` found in one table.
 #[derive(Debug, Clone)]
 pub struct Checked {
@@ -174,7 +184,7 @@ impl fmt::Display for Checked {
             "{}, {} rows, {}",
             self.kind.name(),
             self.rows,
-            self.format
+            worded_format(&self.format, Lang::En)
         )?;
         for fact in &self.facts {
             write!(f, "; {fact}")?;
@@ -226,7 +236,7 @@ pub fn check_table(path: &Path) -> Result<Checked, InputError> {
                     rates.len()
                 ));
             }
-            warnings.extend(read.warnings);
+            warnings.extend(read.warnings.iter().map(note_text));
             for r in rates.iter().filter(|r| r.max_period_imbalance_share > 0.05) {
                 warnings.push(format!(
                     "{}: chain {}: a period's flows miss by {:.1}% of its mean clients, more than the default pooling.max_flow_imbalance (5%); a run will reject it unless the scenario allows more",
@@ -235,14 +245,14 @@ pub fn check_table(path: &Path) -> Result<Checked, InputError> {
                     r.max_period_imbalance_share * 100.0
                 ));
             }
-            warnings.extend(uptake_outliers(&rates));
+            warnings.extend(uptake_outliers(&rates).as_ref().map(note_text));
         }
         InputKind::Population => {
             let read = population_from(&t)?;
             if let Some((a, b)) = read.value.year_range() {
                 facts.push(format!("years {a} to {b}"));
             }
-            warnings.extend(read.warnings);
+            warnings.extend(read.warnings.iter().map(note_text));
         }
         InputKind::Prevalence => {
             let read = prevalence_from(&t)?;

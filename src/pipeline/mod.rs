@@ -2,11 +2,14 @@
 //! tables, charts, report → run folder), `backtest`, the report rebuilt from a folder, `check`,
 //! and reading a scenario's inputs. Progress goes to an observer; nothing here prints.
 
+mod artifacts;
 mod backtest;
 mod inputs;
 
 pub use backtest::{backtest, parse_origin, BacktestRequest, BacktestWritten};
 pub use inputs::{check_table, input_files, load_model, load_scenario, read_inputs, Checked};
+
+use artifacts::{calibration_info, check_finite_draws, key_figures, manifest, tables};
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -16,15 +19,17 @@ use std::time::{Instant, SystemTime};
 use anyhow::Result;
 
 use crate::analysis::paired_differences;
-use crate::data::Date;
-use crate::model::simulate::{self, Metric, Model, PooledDraw, RunResults, SummaryRow};
+use crate::data::{Date, Note};
+use crate::model::build::Model;
+use crate::model::metrics::Metric;
+use crate::model::simulate;
 use crate::model::smc;
+use crate::model::stats::Band;
+use crate::model::summaries::{summarise, summarise_monthly};
 use crate::output::{self, parse_run, read_comparison, read_run};
 use crate::report::{self, charts, CompareError, Lang};
-use crate::run_data::{
-    Artifact, CalibrationInfo, ComparisonManifest, HashedFile, Manifest, RunData,
-};
-use crate::scenario::{self, PoolingMethod, ScenarioError};
+use crate::run_data::{Artifact, ComparisonManifest, RunData};
+use crate::scenario::{self, ScenarioError};
 
 /// What a `run` or `compare` is asked to do.
 #[derive(Debug, Clone)]
@@ -58,8 +63,8 @@ pub struct Written {
     pub report: bool,
     /// The language of the report (and so of its file names).
     pub lang: Lang,
-    /// Key metrics of the base year, then of the horizon: (metric, year, P05, P50, P95).
-    pub key_figures: Vec<(Metric, i32, [f64; 3])>,
+    /// Key metrics of the base year, then of the horizon, with their 90% band.
+    pub key_figures: Vec<(Metric, i32, Band)>,
 }
 
 /// What happens during a run, as it happens. Iteration events come from worker threads.
@@ -68,7 +73,7 @@ pub enum Event<'a> {
     /// Something the caller should be warned about (e.g. more threads than cores).
     Warning(String),
     /// A remark about a scenario's data, each text once per run.
-    Note { scenario: &'a str, note: &'a str },
+    Note { scenario: &'a str, note: &'a Note },
     /// A scenario's simulation starts.
     Simulating {
         scenario: &'a str,
@@ -134,23 +139,63 @@ pub type Observer<'a> = &'a (dyn Fn(Event<'_>) + Sync);
 /// # Errors
 /// The first bad scenario or input, a non-finite draw, or a folder that cannot be written.
 pub fn run(request: &RunRequest, observe: Observer<'_>) -> Result<Vec<Written>> {
-    let RunRequest {
-        overrides,
-        out,
-        lang,
-        comparison,
-        ..
-    } = request;
-    let lang = *lang;
-    // Validate every scenario and its data before the first long run.
+    let models = load_models(request)?;
+    let pool_threads = pool_threads(request.threads, observe);
+    let mut runs = Vec::new();
+    let mut written = Vec::new();
+    // Scenarios that share data share its notes: tell each once.
+    let mut told: Vec<&Note> = Vec::new();
+    let mut posteriors: Vec<(String, smc::Posterior)> = Vec::new();
+    for (path, model) in &models {
+        for note in &model.notes {
+            if !told.contains(&note) {
+                told.push(note);
+                observe(Event::Note {
+                    scenario: &model.scenario.name,
+                    note,
+                });
+            }
+        }
+        let started = (SystemTime::now(), Instant::now());
+        // Scenarios with the same history share its calibration: computed once, identical.
+        let fingerprint = model.history_fingerprint();
+        let posterior = match posteriors.iter().find(|(f, _)| *f == fingerprint) {
+            Some((_, p)) => p.for_model(model),
+            None => {
+                let p = calibrate(model, request.calibrate, pool_threads, observe)?;
+                posteriors.push((fingerprint, p.clone()));
+                p
+            }
+        };
+        let (done, run) = run_scenario(
+            request,
+            (path, model),
+            &posterior,
+            started,
+            pool_threads,
+            observe,
+        )?;
+        observe(Event::Written(&done));
+        written.push(done);
+        runs.push(run);
+    }
+    if let Some(name) = &request.comparison {
+        write_comparison(request, name, &runs, observe)?;
+    }
+    Ok(written)
+}
+
+/// Every scenario of the request as a model, validated with its data, named, paired for a
+/// comparison, and its output folder checked: all before the first long run.
+fn load_models(request: &RunRequest) -> Result<Vec<(&PathBuf, Model)>> {
     let mut models = Vec::new();
     for path in &request.scenarios {
-        models.push((path, load_model(path, overrides)?));
+        models.push((path, load_model(path, &request.overrides)?));
     }
     for (path, m) in &mut models {
         name_with_overrides(m, path, &request.set)?;
     }
-    if let Some(name) = comparison {
+    if let Some(name) = &request.comparison {
         pair_up(&mut models, &request.scenarios, name)?;
     }
     let mut names = BTreeSet::new();
@@ -164,142 +209,140 @@ pub fn run(request: &RunRequest, observe: Observer<'_>) -> Result<Vec<Written>> 
             .into());
         }
     }
-    output::check_writable(out)?;
+    output::check_writable(&request.out)?;
     // Refuse a folder omvang did not make before the first long simulation, not after it.
-    for name in names.iter().chain(comparison) {
-        output::check_target(out, name)?;
+    for name in names.iter().chain(&request.comparison) {
+        output::check_target(&request.out, name)?;
     }
-    let pool_threads = pool_threads(request.threads, observe);
+    Ok(models)
+}
+
+/// The particles a scenario projects: calibrated to the national record (or its prior).
+fn calibrate(
+    model: &Model,
+    on: bool,
+    pool_threads: usize,
+    observe: Observer<'_>,
+) -> Result<smc::Posterior> {
+    let name = &model.scenario.name;
+    let stages = AtomicUsize::new(0);
+    let on_stage = |s: &smc::Stage| {
+        observe(Event::calibrating(
+            name,
+            stages.fetch_add(1, Ordering::Relaxed) + 1,
+            s,
+        ))
+    };
+    let n = model.scenario.run.iterations;
+    Ok(rayon::ThreadPoolBuilder::new()
+        .num_threads(pool_threads)
+        .build()?
+        .install(|| smc::posterior(model, n, on, &on_stage)))
+}
+
+/// One scenario from its particles to its folder: the iterations, tables, manifest, workbook
+/// and report. Returns what was written and the run as the report read it back.
+/// `started` is when its calibration began: the run's time includes it.
+fn run_scenario(
+    request: &RunRequest,
+    (path, model): (&Path, &Model),
+    posterior: &smc::Posterior,
+    (started_at, clock): (SystemTime, Instant),
+    pool_threads: usize,
+    observe: Observer<'_>,
+) -> Result<(Written, RunData)> {
+    let name = &model.scenario.name;
+    let n = model.scenario.run.iterations;
+    observe(Event::Simulating {
+        scenario: name,
+        iterations: n,
+    });
+    let done = AtomicUsize::new(0);
+    let progress = || {
+        let k = done.fetch_add(1, Ordering::Relaxed) + 1;
+        observe(Event::Iteration { done: k, of: n });
+    };
+    let results = simulate::run(model, &posterior.particles, pool_threads, &progress)?;
+    check_finite_draws(model, path, &results)?;
+    observe(Event::Simulated);
+    let summary = summarise(model, &results);
+    let monthly = summarise_monthly(model, &results);
+    let mut artifacts = tables(model, &results, &summary, &monthly, posterior)?;
+    let mut manifest = manifest(
+        model,
+        path,
+        &request.overrides,
+        pool_threads,
+        started_at,
+        clock,
+    )?;
+    manifest.calibration = Some(calibration_info(model, posterior));
+    artifacts.push(Artifact {
+        name: "manifest.json".into(),
+        bytes: serde_json::to_vec_pretty(&manifest)?,
+    });
+    // The report reads the run back exactly as `omvang report` reads it from disk.
+    let run = parse_run(&request.out.join(name), &|file| {
+        artifacts
+            .iter()
+            .find(|a| a.name == file)
+            .map(|a| a.bytes.clone())
+    })?;
+    artifacts.push(report::workbook::workbook(&run, request.lang)?);
+    if request.report {
+        let charts = charts::run_charts(&run, request.lang)?;
+        artifacts.extend(report::run_report(&run, request.lang, charts).files());
+    }
     let waiting = |lock: &Path| observe(Event::Waiting(lock));
+    let dir = output::write_run(&request.out, name, &artifacts, &waiting)?;
+    let written = Written {
+        scenario: name.clone(),
+        iterations: n,
+        seed: model.scenario.run.seed,
+        seconds: clock.elapsed().as_secs_f64(),
+        dir,
+        report: request.report,
+        lang: request.lang,
+        key_figures: key_figures(model, &summary),
+    };
+    Ok((written, run))
+}
 
-    let mut runs = Vec::new();
-    let mut written = Vec::new();
-    // Scenarios that share data share its notes: tell each once.
-    let mut told = BTreeSet::new();
-    let mut posteriors: Vec<(String, smc::Posterior)> = Vec::new();
-    for (path, model) in &models {
-        let started_at = SystemTime::now();
-        let clock = Instant::now();
-        let name = &model.scenario.name;
-        for note in &model.notes {
-            if told.insert(note.clone()) {
-                observe(Event::Note {
-                    scenario: name,
-                    note,
-                });
-            }
-        }
-        let n = model.scenario.run.iterations;
-        let stages = AtomicUsize::new(0);
-        let on_stage = |s: &smc::Stage| {
-            observe(Event::calibrating(
-                name,
-                stages.fetch_add(1, Ordering::Relaxed) + 1,
-                s,
-            ))
-        };
-        // Scenarios with the same history share its calibration: computed once, identical.
-        let fingerprint = model.history_fingerprint();
-        let posterior = match posteriors.iter().find(|(f, _)| *f == fingerprint) {
-            Some((_, p)) => p.for_model(model),
-            None => {
-                let p = rayon::ThreadPoolBuilder::new()
-                    .num_threads(pool_threads)
-                    .build()?
-                    .install(|| smc::posterior(model, n, request.calibrate, &on_stage));
-                posteriors.push((fingerprint, p.clone()));
-                p
-            }
-        };
-        observe(Event::Simulating {
-            scenario: name,
-            iterations: n,
-        });
-        let done = AtomicUsize::new(0);
-        let progress = || {
-            let k = done.fetch_add(1, Ordering::Relaxed) + 1;
-            observe(Event::Iteration { done: k, of: n });
-        };
-        let results = simulate::run(model, &posterior.particles, pool_threads, &progress)?;
-        check_finite_draws(model, path, &results)?;
-        observe(Event::Simulated);
-        let summary = simulate::summarise(model, &results);
-        let monthly = simulate::summarise_monthly(model, &results);
-        let mut artifacts = tables(model, &results, &summary, &monthly, &posterior)?;
-        let mut manifest = manifest(model, path, overrides, pool_threads, started_at, clock)?;
-        manifest.calibration = Some(CalibrationInfo {
-            calibrated: posterior.calibrated,
-            ess: posterior
-                .final_ess()
-                .unwrap_or(posterior.particles.len() as f64),
-            prior_ess: posterior.prior_ess,
-            stages: posterior.stages.len(),
-            particles: posterior.particles.len(),
-            unique_histories: posterior.unique_histories,
-            policy_start: month_label(model.scenario.run.base_year, model.policy_start),
-        });
-        artifacts.push(Artifact {
-            name: "manifest.json".into(),
+/// The comparison folder of paired runs: its manifest, the paired differences and its report.
+fn write_comparison(
+    request: &RunRequest,
+    name: &str,
+    runs: &[RunData],
+    observe: Observer<'_>,
+) -> Result<()> {
+    let lang = request.lang;
+    let charts = charts::comparison_charts(runs, lang)?;
+    let report = report::comparison_report(runs, lang, charts)?;
+    let manifest = ComparisonManifest {
+        omvang_version: env!("CARGO_PKG_VERSION").into(),
+        reference: runs[0].name.clone(),
+        scenarios: runs.iter().map(|r| r.name.clone()).collect(),
+        seed: runs[0].manifest.seed,
+        iterations: runs[0].manifest.iterations,
+    };
+    let mut artifacts = vec![
+        Artifact {
+            name: "comparison.json".into(),
             bytes: serde_json::to_vec_pretty(&manifest)?,
-        });
-        // The report reads the run back exactly as `omvang report` reads it from disk.
-        let run = parse_run(&out.join(name), &|file| {
-            artifacts
-                .iter()
-                .find(|a| a.name == file)
-                .map(|a| a.bytes.clone())
-        })?;
-        artifacts.push(report::workbook::workbook(&run, lang)?);
-        if request.report {
-            let report = report::run_report(&run, lang, charts::run_charts(&run, lang)?);
-            artifacts.extend(report.files());
-        }
-        let dir = output::write_run(out, name, &artifacts, &waiting)?;
-        let done = Written {
-            scenario: name.clone(),
-            iterations: n,
-            seed: model.scenario.run.seed,
-            seconds: clock.elapsed().as_secs_f64(),
-            dir,
-            report: request.report,
-            lang,
-            key_figures: key_figures(model, &summary),
-        };
-        observe(Event::Written(&done));
-        written.push(done);
-        runs.push(run);
-    }
-
-    if let Some(name) = comparison {
-        let charts = charts::comparison_charts(&runs, lang)?;
-        let report = report::comparison_report(&runs, lang, charts)?;
-        let manifest = ComparisonManifest {
-            omvang_version: env!("CARGO_PKG_VERSION").into(),
-            reference: runs[0].name.clone(),
-            scenarios: runs.iter().map(|r| r.name.clone()).collect(),
-            seed: runs[0].manifest.seed,
-            iterations: runs[0].manifest.iterations,
-        };
-        let mut artifacts = vec![
-            Artifact {
-                name: "comparison.json".into(),
-                bytes: serde_json::to_vec_pretty(&manifest)?,
-            },
-            Artifact {
-                name: "differences.csv".into(),
-                bytes: output::csv_bytes(&mut output::differences_frame(&paired_differences(
-                    &runs,
-                ))?)?,
-            },
-        ];
-        artifacts.extend(report.files());
-        let dir = output::write_run(out, name, &artifacts, &waiting)?;
-        observe(Event::Compared {
-            scenarios: &manifest.scenarios,
-            dir: &dir,
-        });
-    }
-    Ok(written)
+        },
+        Artifact {
+            name: "differences.csv".into(),
+            bytes: output::csv_bytes(&mut output::differences_frame(&paired_differences(runs))?)?,
+        },
+    ];
+    artifacts.extend(report.files());
+    let waiting = |lock: &Path| observe(Event::Waiting(lock));
+    let dir = output::write_run(&request.out, name, &artifacts, &waiting)?;
+    observe(Event::Compared {
+        scenarios: &manifest.scenarios,
+        dir: &dir,
+    });
+    Ok(())
 }
 
 /// The worker threads for `--threads requested` (0 = all cores), at most the cores there are
@@ -394,150 +437,6 @@ fn pair_up(models: &mut [(&PathBuf, Model)], paths: &[PathBuf], name: &str) -> R
     Ok(())
 }
 
-/// The run's tables as files.
-fn tables(
-    model: &Model,
-    results: &RunResults,
-    summary: &[SummaryRow],
-    monthly: &[SummaryRow],
-    posterior: &smc::Posterior,
-) -> Result<Vec<Artifact>> {
-    let name = &model.scenario.name;
-    let file = |name: &str, bytes: Vec<u8>| Artifact {
-        name: name.into(),
-        bytes,
-    };
-    let mut files = vec![
-        file(
-            "summary.csv",
-            output::csv_bytes(&mut output::summary_frame(name, summary, "year")?)?,
-        ),
-        file(
-            "monthly.csv",
-            output::csv_bytes(&mut output::summary_frame(name, monthly, "month")?)?,
-        ),
-        file(
-            "chains.csv",
-            output::csv_bytes(&mut output::chains_frame(model)?)?,
-        ),
-        file(
-            "pooling.csv",
-            output::csv_bytes(&mut output::pooling_frame(model)?)?,
-        ),
-        file(
-            "draws.parquet",
-            output::parquet_bytes(&mut output::draws_frame(model, results)?)?,
-        ),
-        file(
-            "actuals.csv",
-            output::csv_bytes(&mut output::actuals_frame(&model.actuals)?)?,
-        ),
-        file(
-            "hindcast.csv",
-            output::csv_bytes(&mut output::hindcast_frame(model, posterior)?)?,
-        ),
-    ];
-    // Projections by others: copied, so that `omvang report` needs only the run folder.
-    if model.scenario.data.projections.is_some() {
-        files.push(file(
-            "projections.csv",
-            output::csv_bytes(&mut output::projections_frame(&model.projections)?)?,
-        ));
-    }
-    // Prior and posterior of the parameters: only a calibrated run has both.
-    if posterior.calibrated {
-        files.push(file(
-            "calibration.csv",
-            output::csv_bytes(&mut output::calibration_frame(posterior)?)?,
-        ));
-    }
-    Ok(files)
-}
-
-/// `YYYY-MM` of month `month` after January of `base_year`.
-fn month_label(base_year: i32, month: usize) -> String {
-    format!("{}-{:02}", base_year + (month / 12) as i32, month % 12 + 1)
-}
-
-/// The manifest of one run: versions, hashed inputs, settings and times.
-fn manifest(
-    model: &Model,
-    path: &Path,
-    overrides: &[String],
-    threads: usize,
-    started_at: SystemTime,
-    clock: Instant,
-) -> Result<Manifest> {
-    let hashed = |p: &Path| -> Result<HashedFile> {
-        Ok(HashedFile {
-            path: p.display().to_string(),
-            sha256: output::sha256_file(p)?,
-        })
-    };
-    let s = &model.scenario;
-    Ok(Manifest {
-        omvang_version: env!("CARGO_PKG_VERSION").into(),
-        scenario: s.name.clone(),
-        description: s.description.clone(),
-        scenario_file: hashed(path)?,
-        extends: s.files[1..]
-            .iter()
-            .map(|p| hashed(p))
-            .collect::<Result<_>>()?,
-        overrides: overrides.to_vec(),
-        inputs: input_files(s)
-            .iter()
-            .map(|p| hashed(p))
-            .collect::<Result<_>>()?,
-        with_actuals: Some(s.data.actuals.is_some()),
-        with_projections: Some(s.data.projections.is_some()),
-        seed: s.run.seed,
-        iterations: s.run.iterations,
-        threads,
-        base_year: s.run.base_year,
-        horizon: s.run.horizon,
-        pooling_method: match s.pooling_method {
-            PoolingMethod::Dl => "dl".into(),
-            PoolingMethod::Reml => "reml".into(),
-        },
-        wait_norm_weeks: s.wait_norm_weeks,
-        started_at: rfc3339(started_at),
-        run_seconds: clock.elapsed().as_secs_f64(),
-        notes: model.notes.clone(),
-        calibration: None,
-    })
-}
-
-/// Key figures of a run: the volume chain in the base year, care, waiting and FTE at the horizon.
-fn key_figures(model: &Model, summary: &[SummaryRow]) -> Vec<(Metric, i32, [f64; 3])> {
-    let run = &model.scenario.run;
-    let base = [
-        Metric::PeopleWithDementia,
-        Metric::AtHome,
-        Metric::Need,
-        Metric::ClientsInCare,
-        Metric::FteNeeded,
-        Metric::CostEur,
-    ]
-    .map(|m| (m, run.base_year));
-    let horizon = [
-        Metric::ClientsInCare,
-        Metric::WaitingList,
-        Metric::FteNeeded,
-        Metric::FteGap,
-    ]
-    .map(|m| (m, run.horizon));
-    base.into_iter()
-        .chain(horizon)
-        .filter_map(|(metric, year)| {
-            let r = summary
-                .iter()
-                .find(|r| r.metric == metric.as_str() && r.period == year.to_string())?;
-            Some((metric, year, [r.stats[1], r.stats[3], r.stats[5]]))
-        })
-        .collect()
-}
-
 /// `report`: read a run (or a comparison and its sibling runs) back and write its charts and
 /// report again. Returns how many charts were drawn.
 ///
@@ -571,77 +470,4 @@ pub fn rebuild_report(dir: &Path, lang: Lang, observe: Observer<'_>) -> Result<u
         &|lock: &Path| observe(Event::Waiting(lock)),
     )?;
     Ok(report.charts.len())
-}
-
-/// Every drawn parameter and pooled rate must be a finite number: a NaN or infinity from an
-/// odd distribution or chain data would otherwise flow silently into every total.
-fn check_finite_draws(model: &Model, path: &Path, results: &RunResults) -> Result<()> {
-    for (i, (parameters, pooled)) in results.parameters.iter().zip(&results.pooled).enumerate() {
-        if let Some((name, v)) = scenario::non_finite_parameter(parameters) {
-            return Err(ScenarioError::Invalid {
-                path: path.to_path_buf(),
-                message: format!(
-                    "parameters.{name} drew {v} in iteration {i}; give it a distribution with finite values"
-                ),
-            }
-            .into());
-        }
-        let pooled = PooledDraw::NAMES.iter().zip(pooled.values());
-        if let Some((name, v)) = pooled.into_iter().find(|(_, v)| !v.is_finite()) {
-            return Err(simulate::ModelError::Data {
-                file: model
-                    .scenario
-                    .data
-                    .chains
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                message: format!(
-                    "the pooled {name} drew {v} in iteration {i}; check the chains' counts, or add chains so the pooling is stable"
-                ),
-            }
-            .into());
-        }
-    }
-    Ok(())
-}
-
-/// UTC time as RFC 3339, on the crate's one calendar (`Date`).
-pub fn rfc3339(t: SystemTime) -> String {
-    let secs = t
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs()) as i64;
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let epoch = Date {
-        year: 1970,
-        month: 1,
-        day: 1,
-    };
-    let date = Date::from_day_number(epoch.day_number() + days);
-    format!(
-        "{date}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rfc3339_formats_known_instants() {
-        let t = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
-        assert_eq!(rfc3339(t), "2023-11-14T22:13:20Z");
-        assert_eq!(rfc3339(SystemTime::UNIX_EPOCH), "1970-01-01T00:00:00Z");
-    }
-
-    #[test]
-    fn day_numbers_round_trip() {
-        for z in (0..800_000).step_by(97) {
-            assert_eq!(Date::from_day_number(z).day_number(), z);
-        }
-    }
 }

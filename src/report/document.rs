@@ -9,6 +9,15 @@ use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
 use super::text::{Lang, Msg};
 use crate::run_data::Artifact;
 
+/// The file name of the hindcast chart, which the report shows in its own section.
+pub const HINDCAST_CHART: &str = "hindcast";
+/// Name of the chart of a backtest's forecasts from each origin.
+pub const BACKTEST_CHART: &str = "backtest";
+
+/// The file name of the chart of people with dementia beside others' projections, which the
+/// report shows in their section when the run has projections.
+pub const PROJECTIONS_CHART: &str = "fan_people_with_dementia";
+
 /// A drawn chart as the report shows it: file stem, title, a one-sentence caption and both
 /// renderings. The caller draws the charts and hands them to the report.
 #[derive(Debug, Clone)]

@@ -2,26 +2,10 @@
 //! figures, euros, percentages, signs, and the small-cell rule (every count below 10 is "<10").
 
 use super::text::{say, Lang};
+pub use crate::model::metrics::{round_sig, sig_decimals};
+use crate::model::metrics::{Metric, Unit};
+use crate::model::stats::Band;
 use crate::run_data::{Stats, P05, P50, P95};
-
-/// Round to `digits` significant figures.
-pub fn round_sig(x: f64, digits: i32) -> f64 {
-    if x == 0.0 || !x.is_finite() {
-        return x;
-    }
-    let magnitude = x.abs().log10().floor() as i32;
-    let factor = 10f64.powi(digits - 1 - magnitude);
-    (x * factor).round() / factor
-}
-
-/// Decimals that show `digits` significant figures of `x` (none for large numbers).
-pub fn sig_decimals(x: f64, digits: i32) -> usize {
-    if x == 0.0 || !x.is_finite() {
-        return 0;
-    }
-    let magnitude = round_sig(x, digits).abs().log10().floor() as i32;
-    (digits - 1 - magnitude).max(0) as usize
-}
 
 /// A number with thousands separators: `12.345,6` in Dutch, `12,345.6` in English.
 pub fn number(x: f64, decimals: usize, lang: Lang) -> String {
@@ -164,6 +148,27 @@ pub fn code(s: &str) -> String {
     format!("{fence}{pad}{}{pad}{fence}", s.replace('|', "\\|"))
 }
 
+/// A model value or an observation in its metric's unit: people to three significant figures
+/// (observations whole, "<10" below ten), FTE to three, weeks to one decimal, shares as
+/// percentages.
+pub fn in_unit(metric: Metric, x: f64, observed: bool, lang: Lang) -> String {
+    match metric.unit() {
+        Unit::People | Unit::PeoplePerYear if observed => count_exact(x, lang),
+        Unit::People | Unit::PeoplePerYear => count(x, lang),
+        Unit::Weeks => number(x, 1, lang),
+        Unit::Share => percent(x, lang),
+        Unit::Ratio => number(x, 2, lang),
+        Unit::EuroPerYear => eur_millions(x, lang),
+        Unit::Fte | Unit::Number if observed => number(x, sig_decimals(x, 4), lang),
+        Unit::Fte | Unit::Number => sig3(x, lang),
+    }
+}
+
+/// "median (low–high)" of a band.
+pub fn band_text(band: &Band, f: &dyn Fn(f64) -> String) -> String {
+    format!("{} ({}–{})", f(band.median), f(band.low), f(band.high))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,56 +224,5 @@ mod tests {
             with_interval(&s, &f, Lang::En),
             "**2,000** (90% interval 1,000–3,000)"
         );
-    }
-}
-
-/// What a metric counts, for the workbook's unit column and its rounding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Unit {
-    /// A stock of people (on 1 January, or on a census date).
-    People,
-    /// A flow of people over the year.
-    PeoplePerYear,
-    Fte,
-    EuroPerYear,
-    Weeks,
-    /// A share between 0 and 1.
-    Share,
-    /// A number without a unit (e.g. a calibrated parameter).
-    Number,
-}
-
-impl Unit {
-    /// The unit of a metric by its column name (`summary.csv`, `hindcast.csv`).
-    pub fn of(metric: &str) -> Unit {
-        match metric {
-            "arrivals" | "admissions" | "exits_death" | "exits_institution" | "exits_other"
-            | "lost_while_waiting" => Unit::PeoplePerYear,
-            "coverage" | "share_waiting_over_norm" | "share_admitted_within_4_weeks" => Unit::Share,
-            "mean_wait_weeks" | "stated_wait_weeks" => Unit::Weeks,
-            m if m.starts_with("fte_") => Unit::Fte,
-            m if m.starts_with("cost_eur") => Unit::EuroPerYear,
-            _ => Unit::People,
-        }
-    }
-
-    /// Decimals a value in this unit is rounded to: people and euros whole, FTE and weeks to
-    /// one decimal, shares to three; plain numbers keep four significant figures.
-    pub fn decimals(self, x: f64) -> usize {
-        match self {
-            Unit::People | Unit::PeoplePerYear | Unit::EuroPerYear => 0,
-            Unit::Fte | Unit::Weeks => 1,
-            Unit::Share => 3,
-            Unit::Number => sig_decimals(x, 4),
-        }
-    }
-
-    /// `x` rounded as [`Unit::decimals`] says.
-    pub fn round(self, x: f64) -> f64 {
-        if !x.is_finite() {
-            return x;
-        }
-        let f = 10f64.powi(self.decimals(x) as i32);
-        (x * f).round() / f
     }
 }

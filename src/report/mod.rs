@@ -6,10 +6,14 @@
 //! The report does not draw: the caller draws the charts (`report::charts`) from the same run
 //! data and hands them in as [`Figure`]s.
 
+pub mod catalog;
 pub mod charts;
 pub mod document;
 pub mod format;
+pub mod method;
+pub mod record;
 pub mod sections;
+pub mod sources;
 pub mod text;
 pub mod workbook;
 
@@ -17,14 +21,16 @@ pub use document::{chart_path, file_name, owned_by, Block, Figure, Report};
 pub use text::{Lang, Msg};
 
 use crate::analysis::paired_difference;
+use crate::model::metrics::Metric;
 use crate::run_data::{Backtest, RunData, P05, P50, P95};
 use format::{code, count, data, eur_millions, number, sig3, signed_count, with_interval};
+use method::{backtest_settings, limitations_bullets, method_bullets, reproducibility_bullets};
+use record::{backtest_blocks, hindcast_blocks, projections_blocks};
 use sections::{
-    backtest_blocks, backtest_settings, chain_tables, conclusion, hindcast_blocks,
-    illustrative_notice, key_message, limitations_bullets, method_bullets, outlook_table,
-    overrides_paragraph, pooling_paragraph, price_level, projections_blocks,
-    reproducibility_bullets, scenario_line, sensitivity_table, sources_bullets,
+    chain_tables, conclusion, illustrative_notice, key_message, outlook_table, overrides_paragraph,
+    pooling_paragraph, scenario_line, sensitivity_table,
 };
+use sources::{price_level, sources_bullets};
 use text::say;
 
 /// The report of one run, showing `charts` (drawn by [`charts::run_charts`]) as its figures.
@@ -55,10 +61,10 @@ pub fn run_report(run: &RunData, lang: Lang, charts: Vec<Figure>) -> Report {
     // when the run has projections by others; the others under "Charts".
     let hindcast = charts
         .iter()
-        .position(|c| c.name == sections::HINDCAST_CHART);
+        .position(|c| c.name == document::HINDCAST_CHART);
     let projections = charts
         .iter()
-        .position(|c| c.name == sections::PROJECTIONS_CHART)
+        .position(|c| c.name == document::PROJECTIONS_CHART)
         .filter(|_| !run.projections.is_empty());
     blocks.push(heading(Msg::HeadingCharts));
     blocks.extend(
@@ -97,7 +103,7 @@ pub fn run_report(run: &RunData, lang: Lang, charts: Vec<Figure>) -> Report {
 pub fn backtest_report(backtest: &Backtest, lang: Lang, charts: Vec<Figure>) -> Report {
     let figure = charts
         .iter()
-        .position(|c| c.name == sections::BACKTEST_CHART);
+        .position(|c| c.name == document::BACKTEST_CHART);
     let mut blocks = Vec::new();
     if backtest.illustrative() {
         blocks.push(illustrative_notice(lang));
@@ -195,7 +201,7 @@ pub fn comparison_report(
     let mut blocks = Vec::new();
     if let Some((run, d)) = best {
         let cost = run
-            .stats("cost_eur", h)
+            .stats(Metric::CostEur, h)
             .map(|s| eur_millions(s[P50], lang))
             .unwrap_or_default();
         blocks.push(Block::Paragraph(say!(
@@ -226,13 +232,13 @@ pub fn comparison_report(
     let mut bullets: Vec<String> = key_message(reference, lang).into_iter().take(5).collect();
     for run in &runs[1..] {
         let (Some(w), Some(d)) = (
-            run.stats("waiting_list", h),
+            run.stats(Metric::WaitingList, h),
             paired_difference(run, reference, &format!("waiting_list_{h}")),
         ) else {
             continue;
         };
         let cost = run
-            .stats("cost_eur", h)
+            .stats(Metric::CostEur, h)
             .map(|s| eur_millions(s[P50], lang))
             .unwrap_or_default();
         bullets.push(say!(
@@ -276,19 +282,19 @@ pub fn comparison_report(
     let rows = runs
         .iter()
         .map(|run| {
-            let med = |m: &str, y: i32, f: &dyn Fn(f64) -> String| {
+            let med = |m: Metric, y: i32, f: &dyn Fn(f64) -> String| {
                 run.stats(m, y).map_or("–".into(), |s| f(s[P50]))
             };
             let mut row = vec![data(&run.name)];
             if let Some(y) = mid {
-                row.push(med("waiting_list", y, &c));
+                row.push(med(Metric::WaitingList, y, &c));
             }
             row.extend([
-                med("waiting_list", h, &c),
-                med("lost_while_waiting", h, &c),
-                med("fte_available", h, &|x| sig3(x, lang)),
-                med("fte_needed", h, &|x| sig3(x, lang)),
-                med("cost_eur", h, &|x| eur_millions(x, lang)),
+                med(Metric::WaitingList, h, &c),
+                med(Metric::LostWhileWaiting, h, &c),
+                med(Metric::FteAvailable, h, &|x| sig3(x, lang)),
+                med(Metric::FteNeeded, h, &|x| sig3(x, lang)),
+                med(Metric::CostEur, h, &|x| eur_millions(x, lang)),
             ]);
             row
         })

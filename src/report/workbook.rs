@@ -5,10 +5,11 @@
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
-use super::format::Unit;
 use super::text::{driver_label, metric_label, unit_label, Lang, Msg};
-use crate::model::metrics::Metric;
-use crate::run_data::{Artifact, Band, RunData, Stats};
+use crate::model::metrics::Unit;
+use crate::model::pooling::PooledRate;
+use crate::model::stats::Band;
+use crate::run_data::{Artifact, RunData};
 
 /// The Excel number format of a value rounded to `decimals`, with thousands separators.
 fn number_format(decimals: usize) -> Format {
@@ -100,18 +101,15 @@ fn summary_sheet(sheet: &mut Worksheet, run: &RunData, lang: Lang) -> Result<(),
     sheet.set_column_width(1, 34)?;
     sheet.set_column_width(2, 26)?;
     sheet.set_column_width(4, 18)?;
-    let price = super::sections::price_level(run, lang);
-    // In the order of `summary.csv`: metrics as the engine lists them, then years.
-    let position = |m: &str| Metric::ALL.iter().position(|x| x.as_str() == m);
-    let mut rows: Vec<(&(String, i32), &Stats)> = run.yearly.iter().collect();
-    rows.sort_by_key(|((m, y), _)| (position(m).is_none(), position(m), m.clone(), *y));
-    for (i, ((metric, year), stats)) in rows.into_iter().enumerate() {
+    let price = super::sources::price_level(run, lang);
+    // In the order of `summary.csv`: metrics as the registry lists them, then years.
+    for (i, (&(metric, year), stats)) in run.yearly.iter().enumerate() {
         let row = i as u32 + 1;
-        let unit = Unit::of(metric);
+        let unit = metric.unit();
         sheet.write_string(row, 0, &run.name)?;
         sheet.write_string(row, 1, metric_label(metric, lang))?;
-        sheet.write_string(row, 2, metric)?;
-        sheet.write_number(row, 3, *year)?;
+        sheet.write_string(row, 2, metric.as_str())?;
+        sheet.write_number(row, 3, year)?;
         if unit == Unit::EuroPerYear {
             sheet.write_string(row, 4, format!("{} ({price})", unit_label(unit, lang)))?;
         } else {
@@ -131,9 +129,9 @@ fn write_band(
     band: Option<&Band>,
     unit: Unit,
 ) -> Result<(), XlsxError> {
-    if let Some([low, median, high]) = band {
-        for (k, x) in [median, low, high].into_iter().enumerate() {
-            write_value(sheet, row, col + k as u16, *x, unit)?;
+    if let Some(b) = band {
+        for (k, x) in [b.median, b.low, b.high].into_iter().enumerate() {
+            write_value(sheet, row, col + k as u16, x, unit)?;
         }
     }
     Ok(())
@@ -170,9 +168,9 @@ fn hindcast_sheet(
     let date_format = Format::new().set_num_format("yyyy-mm-dd");
     for (i, h) in rows.iter().enumerate() {
         let row = i as u32 + 1;
-        let unit = Unit::of(&h.metric);
-        sheet.write_string(row, 0, metric_label(&h.metric, lang))?;
-        sheet.write_string(row, 1, &h.metric)?;
+        let unit = h.metric.unit();
+        sheet.write_string(row, 0, metric_label(h.metric, lang))?;
+        sheet.write_string(row, 1, h.metric.as_str())?;
         let date =
             ExcelDateTime::from_ymd(h.date.year as u16, h.date.month as u8, h.date.day as u8)?;
         sheet.write_date_with_format(row, 2, &date, &date_format)?;
@@ -234,11 +232,11 @@ const CHAIN_COLUMNS: &[(&str, ChainCell)] = &[
     ("outflow_institution", ChainCell::Count),
     ("outflow_other", ChainCell::Count),
     ("person_years", ChainCell::Whole),
-    ("uptake", ChainCell::Share),
-    ("inflow_rate", ChainCell::Rate),
-    ("hazard_death", ChainCell::Rate),
-    ("hazard_institution", ChainCell::Rate),
-    ("hazard_other", ChainCell::Rate),
+    (PooledRate::Uptake.name(), ChainCell::Share),
+    (PooledRate::InflowRate.name(), ChainCell::Rate),
+    (PooledRate::HazardDeath.name(), ChainCell::Rate),
+    (PooledRate::HazardInstitution.name(), ChainCell::Rate),
+    (PooledRate::HazardOther.name(), ChainCell::Rate),
     ("mean_duration_years", ChainCell::Rate),
     ("caseload", ChainCell::Rate),
     ("waiting_share", ChainCell::Share),

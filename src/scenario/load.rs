@@ -56,7 +56,7 @@ struct PoolingFile {
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct ProjectionFile {
-    initial_state: Option<InitialState>,
+    initial_state: Option<InitialStateSource>,
     wait_norm_weeks: Option<f64>,
 }
 
@@ -445,7 +445,7 @@ fn resolve(
         return Err(invalid(path, "projection.wait_norm_weeks must be > 0"));
     }
     let initial_state = projection.initial_state.unwrap_or_default();
-    if initial_state == InitialState::Actuals && data.actuals.is_none() {
+    if initial_state == InitialStateSource::Actuals && data.actuals.is_none() {
         return Err(invalid(
             path,
             "projection.initial_state = \"actuals\" needs data.actuals",

@@ -282,7 +282,7 @@ parameters! {
 /// Where the projection's in-care stock and waiting list start.
 #[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Default)]
 #[serde(rename_all = "lowercase")]
-pub enum InitialState {
+pub enum InitialStateSource {
     /// The base-year extrapolation from the chains (each iteration its own draw).
     #[default]
     Extrapolated,
@@ -389,7 +389,7 @@ pub struct Scenario {
     /// Largest accepted |flow imbalance| of a chain, as a share of its mean clients per period.
     pub max_flow_imbalance: f64,
     pub parameters: Parameters,
-    pub initial_state: InitialState,
+    pub initial_state: InitialStateSource,
     pub wait_norm_weeks: f64,
     pub capacity: CapacityPolicy,
     pub referral: Referral,

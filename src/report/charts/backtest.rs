@@ -7,12 +7,14 @@ use plotters::prelude::*;
 
 use super::draw::{e, text_style, tick_decimals, DrawResult, Plot, GRID, INK, MUTED, PALETTE};
 use crate::data::Date;
+use crate::model::metrics::Metric;
+use crate::model::stats::Band;
 use crate::report::format::number;
 use crate::report::text::{metric_label, say, Lang, Msg};
 use crate::run_data::Backtest;
 
 /// The chart's file name.
-pub use crate::report::sections::BACKTEST_CHART as NAME;
+pub use crate::report::document::BACKTEST_CHART as NAME;
 
 /// A backtest's fans and the observations they forecast.
 pub struct BacktestChart<'a> {
@@ -21,7 +23,7 @@ pub struct BacktestChart<'a> {
 }
 
 /// One origin's fan: the origin's index (its colour) and `(x, [p05, p50, p95])` in time order.
-type Fan = (usize, Vec<(f64, [f64; 3])>);
+type Fan = (usize, Vec<(f64, Band)>);
 
 /// Origins in a row of the key under the panels.
 const KEY_PER_ROW: usize = 4;
@@ -39,34 +41,34 @@ pub fn colour(i: usize) -> RGBColor {
 
 impl BacktestChart<'_> {
     /// The path metrics, in the engine's order.
-    pub fn panels(&self) -> Vec<&str> {
-        let mut metrics: Vec<&str> = Vec::new();
+    pub fn panels(&self) -> Vec<Metric> {
+        let mut metrics: Vec<Metric> = Vec::new();
         for p in &self.backtest.paths {
-            if !metrics.contains(&p.metric.as_str()) {
-                metrics.push(&p.metric);
+            if !metrics.contains(&p.metric) {
+                metrics.push(p.metric);
             }
         }
         metrics
     }
 
     /// The observations of a metric from the base year on, on the national scale.
-    fn observations(&self, metric: &str) -> Vec<(f64, f64)> {
+    fn observations(&self, metric: Metric) -> Vec<(f64, f64)> {
         let base = self.backtest.manifest.run.base_year;
         self.backtest
             .actuals
             .iter()
-            .filter(|a| a.metric == metric && a.date.year >= base && a.coverage > 0.0)
+            .filter(|a| a.metric == metric.as_str() && a.date.year >= base && a.coverage > 0.0)
             .map(|a| (year_of(a.date), a.value / a.coverage))
             .collect()
     }
 
     /// `(x, [p05, p50, p95])` of one origin's path of a metric, in time order.
-    fn fan(&self, origin: Date, metric: &str) -> Vec<(f64, [f64; 3])> {
+    fn fan(&self, origin: Date, metric: Metric) -> Vec<(f64, Band)> {
         self.backtest
             .paths
             .iter()
             .filter(|p| p.origin == origin && p.metric == metric)
-            .filter(|p| p.band.iter().all(|v| v.is_finite()))
+            .filter(|p| p.band.parts().iter().all(|v| v.is_finite()))
             .map(|p| (year_of(p.month), p.band))
             .collect()
     }
@@ -90,11 +92,11 @@ impl Plot for BacktestChart<'_> {
             .flat_map(|m| {
                 let fans = origins
                     .iter()
-                    .flat_map(|o| self.fan(*o, m))
+                    .flat_map(|o| self.fan(*o, *m))
                     .map(|(x, _)| x)
                     .collect::<Vec<_>>();
                 fans.into_iter()
-                    .chain(self.observations(m).into_iter().map(|(x, _)| x))
+                    .chain(self.observations(*m).into_iter().map(|(x, _)| x))
             })
             .collect();
         let (x_lo, x_hi) = xs
@@ -111,14 +113,14 @@ impl Plot for BacktestChart<'_> {
             let fans: Vec<Fan> = origins
                 .iter()
                 .enumerate()
-                .map(|(i, o)| (i, self.fan(*o, metric)))
+                .map(|(i, o)| (i, self.fan(*o, *metric)))
                 .filter(|(_, f)| !f.is_empty())
                 .collect();
             panel(
                 cell,
-                metric_label(metric, lang),
+                metric_label(*metric, lang),
                 &fans,
-                &self.observations(metric),
+                &self.observations(*metric),
                 span,
                 lang,
             )?;
@@ -183,7 +185,7 @@ fn panel<DB: DrawingBackend>(
 ) -> DrawResult {
     let values = fans
         .iter()
-        .flat_map(|(_, f)| f.iter().flat_map(|(_, b)| *b))
+        .flat_map(|(_, f)| f.iter().flat_map(|(_, b)| b.parts()))
         .chain(observations.iter().map(|(_, y)| *y))
         .filter(|v| v.is_finite());
     let (lo, hi) = match values.fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v))) {
@@ -225,8 +227,8 @@ fn panel<DB: DrawingBackend>(
     for (i, fan) in fans {
         let band: Vec<(f64, f64)> = fan
             .iter()
-            .map(|(x, b)| (*x, b[2]))
-            .chain(fan.iter().rev().map(|(x, b)| (*x, b[0])))
+            .map(|(x, b)| (*x, b.high))
+            .chain(fan.iter().rev().map(|(x, b)| (*x, b.low)))
             .collect();
         chart
             .draw_series(std::iter::once(Polygon::new(
@@ -238,7 +240,7 @@ fn panel<DB: DrawingBackend>(
     for (i, fan) in fans {
         chart
             .draw_series(LineSeries::new(
-                fan.iter().map(|(x, b)| (*x, b[1])),
+                fan.iter().map(|(x, b)| (*x, b.median)),
                 colour(*i).stroke_width(3),
             ))
             .map_err(e)?;

@@ -7,22 +7,24 @@ use plotters::prelude::*;
 
 use super::draw::{e, text_style, tick_decimals, DrawResult, Plot, BLUE, GRID, INK, MUTED};
 use super::draw::{VERMILLION, WIDTH};
+use crate::model::metrics::Metric;
+use crate::model::stats::Band;
 use crate::report::format::number;
 use crate::report::text::{metric_label, Lang, Msg};
 use crate::run_data::HindcastRow;
 
-pub use crate::report::sections::HINDCAST_CHART as NAME;
+pub use crate::report::document::HINDCAST_CHART as NAME;
 
 /// The metrics the hindcast shows, in the order of their panels.
-pub const METRICS: [&str; 8] = [
-    "clients_in_care",
-    "waiting_list",
-    "waiting_over_norm",
-    "mean_wait_weeks",
-    "stated_wait_weeks",
-    "fte_available",
-    "people_with_dementia",
-    "at_home",
+pub const METRICS: [Metric; 8] = [
+    Metric::ClientsInCare,
+    Metric::WaitingList,
+    Metric::WaitingOverNorm,
+    Metric::MeanWaitWeeks,
+    Metric::StatedWaitWeeks,
+    Metric::FteAvailable,
+    Metric::PeopleWithDementia,
+    Metric::AtHome,
 ];
 
 const PRIOR: RGBColor = RGBColor(200, 200, 200);
@@ -35,7 +37,7 @@ pub struct Hindcast {
 
 impl Hindcast {
     /// The metrics with at least one row, in panel order.
-    pub fn panels(&self) -> Vec<&'static str> {
+    pub fn panels(&self) -> Vec<Metric> {
         METRICS
             .into_iter()
             .filter(|m| self.rows.iter().any(|r| r.metric == *m))
@@ -71,7 +73,7 @@ impl Plot for Hindcast {
         for (metric, cell) in panels.iter().zip(&cells) {
             let rows: Vec<&HindcastRow> =
                 self.rows.iter().filter(|r| r.metric == *metric).collect();
-            panel(cell, metric_label(metric, lang), &rows, span, lang)?;
+            panel(cell, metric_label(*metric, lang), &rows, span, lang)?;
         }
         Ok(())
     }
@@ -131,7 +133,7 @@ fn panel<DB: DrawingBackend>(
     let xs: Vec<f64> = rows.iter().map(|r| year_of(r)).collect();
     let values = rows.iter().flat_map(|r| {
         let post = r.posterior.unwrap_or(r.prior);
-        [r.observed, r.prior[0], r.prior[2], post[0], post[2]]
+        [r.observed, r.prior.low, r.prior.high, post.low, post.high]
     });
     let (lo, hi) = values
         .filter(|v| v.is_finite())
@@ -172,11 +174,11 @@ fn panel<DB: DrawingBackend>(
     for (r, &x) in rows.iter().zip(&xs) {
         chart
             .draw_series([Rectangle::new(
-                [(x - 2.0 * w, r.prior[0]), (x + 2.0 * w, r.prior[2])],
+                [(x - 2.0 * w, r.prior.low), (x + 2.0 * w, r.prior.high)],
                 PRIOR.filled(),
             )])
             .map_err(e)?;
-        if let Some([low, median, high]) = r.posterior {
+        if let Some(Band { low, median, high }) = r.posterior {
             chart
                 .draw_series([Rectangle::new(
                     [(x - w, low), (x + w, high)],
@@ -192,7 +194,7 @@ fn panel<DB: DrawingBackend>(
         } else {
             chart
                 .draw_series([PathElement::new(
-                    vec![(x - 2.5 * w, r.prior[1]), (x + 2.5 * w, r.prior[1])],
+                    vec![(x - 2.5 * w, r.prior.median), (x + 2.5 * w, r.prior.median)],
                     MUTED.stroke_width(3),
                 )])
                 .map_err(e)?;

@@ -21,10 +21,12 @@ use tornado::Tornado;
 
 use crate::analysis::{paired_difference, sensitivity};
 use crate::data::Actual;
+use crate::model::metrics::Metric;
 use crate::report::document::Figure;
+use crate::report::document::PROJECTIONS_CHART;
 use crate::report::format::{count, number};
-use crate::report::sections::{
-    input_names, population_file, prevalence_file, price_level, publishers, PROJECTIONS_CHART,
+use crate::report::sources::{
+    input_names, population_file, prevalence_file, price_level, publishers,
 };
 use crate::report::text::{driver_label, say, Lang, Msg};
 use crate::run_data::{Backtest, RunData, Stats, P50};
@@ -59,13 +61,13 @@ fn source_line(runs: &[&RunData], lang: Lang) -> String {
 }
 
 /// Monthly stats of a metric as `(x, stats)`, starting with the base year's 1 January.
-fn monthly_points(run: &RunData, metric: &str, scale: f64) -> Vec<(f64, Stats)> {
+fn monthly_points(run: &RunData, metric: Metric, scale: f64) -> Vec<(f64, Stats)> {
     let scaled = |s: &Stats| s.map(|v| v / scale);
     let mut pts = Vec::new();
     if let Some(s) = run.stats(metric, run.base_year()) {
         pts.push((run.base_year() as f64, scaled(&s)));
     }
-    if let Some(months) = run.monthly.get(metric) {
+    if let Some(months) = run.monthly.get(&metric) {
         // The month's state at its end.
         pts.extend(
             months
@@ -76,7 +78,7 @@ fn monthly_points(run: &RunData, metric: &str, scale: f64) -> Vec<(f64, Stats)> 
     pts
 }
 
-fn yearly_points(run: &RunData, metric: &str, scale: f64) -> Vec<(f64, Stats)> {
+fn yearly_points(run: &RunData, metric: Metric, scale: f64) -> Vec<(f64, Stats)> {
     run.yearly_series(metric)
         .into_iter()
         .map(|(y, s)| (y as f64, s.map(|v| v / scale)))
@@ -85,11 +87,11 @@ fn yearly_points(run: &RunData, metric: &str, scale: f64) -> Vec<(f64, Stats)> {
 
 /// The published figures of a metric inside the chart's years, as points in fractional years,
 /// and the legend label (`key`, e.g. "National count ({sources})") that names their publishers.
-fn actual_points(run: &RunData, metric: &str, key: Msg, lang: Lang) -> (Vec<(f64, f64)>, String) {
+fn actual_points(run: &RunData, metric: Metric, key: Msg, lang: Lang) -> (Vec<(f64, f64)>, String) {
     let shown: Vec<_> = run
         .actuals
         .iter()
-        .filter(|a| a.metric == metric)
+        .filter(|a| a.metric == metric.as_str())
         .map(|a| {
             let x = a.date.year as f64
                 + (a.date.month as f64 - 1.0) / 12.0
@@ -152,9 +154,9 @@ pub fn run_charts(run: &RunData, lang: Lang) -> Result<Vec<Figure>, ChartError> 
             t(Msg::FanClientsCaption),
             &source,
             &run_fan(
-                single(BLUE, monthly_points(run, "clients_in_care", 1.0)),
+                single(BLUE, monthly_points(run, Metric::ClientsInCare, 1.0)),
                 Msg::AxisClients,
-                actual_points(run, "clients_in_care", Msg::LegendNationalCount, lang),
+                actual_points(run, Metric::ClientsInCare, Msg::LegendNationalCount, lang),
                 lang,
             ),
         )?,
@@ -164,9 +166,9 @@ pub fn run_charts(run: &RunData, lang: Lang) -> Result<Vec<Figure>, ChartError> 
             t(Msg::FanWaitingCaption),
             &source,
             &run_fan(
-                single(VERMILLION, monthly_points(run, "waiting_list", 1.0)),
+                single(VERMILLION, monthly_points(run, Metric::WaitingList, 1.0)),
                 Msg::AxisWaiting,
-                actual_points(run, "waiting_list", Msg::LegendNationalCount, lang),
+                actual_points(run, Metric::WaitingList, Msg::LegendNationalCount, lang),
                 lang,
             ),
         )?,
@@ -175,12 +177,12 @@ pub fn run_charts(run: &RunData, lang: Lang) -> Result<Vec<Figure>, ChartError> 
         FanSeries {
             label: t(Msg::LegendFteAvailable).into(),
             colour: BLUE,
-            points: monthly_points(run, "fte_available", 1.0),
+            points: monthly_points(run, Metric::FteAvailable, 1.0),
         },
         FanSeries {
             label: t(Msg::LegendFteNeeded).into(),
             colour: VERMILLION,
-            points: monthly_points(run, "fte_needed", 1.0),
+            points: monthly_points(run, Metric::FteNeeded, 1.0),
         },
     ];
     charts.push(render(
@@ -191,7 +193,7 @@ pub fn run_charts(run: &RunData, lang: Lang) -> Result<Vec<Figure>, ChartError> 
         &run_fan(
             fte,
             Msg::AxisFte,
-            actual_points(run, "fte_available", Msg::LegendNationalCount, lang),
+            actual_points(run, Metric::FteAvailable, Msg::LegendNationalCount, lang),
             lang,
         ),
     )?);
@@ -203,7 +205,7 @@ pub fn run_charts(run: &RunData, lang: Lang) -> Result<Vec<Figure>, ChartError> 
         &Fan {
             y_desc: say!(lang, AxisCostPriced, price = price_level(run, lang)),
             ..run_fan(
-                single(GREEN, yearly_points(run, "cost_eur", 1e6)),
+                single(GREEN, yearly_points(run, Metric::CostEur, 1e6)),
                 Msg::AxisCost,
                 (Vec::new(), String::new()),
                 lang,
@@ -212,9 +214,13 @@ pub fn run_charts(run: &RunData, lang: Lang) -> Result<Vec<Figure>, ChartError> 
     )?);
 
     for (metric, name, what) in [
-        ("fte_needed", "tornado_fte_needed", Msg::TornadoFteNeeded),
         (
-            "waiting_list",
+            Metric::FteNeeded,
+            "tornado_fte_needed",
+            Msg::TornadoFteNeeded,
+        ),
+        (
+            Metric::WaitingList,
             "tornado_waiting_list",
             Msg::TornadoWaitingList,
         ),
@@ -272,7 +278,7 @@ pub fn run_charts(run: &RunData, lang: Lang) -> Result<Vec<Figure>, ChartError> 
     }
 
     if let Some(values) = run.draw(&format!("clients_in_care_{b}")) {
-        let marker = run.actual("clients_in_care", b).map(|a| {
+        let marker = run.actual(Metric::ClientsInCare, b).map(|a| {
             (
                 a.value,
                 say!(
@@ -329,25 +335,26 @@ pub fn run_charts(run: &RunData, lang: Lang) -> Result<Vec<Figure>, ChartError> 
 /// dots and others' projections up to the horizon as diamonds named by their publisher. `None`
 /// when the run has no yearly series of people with dementia.
 fn people_chart(run: &RunData, lang: Lang, source: &str) -> Result<Option<Figure>, ChartError> {
-    let model = yearly_points(run, "people_with_dementia", 1.0);
+    let model = yearly_points(run, Metric::PeopleWithDementia, 1.0);
     if model.is_empty() {
         return Ok(None);
     }
     let (b, h) = (run.base_year(), run.horizon());
-    let constant: Vec<(f64, f64)> = yearly_points(run, "people_with_dementia_constant_rates", 1.0)
-        .into_iter()
-        .map(|(x, s)| (x, s[P50]))
-        .collect();
+    let constant: Vec<(f64, f64)> =
+        yearly_points(run, Metric::PeopleWithDementiaConstantRates, 1.0)
+            .into_iter()
+            .map(|(x, s)| (x, s[P50]))
+            .collect();
     let estimates = actual_points(
         run,
-        "people_with_dementia",
+        Metric::PeopleWithDementia,
         Msg::LegendNationalEstimate,
         lang,
     );
     let shown: Vec<(f64, f64, String)> = run
         .projections
         .iter()
-        .filter(|p| p.metric == "people_with_dementia" && (b..=h).contains(&p.year))
+        .filter(|p| p.metric == Metric::PeopleWithDementia.as_str() && (b..=h).contains(&p.year))
         .map(|p| (p.year as f64, p.value, p.publisher.clone()))
         .collect();
     let (caption, labelled) = if shown.is_empty() {
@@ -403,7 +410,7 @@ pub fn comparison_charts(runs: &[RunData], lang: Lang) -> Result<Vec<Figure>, Ch
     };
     let refs: Vec<&RunData> = runs.iter().collect();
     let source = source_line(&refs, lang);
-    let series = |metric: &str, scale: f64, monthly: bool| -> Vec<FanSeries> {
+    let series = |metric: Metric, scale: f64, monthly: bool| -> Vec<FanSeries> {
         runs.iter()
             .enumerate()
             .map(|(i, r)| FanSeries {
@@ -423,21 +430,21 @@ pub fn comparison_charts(runs: &[RunData], lang: Lang) -> Result<Vec<Figure>, Ch
             "compare_waiting_list",
             Msg::CompareWaitingTitle,
             Msg::CompareWaitingCaption,
-            ("waiting_list", 1.0, true),
+            (Metric::WaitingList, 1.0, true),
             Msg::AxisWaiting,
         ),
         (
             "compare_fte_needed",
             Msg::CompareFteTitle,
             Msg::CompareFteCaption,
-            ("fte_needed", 1.0, true),
+            (Metric::FteNeeded, 1.0, true),
             Msg::AxisFte,
         ),
         (
             "compare_cost",
             Msg::CompareCostTitle,
             Msg::CompareCostCaption,
-            ("cost_eur", 1e6, false),
+            (Metric::CostEur, 1e6, false),
             Msg::AxisCost,
         ),
     ];

@@ -1,0 +1,85 @@
+//! The random streams of an iteration's monthly flows, one per flow and regional queue, keyed by
+//! the particle's history up to the policy start and by the output iteration after it.
+
+use rand_chacha::ChaCha8Rng;
+
+use crate::model::projection::{Flow, FlowUniforms, FLOWS, MONTH_UNIFORMS, REGIONS};
+use crate::scenario::keyed_stream;
+/// The random stream of iteration `i` for anything without a name of its own.
+pub fn stream(seed: u64, iteration: u64) -> ChaCha8Rng {
+    keyed_stream(seed, "iteration", iteration)
+}
+
+/// Keys of the flow streams, `[flow][region]`: the history's and the future's.
+fn flow_keys() -> &'static [[[String; REGIONS]; FLOWS]; 2] {
+    static KEYS: std::sync::OnceLock<[[[String; REGIONS]; FLOWS]; 2]> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        [false, true].map(|future| {
+            Flow::ALL.map(|f| {
+                std::array::from_fn(|r| {
+                    let key = if future { f.future_key() } else { f.key() };
+                    format!("{key}.region{r}")
+                })
+            })
+        })
+    })
+}
+
+/// The monthly flows of one iteration: one keyed stream per flow and region, one draw a month.
+/// Up to the policy start the streams are the history's (keyed by the particle's history key of
+/// the region); from it they are the iteration's own future (keyed by the output iteration), so
+/// iterations that share a calibrated history still have their own futures.
+pub struct FlowStreams {
+    streams: Vec<ChaCha8Rng>,
+    seed: u64,
+    future: u64,
+    switch: usize,
+    month: usize,
+}
+
+impl FlowStreams {
+    pub fn new(seed: u64, history: &[u64; REGIONS], future: u64, switch: usize) -> Self {
+        let keys = &flow_keys()[0];
+        let streams = (0..FLOWS)
+            .flat_map(|f| (0..REGIONS).map(move |r| (f, r)))
+            .map(|(f, r)| keyed_stream(seed, &keys[f][r], history[r]))
+            .collect();
+        FlowStreams {
+            streams,
+            seed,
+            future,
+            switch,
+            month: 0,
+        }
+    }
+}
+
+impl FlowUniforms for FlowStreams {
+    fn next_month(&mut self, u: &mut [f64; MONTH_UNIFORMS]) {
+        if self.month == self.switch {
+            let keys = &flow_keys()[1];
+            for (k, stream) in self.streams.iter_mut().enumerate() {
+                *stream = keyed_stream(self.seed, &keys[k / REGIONS][k % REGIONS], self.future);
+            }
+        }
+        self.month += 1;
+        for (x, stream) in u.iter_mut().zip(&mut self.streams) {
+            *x = rand::RngExt::random::<f64>(stream);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streams_differ_per_iteration_and_repeat_per_seed() {
+        use rand::RngExt;
+        let a: u64 = stream(1, 0).random();
+        let b: u64 = stream(1, 1).random();
+        let c: u64 = stream(1, 0).random();
+        assert_ne!(a, b);
+        assert_eq!(a, c);
+    }
+}
