@@ -1,5 +1,5 @@
 //! The `omvang` command line: a thin dispatch from the parsed command to the library's pipeline
-//! (`cli.rs` holds the definitions and how results are shown); errors become one line on stderr
+//! (`cli/` holds the definitions and how results are shown); errors become one line on stderr
 //! and exit code 2 for bad input, 1 for anything else.
 
 use std::process::ExitCode;

@@ -90,13 +90,6 @@ pub struct HindcastRow {
     pub source: String,
 }
 
-impl HindcastRow {
-    /// Whether the observation lies outside the posterior band (false without one).
-    pub fn outside_posterior(&self) -> bool {
-        self.posterior.is_some_and(|b| !b.contains(self.observed))
-    }
-}
-
 /// One row of `calibration.csv`: a parameter's prior and posterior median and 90% band.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CalibrationRow {

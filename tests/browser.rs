@@ -7,7 +7,7 @@ use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::Command;
 
-use crate::util::{root, run_baseline, WorkDir};
+use crate::util::{root, run_baseline, shared_baseline, WorkDir};
 
 fn chromium() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("OMVANG_CHROMIUM") {
@@ -41,7 +41,7 @@ fn report_html_renders_in_headless_chromium_without_network() {
         return;
     };
     let w = WorkDir::new("browser");
-    let report = run_baseline(&w, &[]).join("report.html");
+    let report = shared_baseline(&w).join("report.html");
     // Kept for people to look at: target/browser-first-page.png.
     let shot = root().join("target/browser-first-page.png");
     let o = Command::new("node")

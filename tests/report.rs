@@ -7,7 +7,7 @@ use std::path::Path;
 
 use omvang::report::{Lang, Msg};
 
-use crate::util::{omvang, path_str, run_baseline, WorkDir};
+use crate::util::{omvang, path_str, run_baseline, shared_baseline, WorkDir};
 
 /// `summary.csv` as (metric, year) → [mean, p05, p25, p50, p75, p95], parsed by hand so the
 /// test does not share code with the report.
@@ -66,7 +66,7 @@ fn key_message(md: &str, heading: &str) -> String {
 #[test]
 fn key_message_quotes_summary_csv() {
     let w = WorkDir::new("keymsg");
-    let dir = run_baseline(&w, &[]);
+    let dir = shared_baseline(&w);
     let summary = read_summary(&dir.join("summary.csv"));
     let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
@@ -298,7 +298,7 @@ fn assert_charts(dir: &Path, names: &[&str]) {
 #[test]
 fn every_chart_is_written_and_not_empty() {
     let w = WorkDir::new("charts");
-    let dir = run_baseline(&w, &[]);
+    let dir = shared_baseline(&w);
     assert_charts(
         &dir,
         &[
@@ -635,10 +635,7 @@ fn method_and_limitations_follow_what_the_run_did() {
     use omvang::report::method::{limitations_bullets, method_bullets};
     use omvang::run_data::RunData;
     let w = WorkDir::new("shape");
-    let dir = run_baseline(
-        &w,
-        &["--no-calibration", "--no-report", "--iterations", "60"],
-    );
+    let dir = run_baseline(&w, &["--no-calibration", "--no-report"]);
     let base = omvang::output::read_run(&dir).unwrap();
     let words = |run: &RunData, lang| {
         let mut all = method_bullets(run, lang);

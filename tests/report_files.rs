@@ -9,7 +9,7 @@ use std::path::Path;
 
 use omvang::model::metrics::Metric;
 
-use crate::util::{omvang, path_str, run_baseline, WorkDir};
+use crate::util::{omvang, path_str, run_baseline, shared_baseline, WorkDir};
 
 /// The parts of an .xlsx file (a zip) by name, as text.
 fn xlsx(path: &Path) -> BTreeMap<String, String> {
@@ -127,7 +127,7 @@ fn section<'a>(md: &'a str, heading: &str) -> &'a str {
 #[test]
 fn the_workbook_holds_the_summary_with_units_and_sensible_rounding() {
     let w = WorkDir::new("xlsx");
-    let dir = run_baseline(&w, &[]);
+    let dir = shared_baseline(&w);
     let parts = xlsx(&dir.join("tables.xlsx"));
     assert_eq!(
         sheet_names(&parts),
@@ -340,7 +340,7 @@ fn run_in_english_writes_the_english_files_only() {
 #[test]
 fn descriptions_follow_the_report_language() {
     let w = WorkDir::new("descr");
-    let dir = run_baseline(&w, &[]);
+    let dir = shared_baseline(&w);
     let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
     assert!(
         md.contains(
@@ -562,7 +562,7 @@ fn costs_state_their_price_level_and_index() {
 #[test]
 fn the_report_opens_with_a_conclusion_from_the_figures() {
     let w = WorkDir::new("conclusion");
-    let dir = run_baseline(&w, &[]);
+    let dir = shared_baseline(&w);
     let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
     let summary = std::fs::read_to_string(dir.join("summary.csv")).unwrap();
     let p50 = |metric: &str, year: &str| -> f64 {
@@ -715,7 +715,7 @@ fn hindcast_table_rows(section: &str) -> usize {
 #[test]
 fn hindcast_and_calibration_are_shown_when_the_run_has_them() {
     let w = WorkDir::new("hindcast");
-    let dir = run_baseline(&w, &[]);
+    let dir = shared_baseline(&w);
     let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
     let m: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();

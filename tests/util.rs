@@ -53,6 +53,46 @@ pub fn path_str(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
+/// The baseline run with 200 iterations and default options, made once per test process and
+/// copied into `w`: tests that read a finished run (and may rebuild its report or edit a copy of
+/// its files) share one simulation instead of each running their own.
+pub fn shared_baseline(w: &WorkDir) -> PathBuf {
+    static RUN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    let source = RUN.get_or_init(|| {
+        // Under the target folder, replaced by the next test process, so nothing piles up.
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("shared-baseline");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let o = omvang(&[
+            "run",
+            "scenarios/baseline.toml",
+            "--iterations",
+            "200",
+            "--quiet",
+            "--out",
+            path_str(&dir),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        dir.join("baseline")
+    });
+    let copy = w.path.join("out").join("baseline");
+    copy_dir(source, &copy);
+    copy
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
 /// Run the baseline with 200 iterations (and `extra` arguments) into `w`; its run folder.
 pub fn run_baseline(w: &WorkDir, extra: &[&str]) -> PathBuf {
     let out = w.path.join("out");

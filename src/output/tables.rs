@@ -20,6 +20,7 @@ use crate::model::smc::Posterior;
 use crate::model::stats::Band;
 use crate::model::summaries::SummaryRow;
 use crate::run_data::{BacktestPath, BacktestRow, Score};
+use crate::scenario::normal_quantile;
 use crate::scenario::Parameters;
 
 /// `summary.csv` / `monthly.csv`: scenario, metric, year or month, mean, p05 … p95.
@@ -175,6 +176,7 @@ pub fn pooled_rows(model: &Model) -> Vec<PooledRow<'_>> {
 /// `pooling.csv`: per rate k, mean and se on the analysis scale, τ², Q, I², the prediction
 /// interval, and the pooled value and interval on the natural scale.
 pub fn pooling_frame(model: &Model) -> PolarsResult<DataFrame> {
+    let z95 = normal_quantile(0.975);
     let rows = pooled_rows(model);
     type Stat<'s> = &'s dyn Fn(&Pooled, fn(f64) -> f64) -> f64;
     let col = |f: Stat| {
@@ -197,14 +199,8 @@ pub fn pooling_frame(model: &Model) -> PolarsResult<DataFrame> {
         Column::new("pi_low".into(), col(&|p, _| p.pi_low)),
         Column::new("pi_high".into(), col(&|p, _| p.pi_high)),
         Column::new("pooled".into(), col(&|p, t| t(p.mean))),
-        Column::new(
-            "ci_low".into(),
-            col(&|p, t| t(p.mean - 1.959_963_984_540_054 * p.se)),
-        ),
-        Column::new(
-            "ci_high".into(),
-            col(&|p, t| t(p.mean + 1.959_963_984_540_054 * p.se)),
-        ),
+        Column::new("ci_low".into(), col(&|p, t| t(p.mean - z95 * p.se))),
+        Column::new("ci_high".into(), col(&|p, t| t(p.mean + z95 * p.se))),
         Column::new("pi_low_natural".into(), col(&|p, t| t(p.pi_low))),
         Column::new("pi_high_natural".into(), col(&|p, t| t(p.pi_high))),
     ])
@@ -376,6 +372,7 @@ pub fn parquet_bytes(df: &mut DataFrame) -> PolarsResult<Vec<u8>> {
 
 /// The data photo as a readable text table (for `omvang chains`).
 pub fn chains_text(model: &Model) -> String {
+    let z95 = normal_quantile(0.975);
     let header = [
         "chain",
         "periods",
@@ -468,8 +465,8 @@ pub fn chains_text(model: &Model) -> String {
         "\nuptake pooled over {} chains: {:.1}% (95% CI {:.1}%-{:.1}%), tau2 = {:.4}, I2 = {:.0}%, 95% prediction interval for a chain {:.1}%-{:.1}%\n",
         u.k,
         inv_logit(u.mean) * 100.0,
-        inv_logit(u.mean - 1.959_963_984_540_054 * u.se) * 100.0,
-        inv_logit(u.mean + 1.959_963_984_540_054 * u.se) * 100.0,
+        inv_logit(u.mean - z95 * u.se) * 100.0,
+        inv_logit(u.mean + z95 * u.se) * 100.0,
         u.tau2,
         u.i2 * 100.0,
         inv_logit(u.pi_low) * 100.0,
