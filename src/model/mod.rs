@@ -5,10 +5,13 @@
 pub mod backtest;
 pub mod calibration;
 pub mod chains;
+pub mod clock;
 pub mod epidemiology;
 pub mod metrics;
 pub mod pooling;
+pub mod queue;
 pub mod projection;
+pub mod region;
 pub mod results;
 pub mod samplers;
 pub mod simulate;
