@@ -8,8 +8,8 @@
 
 use rand::RngExt;
 
-pub use crate::model::samplers::{binomial_inv, poisson_inv, EXACT_VARIANCE};
 use crate::model::region::{national, ratio, start_regions, Constants, MonthFlows, MonthInputs};
+pub use crate::model::samplers::{binomial_inv, poisson_inv, EXACT_VARIANCE};
 use crate::scenario::{CapacityPolicy, Intensity, Referral};
 
 /// Weeks in a month (365.25 / 12 / 7).

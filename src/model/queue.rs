@@ -307,8 +307,8 @@ mod tests {
         assert_eq!(a.within, 0.0);
         // The old bucket is admitted over the first 40/45 of the month, month 4 over the rest.
         let (t_old, t_four) = (40.0 / 45.0 / 2.0, (40.0 / 45.0 + 1.0) / 2.0);
-        let expected = 40.0 * ((w + 3) as f64 - 1.5 + t_old - 0.5)
-            + 5.0 * ((w - 1) as f64 + t_four - 0.5);
+        let expected =
+            40.0 * ((w + 3) as f64 - 1.5 + t_old - 0.5) + 5.0 * ((w - 1) as f64 + t_four - 0.5);
         assert!(
             (a.wait_months - expected).abs() < 1e-9,
             "{} vs {expected}",

@@ -491,4 +491,3 @@ pub(crate) fn national(regions: &[Region; REGIONS], now: i64, norm_months: f64) 
     }
     (clients, waiting, ratio(over, waiting as f64))
 }
-
