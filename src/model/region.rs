@@ -70,6 +70,8 @@ pub(crate) struct Constants {
     /// Hazard a month at which people waiting die or move to a nursing home.
     pub(crate) lost_month: f64,
     pub(crate) lost_death_share: f64,
+    /// Split losses by reason (`ProjectionInput::by_reason`).
+    pub(crate) by_reason: bool,
     /// The Zorgstandaard arrival rate: it fills the need in steady state, ρ* H_ref / μ = Need.
     pub(crate) rho_star: f64,
     pub(crate) norm_months: f64,
@@ -113,6 +115,7 @@ impl Constants {
             ),
             lost_month: mu_wait / 12.0,
             lost_death_share: ratio(rates.hazard_death, mu_wait),
+            by_reason: input.by_reason,
             rho_star: mu * input.epidemiology.need[0] / input.epidemiology.at_home_ref[0],
             norm_months: input.wait_norm_weeks / WEEKS_PER_MONTH,
             within_months: ADMISSION_NORM_WEEKS / WEEKS_PER_MONTH,
@@ -394,8 +397,7 @@ impl Region {
             freeing: exits0 as f64 * k.refill,
             theta: k.lost_month + leave_month,
         });
-        let (lost, lost_death, left) =
-            self.leave_list(input, k, &clock, mo.m, arrivals, leave_month, &at);
+        let (lost, lost_death, left) = self.leave_list(k, &clock, mo.m, arrivals, leave_month, &at);
         // Places free at the start and freed by the exits of the clients in care at the start;
         // those admitted during the month may leave again before its end, and free a place too.
         let free = slots as i128 - (clients - exits0) as i128;
@@ -440,7 +442,6 @@ impl Region {
     /// proportion to their person-months, and within each in proportion to the cohorts.
     fn leave_list(
         &mut self,
-        input: &ProjectionInput,
         k: &Constants,
         clock: &MonthClock,
         m: usize,
@@ -458,7 +459,7 @@ impl Region {
             share_of(expected_lost, at_risk as f64),
             at(Flow::Lost),
         );
-        let lost_death = if input.by_reason {
+        let lost_death = if k.by_reason {
             binomial_inv(lost, k.lost_death_share, at(Flow::LostDeath))
         } else {
             0
