@@ -8,6 +8,7 @@ mod browser;
 mod calibration;
 mod cli;
 mod engine;
+mod erlang;
 mod forecasts;
 mod inputs;
 mod pooling;

@@ -5,6 +5,7 @@
 pub mod backtest;
 pub mod build;
 pub mod chains;
+pub mod clock;
 pub mod epidemiology;
 pub mod latent;
 pub mod metrics;
@@ -12,6 +13,8 @@ pub mod observation;
 pub mod particle;
 pub mod pooling;
 pub mod projection;
+pub mod queue;
+pub mod region;
 pub mod results;
 pub mod samplers;
 pub mod simulate;
