@@ -7,7 +7,7 @@ use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::Command;
 
-use crate::util::{root, run_baseline, shared_baseline, WorkDir};
+use crate::util::{root, shared_baseline, WorkDir};
 
 fn chromium() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("OMVANG_CHROMIUM") {

@@ -6,8 +6,9 @@
 //! it in continuous time, not with its monthly-probability version.
 
 use omvang::model::projection::{
-    project, Drivers, Epidemiology, Feedback, InitialState, ProjectionInput, Rates, REGIONS,
+    Drivers, Epidemiology, Feedback, InitialState, ProjectionInput, Rates, REGIONS,
 };
+use omvang::model::queues::project;
 use omvang::scenario::{CapacityPolicy, FtePolicyKind, Intensity, Referral};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;

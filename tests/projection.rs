@@ -1,9 +1,9 @@
 //! The monthly queue model against conservation, analytic results and common random numbers.
 
 use omvang::model::projection::{
-    project, Drivers, Epidemiology, Feedback, InitialState, ProjectionInput, Rates, Trajectory,
-    REGIONS,
+    Drivers, Epidemiology, Feedback, InitialState, ProjectionInput, Rates, Trajectory, REGIONS,
 };
+use omvang::model::queues::project;
 use omvang::scenario::{CapacityPolicy, FtePolicyKind, Intensity, Referral};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;

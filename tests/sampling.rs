@@ -1,7 +1,7 @@
 //! The count samplers of the monthly queue (`binomial_inv`, `poisson_inv`) against the exact
 //! distributions: mean, variance, Kolmogorov–Smirnov distance, monotonicity, constant time.
 
-use omvang::model::projection::{binomial_inv, poisson_inv, EXACT_VARIANCE};
+use omvang::model::samplers::{binomial_inv, poisson_inv, EXACT_VARIANCE};
 use statrs::distribution::{Binomial, DiscreteCDF, Poisson};
 use statrs::function::gamma::ln_gamma;
 

@@ -14,6 +14,7 @@ pub mod particle;
 pub mod pooling;
 pub mod projection;
 pub mod queue;
+pub mod queues;
 pub mod region;
 pub mod results;
 pub mod samplers;

@@ -9,9 +9,10 @@ use crate::model::metrics::{Metric, N_METRICS};
 use crate::model::observation::{months_needed, observe, Observation};
 use crate::model::particle::{Draws, Particle, PooledDraw};
 use crate::model::projection::{
-    self, Drivers, Epidemiology, Feedback, InitialState, ProjectionInput, Rates, Trajectory,
+    Drivers, Epidemiology, Feedback, InitialState, ProjectionInput, Rates, Trajectory,
     WEEKS_PER_MONTH,
 };
+use crate::model::queues;
 use crate::model::results::{draw_columns, IterationResult, RunResults, Summaries};
 use crate::model::streams::FlowStreams;
 use crate::scenario::{self, ParameterDraw};
@@ -98,7 +99,7 @@ pub(crate) fn project_particle<'s>(
         policy_start: model.policy_start,
     };
     let mut flows = FlowStreams::new(s.run.seed, &particle.history, slot, model.policy_start);
-    projection::project_into(&input, months, &mut flows, &mut scratch.trajectory);
+    queues::project_into(&input, months, &mut flows, &mut scratch.trajectory);
     (draws, extrapolated, &*epi, &scratch.trajectory)
 }
 
