@@ -196,7 +196,10 @@ pub fn uptake_outliers(rates: &[ChainRates]) -> Option<Note> {
         .filter(|(_, x)| (x - centre).abs() > UPTAKE_OUTLIER_MADS * spread)
         .map(|(r, x)| (r.chain.clone(), (x - centre).exp()))
         .collect();
-    (!outliers.is_empty()).then(|| Note::UptakeOutliers {
+    if outliers.is_empty() {
+        return None;
+    }
+    Some(Note::UptakeOutliers {
         chains: logs.len(),
         mads: UPTAKE_OUTLIER_MADS,
         outliers,
