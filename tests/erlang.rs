@@ -9,7 +9,7 @@ use omvang::model::projection::{
     Drivers, Epidemiology, Feedback, InitialState, ProjectionInput, Rates, REGIONS,
 };
 use omvang::model::queues::project;
-use omvang::scenario::{CapacityPolicy, FtePolicyKind, Intensity, Referral};
+use omvang::scenario::{CapacityPolicy, FtePolicyKind, Referral};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
@@ -89,14 +89,7 @@ fn engine(load: f64, months: usize, burn_in: usize, runs: u64) -> (f64, f64) {
         lag_months: 3,
         max_recruitment_per_year: 0.0,
     };
-    let intensity = Intensity {
-        base_share_intensive: 0.0,
-        weight_light: 1.0,
-        weight_intensive: 1.0,
-        hours_weight_light: 1.0,
-        hours_weight_intensive: 1.0,
-        phase_years: 0.0,
-    };
+    let intensity = crate::projection::intensity();
     let referral = Referral {
         ramp_start: 0,
         ramp_years: 0.0,

@@ -31,7 +31,7 @@ fn policy(kind: FtePolicyKind, boost: f64) -> CapacityPolicy {
     }
 }
 
-fn intensity() -> Intensity {
+pub fn intensity() -> Intensity {
     Intensity {
         base_share_intensive: 0.0,
         weight_light: 1.0,

@@ -60,20 +60,9 @@ pub fn shared_baseline(w: &WorkDir) -> PathBuf {
     static RUN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     let source = RUN.get_or_init(|| {
         // Under the target folder, replaced by the next test process, so nothing piles up.
-        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("shared-baseline");
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let o = omvang(&[
-            "run",
-            "scenarios/baseline.toml",
-            "--iterations",
-            "200",
-            "--quiet",
-            "--out",
-            path_str(&dir),
-        ]);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        dir.join("baseline")
+        let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("shared-baseline");
+        let _ = std::fs::remove_dir_all(&out);
+        baseline_into(&out, &[])
     });
     let copy = w.path.join("out").join("baseline");
     copy_dir(source, &copy);
@@ -95,7 +84,11 @@ fn copy_dir(from: &Path, to: &Path) {
 
 /// Run the baseline with 200 iterations (and `extra` arguments) into `w`; its run folder.
 pub fn run_baseline(w: &WorkDir, extra: &[&str]) -> PathBuf {
-    let out = w.path.join("out");
+    baseline_into(&w.path.join("out"), extra)
+}
+
+/// The baseline with 200 iterations and `extra` arguments, written to `out`; its run folder.
+fn baseline_into(out: &Path, extra: &[&str]) -> PathBuf {
     let mut args = vec![
         "run",
         "scenarios/baseline.toml",
@@ -103,7 +96,7 @@ pub fn run_baseline(w: &WorkDir, extra: &[&str]) -> PathBuf {
         "200",
         "--quiet",
         "--out",
-        path_str(&out),
+        path_str(out),
     ];
     args.extend_from_slice(extra);
     let o = omvang(&args);
