@@ -123,6 +123,7 @@ fn run(cli: Cli) -> Result<()> {
             iterations,
             quick,
         } => cli::tools::bench(&scenario, iterations, quick),
+        Command::Cache { command } => cli::tools::cache(&command),
         Command::Completions { shell } => {
             cli::completions(shell);
             Ok(())

@@ -8,7 +8,7 @@ pub mod tools;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use omvang::pipeline::{BacktestRequest, RunRequest};
+use omvang::pipeline::{BacktestRequest, CacheChoice, RunRequest};
 use omvang::report::Lang;
 
 #[derive(Parser, Debug)]
@@ -30,9 +30,11 @@ pub struct Cli {
 pub enum Command {
     /// Run one or more scenarios: pooled chain rates, Monte Carlo extrapolation and projection.
     #[command(
-        after_help = "Examples:\n  omvang run scenarios/baseline.toml\n  omvang run scenarios/baseline.toml --set run.iterations=500 --set parameters.caseload=50\n  omvang run scenarios/baseline.toml --chains my_chains.csv --out results --lang en\n\nWrites <out>/<scenario name>/: summary.csv, monthly.csv, chains.csv, pooling.csv, draws.parquet,\nactuals.csv, manifest.json, tables.xlsx, and (unless --no-report) report.md, report.html and
+        after_help = "Examples:\n  omvang run scenarios/baseline.toml\n  omvang run scenarios/baseline.toml --set run.iterations=500 --set parameters.caseload=50\n  omvang run scenarios/baseline.toml --chains my_chains.csv --out results --lang en\n  omvang run scenarios/baseline.toml --set parameters.tariff_per_hour=95   # calibration from the cache\n  omvang run scenarios/baseline.toml --cache /tmp/omvang-cache\n  omvang run scenarios/baseline.toml --no-cache\n\nWrites <out>/<scenario name>/: summary.csv, monthly.csv, chains.csv, pooling.csv, draws.parquet,\nactuals.csv, manifest.json, tables.xlsx, and (unless --no-report) report.md, report.html and
 charts/*.png|svg (with --lang en: tables.en.xlsx, report.en.md, report.en.html, charts/en/).
-With --set (other than name=) the run is named <scenario>-<8 hex digits of the overrides>."
+With --set (other than name=) the run is named <scenario>-<8 hex digits of the overrides>.
+The calibration is kept in the cache folder and reused by any later run with the same history,
+seed, iterations and input files (omvang cache --help)."
     )]
     Run(RunArgs),
     /// Run several scenarios with the same seed and iterations and write one comparison report.
@@ -130,6 +132,14 @@ With --set (other than name=) the run is named <scenario>-<8 hex digits of the o
         #[arg(long)]
         quick: bool,
     },
+    /// The calibration cache: where it is and what it holds, or clear it.
+    #[command(
+        after_help = "Examples:\n  omvang cache info\n  omvang cache clear\n  omvang cache clear --cache /tmp/omvang-cache\n\nA calibrated run keeps its calibration in the cache folder (default: $OMVANG_CACHE_DIR, else\n$XDG_CACHE_HOME/omvang, else ~/.cache/omvang; `run --cache DIR` chooses another, `--no-cache`\nnone), one <key>.calibration file per calibration. A run with the same history (any --set of a\npolicy parameter), seed, iterations and input files reads it instead of calibrating again.\nomvang clears only folders it made (marked by a .omvang-cache file), and only its own files."
+    )]
+    Cache {
+        #[command(subcommand)]
+        command: CacheCommand,
+    },
     /// Print a shell completion script for omvang to stdout.
     #[command(
         after_help = "Example:\n  omvang completions bash > ~/.local/share/bash-completion/completions/omvang"
@@ -183,6 +193,15 @@ pub struct RunArgs {
     /// Run the prior: do not calibrate the iterations to the national record (data.actuals).
     #[arg(long)]
     pub no_calibration: bool,
+    /// Keep calibrations in this folder and reuse them: a run whose history, seed, iterations
+    /// and inputs match a kept one skips its calibration [default: $OMVANG_CACHE_DIR, else
+    /// $XDG_CACHE_HOME/omvang, else ~/.cache/omvang]. omvang makes and marks the folder and
+    /// refuses one with files it did not make.
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    pub cache: Option<PathBuf>,
+    /// Calibrate every time; neither read nor write the calibration cache.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -243,6 +262,22 @@ impl BacktestArgs {
     }
 }
 
+#[derive(Subcommand, Debug)]
+pub enum CacheCommand {
+    /// Show the cache folder, its entries and their size.
+    Info {
+        /// The cache folder (default: as for `run`).
+        #[arg(long, value_name = "DIR")]
+        cache: Option<PathBuf>,
+    },
+    /// Remove every calibration omvang kept in the cache folder; other files stay.
+    Clear {
+        /// The cache folder (default: as for `run`).
+        #[arg(long, value_name = "DIR")]
+        cache: Option<PathBuf>,
+    },
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug)]
 pub enum TemplateKind {
     /// A chain data photo (docs/chain-data.md).
@@ -290,6 +325,11 @@ impl RunArgs {
             report: !self.no_report,
             comparison,
             calibrate: !self.no_calibration,
+            cache: match (&self.cache, self.no_cache) {
+                (_, true) => CacheChoice::Off,
+                (Some(dir), false) => CacheChoice::Dir(dir.clone()),
+                (None, false) => CacheChoice::Default,
+            },
         }
     }
 }

@@ -35,6 +35,27 @@ pub fn observer(quiet: bool) -> impl Fn(Event<'_>) + Sync {
                 );
             }
         }
+        Event::CalibrationCached {
+            scenario,
+            key,
+            path,
+        } => {
+            if !quiet {
+                eprintln!(
+                    "{scenario}: calibration read from the cache (key {}…, {})",
+                    &key[..key.len().min(12)],
+                    path.display()
+                );
+            }
+        }
+        Event::CacheEntryIgnored {
+            scenario,
+            path,
+            reason,
+        } => eprintln!(
+            "note: {scenario}: the cached calibration {} is ignored because {reason}; calibrating again",
+            path.display()
+        ),
         Event::Simulating {
             scenario,
             iterations,

@@ -4,13 +4,14 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use super::{chains_override, TemplateKind};
+use super::{chains_override, CacheCommand, TemplateKind};
 use anyhow::{Context, Result};
 use omvang::data as inputs;
 use omvang::model::build::Model;
 use omvang::model::simulate;
 use omvang::model::synthetic;
 use omvang::output as outputs;
+use omvang::output::cache;
 use omvang::pipeline::{self, load_model};
 use omvang::report::text::{format_text, note_text};
 use omvang::report::Lang;
@@ -180,6 +181,47 @@ pub fn bench(scenario: &Path, iterations: usize, quick: bool) -> Result<()> {
     }
     if let Some(mb) = peak_memory_mb() {
         println!("peak memory (VmHWM): {mb:.0} MB");
+    }
+    Ok(())
+}
+
+/// `cache info` and `cache clear`: the folder as `run` would choose it (`--cache`, else the
+/// default), what it holds, or clearing it.
+pub fn cache(command: &CacheCommand) -> Result<()> {
+    let (CacheCommand::Info { cache: dir } | CacheCommand::Clear { cache: dir }) = command;
+    let (dir, origin) = match dir {
+        Some(d) => (d.clone(), "--cache"),
+        None => match cache::default_dir() {
+            Some(d) => (d.path, d.origin),
+            None => {
+                return Err(scenario::ScenarioError::Usage(
+                    "no calibration cache folder: neither OMVANG_CACHE_DIR, XDG_CACHE_HOME nor HOME is set; name one with --cache DIR".into(),
+                )
+                .into())
+            }
+        },
+    };
+    let mb = |b: u64| b as f64 / 1e6;
+    match command {
+        CacheCommand::Info { .. } => {
+            let used = cache::usage(&dir)?;
+            println!(
+                "calibration cache ({origin}): {}\n  {} calibration(s), {:.1} MB{}",
+                dir.display(),
+                used.entries,
+                mb(used.bytes),
+                if dir.exists() { "" } else { " (the folder does not exist yet)" }
+            );
+        }
+        CacheCommand::Clear { .. } => {
+            let cleared = cache::clear(&dir)?;
+            println!(
+                "cleared {} calibration(s), {:.1} MB, from {}",
+                cleared.entries,
+                mb(cleared.bytes),
+                dir.display()
+            );
+        }
     }
     Ok(())
 }
