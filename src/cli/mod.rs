@@ -120,15 +120,22 @@ seed, iterations and input files (omvang cache --help)."
         #[arg(long)]
         out: PathBuf,
     },
-    /// Measure simulation throughput (iteration-months per second) on one thread and on all,
-    /// with a scaling series in iterations and in horizon, and the peak memory.
-    #[command(after_help = "Example:\n  omvang bench scenarios/baseline.toml --iterations 10000")]
+    /// Measure the projection (iteration-months per second) on one thread and on all, and the
+    /// calibration (histories and effective sample size per second), with scaling series in
+    /// iterations and in months, and the peak memory.
+    #[command(
+        after_help = "Examples:\n  omvang bench scenarios/baseline.toml --iterations 10000\n  omvang bench --iterations 1000 --quick\n  omvang bench --particles 1000 --quick\n\nThe calibration is always computed (never read from the cache). The series: the projection at\n1k, 10k and 100k iterations and to 10, 20 and 40 years; the calibration at 500, 1,000 and\n2,000 particles and on the record cut after 1 and 3 years and whole."
+    )]
     Bench {
         #[arg(default_value = "scenarios/baseline.toml")]
         scenario: PathBuf,
+        /// Iterations of the projection.
         #[arg(long, default_value_t = 10_000)]
         iterations: usize,
-        /// Skip the scaling series (1k, 10k, 100k iterations; 10, 20, 40 years).
+        /// Particles of the calibration [default: 2000, with --quick 500].
+        #[arg(long)]
+        particles: Option<usize>,
+        /// Skip the scaling series.
         #[arg(long)]
         quick: bool,
     },
