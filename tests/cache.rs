@@ -85,7 +85,10 @@ fn entries(cache: &Path) -> Vec<PathBuf> {
 
 fn assert_same_tables(a: &Path, b: &Path) {
     for t in TABLES {
-        let (x, y) = (std::fs::read(a.join(t)).unwrap(), std::fs::read(b.join(t)).unwrap());
+        let (x, y) = (
+            std::fs::read(a.join(t)).unwrap(),
+            std::fs::read(b.join(t)).unwrap(),
+        );
         assert!(
             x == y,
             "{t} differs between {} and {}",
@@ -121,8 +124,14 @@ fn a_cached_run_gives_the_tables_of_an_uncached_one() {
     let (cold_hit, key) = provenance(&cold);
     assert!(!cold_hit, "the first run has nothing to read");
     assert_eq!(provenance(&warm), (true, key.clone()));
-    assert_eq!(entries(&cache), vec![cache.join(format!("{key}.calibration"))]);
-    assert!(cache.join(".omvang-cache").is_file(), "the folder is marked");
+    assert_eq!(
+        entries(&cache),
+        vec![cache.join(format!("{key}.calibration"))]
+    );
+    assert!(
+        cache.join(".omvang-cache").is_file(),
+        "the folder is marked"
+    );
     assert_same_tables(&uncached, &cold);
     assert_same_tables(&uncached, &warm);
 }
@@ -156,7 +165,10 @@ fn a_policy_set_reuses_the_calibration_and_a_history_set_does_not() {
         &["--set", "parameters.caseload=48"],
     );
     let (hit, other) = provenance(&history);
-    assert!(!hit && other != key, "a history parameter must miss the cache");
+    assert!(
+        !hit && other != key,
+        "a history parameter must miss the cache"
+    );
     assert_eq!(entries(&cache).len(), 2);
 }
 
@@ -281,4 +293,36 @@ fn cache_clear_removes_only_its_entries_and_refuses_a_folder_omvang_did_not_make
     let o = omvang(&args(&w.path.join("out3"), &theirs, &[]));
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("is not a folder"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_backtest_reuses_the_calibration_of_its_origins() {
+    let w = WorkDir::new("cache-backtest");
+    let cache = w.path.join("cache");
+    let mut tables = Vec::new();
+    for k in ["cold", "warm"] {
+        let out = w.path.join(k);
+        let o = omvang(&[
+            "backtest",
+            "scenarios/baseline.toml",
+            "--iterations",
+            "60",
+            "--origins",
+            "2021-07,2022-10",
+            "--out",
+            path_str(&out),
+            "--cache",
+            path_str(&cache),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let said = stderr(&o);
+        let read = said.matches("calibration read from the cache").count();
+        assert_eq!(read, if k == "warm" { 2 } else { 0 }, "{k}: {said}");
+        let dir = out.join("baseline-backtest");
+        tables.push(
+            ["backtest.csv", "backtest_paths.csv"].map(|t| std::fs::read(dir.join(t)).unwrap()),
+        );
+    }
+    assert_eq!(entries(&cache).len(), 2, "one calibration per origin");
+    assert!(tables[0] == tables[1], "a cached backtest differs");
 }

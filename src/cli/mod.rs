@@ -51,7 +51,7 @@ seed, iterations and input files (omvang cache --help)."
     /// Forecast from earlier dates: for each origin, calibrate on the national record up to it
     /// only, forecast every later observation, and score the forecasts against two naive ones.
     #[command(
-        after_help = "Examples:\n  omvang backtest scenarios/baseline.toml\n  omvang backtest scenarios/baseline.toml --iterations 500 --origins 2021-07-01,2022-10\n\nBy default the origins are every distinct observation date of the national record from 1 July\nof the base year on that a later observation follows (2018-07-01 to 2022-10-01 with the shipped\nrecord); each origin runs one calibration, so a backtest takes about as long as that many runs.\nWrites <out>/<scenario name>-backtest/ (or <out>/<name>/): backtest.csv (per origin and later\nobservation: the model's median, 90% band, PIT, inside and interval score, and the same for the\nlast value carried forward and the straight line through the last two), backtest_paths.csv,\nmanifest.json, report.md, report.html and charts/backtest.png|svg (with --lang en:\nreport.en.md, report.en.html, charts/en/). Prints a summary per metric."
+        after_help = "Examples:\n  omvang backtest scenarios/baseline.toml\n  omvang backtest scenarios/baseline.toml --iterations 500 --origins 2021-07-01,2022-10\n  omvang backtest scenarios/baseline.toml --no-cache\n\nBy default the origins are every distinct observation date of the national record from 1 July\nof the base year on that a later observation follows (2018-07-01 to 2022-10-01 with the shipped\nrecord); each origin runs one calibration, so a backtest takes about as long as that many runs\n(the calibrations are kept in the calibration cache, as a run's are: run again, it takes seconds).\nWrites <out>/<scenario name>-backtest/ (or <out>/<name>/): backtest.csv (per origin and later\nobservation: the model's median, 90% band, PIT, inside and interval score, and the same for the\nlast value carried forward and the straight line through the last two), backtest_paths.csv,\nmanifest.json, report.md, report.html and charts/backtest.png|svg (with --lang en:\nreport.en.md, report.en.html, charts/en/). Prints a summary per metric."
     )]
     Backtest(BacktestArgs),
     /// Rebuild the charts and report of a finished run (or comparison) from its files, without
@@ -243,6 +243,21 @@ pub struct BacktestArgs {
     /// Language of the report and chart labels.
     #[arg(long, value_enum, default_value_t = LangArg::Nl)]
     pub lang: LangArg,
+    /// Keep each origin's calibration in this folder and reuse it [default: as for `run`].
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    pub cache: Option<PathBuf>,
+    /// Calibrate every origin; neither read nor write the calibration cache.
+    #[arg(long)]
+    pub no_cache: bool,
+}
+
+/// The cache of `--cache DIR` and `--no-cache`.
+fn cache_choice(dir: &Option<PathBuf>, off: bool) -> CacheChoice {
+    match (dir, off) {
+        (_, true) => CacheChoice::Off,
+        (Some(dir), false) => CacheChoice::Dir(dir.clone()),
+        (None, false) => CacheChoice::Default,
+    }
 }
 
 impl BacktestArgs {
@@ -265,6 +280,7 @@ impl BacktestArgs {
             origins: self.origins.clone(),
             threads: self.threads,
             lang: self.lang.into(),
+            cache: cache_choice(&self.cache, self.no_cache),
         }
     }
 }
@@ -332,11 +348,7 @@ impl RunArgs {
             report: !self.no_report,
             comparison,
             calibrate: !self.no_calibration,
-            cache: match (&self.cache, self.no_cache) {
-                (_, true) => CacheChoice::Off,
-                (Some(dir), false) => CacheChoice::Dir(dir.clone()),
-                (None, false) => CacheChoice::Default,
-            },
+            cache: cache_choice(&self.cache, self.no_cache),
         }
     }
 }

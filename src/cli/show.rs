@@ -12,7 +12,8 @@ use omvang::report::Lang;
 /// figures on stdout (unless quiet).
 pub fn observer(quiet: bool) -> impl Fn(Event<'_>) + Sync {
     let bar: Mutex<Option<indicatif::ProgressBar>> = Mutex::new(None);
-    move |event| match event {
+    move |event| {
+        match event {
         Event::Warning(text) => eprintln!("warning: {text}"),
         Event::Note { scenario, note } => {
             eprintln!("note: {scenario}: {}", note_text(note, Lang::En))
@@ -117,6 +118,7 @@ pub fn observer(quiet: bool) -> impl Fn(Event<'_>) + Sync {
                 show_backtest(w);
             }
         }
+    }
     }
 }
 

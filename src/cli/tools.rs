@@ -195,7 +195,9 @@ pub fn bench(
             time_calibration(&model, n, cores, &format!("calibration {n:>5} particles"))?;
         }
         let base = model.scenario.run.base_year;
-        println!("scaling in months ({iterations} iterations, {particles} particles, {cores} threads):");
+        println!(
+            "scaling in months ({iterations} iterations, {particles} particles, {cores} threads):"
+        );
         for years in [10, 20, 40] {
             match load(iterations, Some(base + years - 1)) {
                 Ok(m) => {
@@ -261,7 +263,11 @@ pub fn cache(command: &CacheCommand) -> Result<()> {
                 dir.display(),
                 used.entries,
                 mb(used.bytes),
-                if dir.exists() { "" } else { " (the folder does not exist yet)" }
+                if dir.exists() {
+                    ""
+                } else {
+                    " (the folder does not exist yet)"
+                }
             );
         }
         CacheCommand::Clear { .. } => {

@@ -72,7 +72,10 @@ pub enum Lookup {
     Hit(Box<Posterior>),
     Missing,
     /// An entry that cannot be trusted (why), to be made again.
-    Ignored { path: PathBuf, reason: String },
+    Ignored {
+        path: PathBuf,
+        reason: String,
+    },
 }
 
 /// An open cache folder: it exists, is marked as omvang's and can be written.
@@ -96,7 +99,11 @@ pub struct DefaultDir {
 /// `XDG_CACHE_HOME` only, as the XDG specification says), else `$HOME/.cache/omvang`; `None`
 /// when none of them is set.
 pub fn default_dir() -> Option<DefaultDir> {
-    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let var = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     if let Some(path) = var(CACHE_ENV) {
         return Some(DefaultDir {
             path,
@@ -163,7 +170,8 @@ impl CacheDir {
             }
         }
         let probe = path.join(format!(".probe-{}-{}", std::process::id(), next()));
-        fs::write(&probe, b"").map_err(|e| bad(format!("cannot write in the folder ({e}); {fix}")))?;
+        fs::write(&probe, b"")
+            .map_err(|e| bad(format!("cannot write in the folder ({e}); {fix}")))?;
         let _ = fs::remove_file(&probe);
         Ok(CacheDir {
             path: path.to_path_buf(),
@@ -568,7 +576,9 @@ impl Reader<'_> {
     }
 
     fn u64(&mut self) -> Result<u64, String> {
-        Ok(u64::from_le_bytes(self.take(8)?.try_into().expect("8 bytes")))
+        Ok(u64::from_le_bytes(
+            self.take(8)?.try_into().expect("8 bytes"),
+        ))
     }
 
     fn f64(&mut self) -> Result<f64, String> {
@@ -585,7 +595,8 @@ impl Reader<'_> {
 
     /// A count or index, when `each` bytes per item (at least) fit in what is left.
     fn len(&mut self, each: usize) -> Result<usize, String> {
-        let n = usize::try_from(self.u64()?).map_err(|_| "it has an impossible count".to_string())?;
+        let n =
+            usize::try_from(self.u64()?).map_err(|_| "it has an impossible count".to_string())?;
         self.len_fits(n, each)?;
         Ok(n)
     }
