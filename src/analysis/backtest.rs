@@ -138,7 +138,7 @@ pub fn score_origin(model: &Model, forecast: &OriginForecast) -> Vec<BacktestRow
             };
             BacktestRow {
                 origin,
-                metric: o.metric.clone(),
+                metric: o.metric,
                 date: o.date,
                 observed: o.value,
                 model: score_draws(&f.draws, o.value),

@@ -257,7 +257,7 @@ pub fn cache(command: &CacheCommand) -> Result<()> {
     let mb = |b: u64| b as f64 / 1e6;
     match command {
         CacheCommand::Info { .. } => {
-            let used = cache::usage(&dir)?;
+            let used = cache::usage(&dir, origin)?;
             println!(
                 "calibration cache ({origin}): {}\n  {} calibration(s), {:.1} MB{}",
                 dir.display(),
@@ -271,7 +271,7 @@ pub fn cache(command: &CacheCommand) -> Result<()> {
             );
         }
         CacheCommand::Clear { .. } => {
-            let cleared = cache::clear(&dir)?;
+            let cleared = cache::clear(&dir, origin)?;
             println!(
                 "cleared {} calibration(s), {:.1} MB, from {}",
                 cleared.entries,

@@ -196,7 +196,7 @@ pub fn uptake_outliers(rates: &[ChainRates]) -> Option<Note> {
         .filter(|(_, x)| (x - centre).abs() > UPTAKE_OUTLIER_MADS * spread)
         .map(|(r, x)| (r.chain.clone(), (x - centre).exp()))
         .collect();
-    (!outliers.is_empty()).then(|| Note::UptakeOutliers {
+    (!outliers.is_empty()).then_some(Note::UptakeOutliers {
         chains: logs.len(),
         mads: UPTAKE_OUTLIER_MADS,
         outliers,

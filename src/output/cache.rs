@@ -290,15 +290,15 @@ pub struct CacheUse {
     pub bytes: u64,
 }
 
-/// The entries of the cache folder `dir` (none when it does not exist).
+/// The entries of the cache folder `dir`, named by `origin` (none when it does not exist).
 ///
 /// # Errors
 /// A folder that exists but is no omvang cache, or cannot be read.
-pub fn usage(dir: &Path) -> Result<CacheUse, OutputError> {
+pub fn usage(dir: &Path, origin: &str) -> Result<CacheUse, OutputError> {
     if !dir.exists() {
         return Ok(CacheUse::default());
     }
-    check_ours(dir)?;
+    check_ours(dir, origin)?;
     let files = own_files(dir)?;
     Ok(CacheUse {
         entries: files.iter().filter(|(_, pid, _)| pid.is_none()).count(),
@@ -306,12 +306,12 @@ pub fn usage(dir: &Path) -> Result<CacheUse, OutputError> {
     })
 }
 
-fn check_ours(dir: &Path) -> Result<(), OutputError> {
+fn check_ours(dir: &Path, origin: &str) -> Result<(), OutputError> {
     if is_cache(dir) {
         return Ok(());
     }
     Err(OutputError::Cache {
-        origin: "cache".into(),
+        origin: origin.into(),
         path: dir.to_path_buf(),
         message: format!(
             "is not an omvang calibration cache (no {CACHE_MARKER} marker), so omvang touches nothing in it; check the path (omvang cache info shows the default one), or remove the files yourself"
@@ -319,17 +319,17 @@ fn check_ours(dir: &Path) -> Result<(), OutputError> {
     })
 }
 
-/// `omvang cache clear`: remove every entry omvang made in `dir` (and temporary files of runs
-/// that are gone), nothing else: other files, and the folder with its marker, stay. A missing
-/// folder has nothing to clear.
+/// `omvang cache clear`: remove every entry omvang made in `dir` (named by `origin`) and
+/// temporary files of runs that are gone, nothing else: other files, and the folder with its
+/// marker, stay. A missing folder has nothing to clear.
 ///
 /// # Errors
 /// A folder without the marker ([`OutputError::Cache`]: omvang clears only its own), or I/O.
-pub fn clear(dir: &Path) -> Result<CacheUse, OutputError> {
+pub fn clear(dir: &Path, origin: &str) -> Result<CacheUse, OutputError> {
     if !dir.exists() {
         return Ok(CacheUse::default());
     }
-    check_ours(dir)?;
+    check_ours(dir, origin)?;
     let mut cleared = CacheUse::default();
     for (path, pid, bytes) in own_files(dir)? {
         if pid.is_some_and(alive) {
