@@ -9,12 +9,13 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// What a calibration depends on, relative to the package root: folders are read whole.
-const SOURCES: [&str; 6] = [
+const SOURCES: [&str; 7] = [
     "src/model",
     "src/scenario",
     "src/data",
     "src/pipeline/inputs.rs",
     "src/output/cache.rs",
+    "src/output/cache_entry.rs",
     "Cargo.lock",
 ];
 

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use polars::prelude::PolarsError;
 
 pub mod cache;
+mod cache_entry;
 pub mod folder;
 pub mod run_folder;
 pub mod tables;
