@@ -244,8 +244,9 @@ pub fn is_cache(dir: &Path) -> bool {
         && fs::symlink_metadata(dir.join(CACHE_MARKER)).is_ok_and(|m| m.is_file())
 }
 
-/// Files of a cache folder that omvang made: entries (`<64 hex>.calibration`) and temporary
-/// files (`.<64 hex>.tmp-<pid>-<n>`, with the pid), with their sizes.
+/// Files of a cache folder that omvang made: entries (`<64 hex>.calibration`), temporary files
+/// (`.<64 hex>.tmp-<pid>-<n>`) and write probes (`.probe-<pid>-<n>`) with their pid, and their
+/// sizes.
 fn own_files(dir: &Path) -> Result<Vec<(PathBuf, Option<u32>, u64)>, OutputError> {
     let is_key = |s: &str| s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit());
     let mut found = Vec::new();
@@ -267,6 +268,12 @@ fn own_files(dir: &Path) -> Result<Vec<(PathBuf, Option<u32>, u64)>, OutputError
         {
             let pid = tail.split('-').next().and_then(|p| p.parse().ok());
             if !is_key(key) || pid.is_none() {
+                continue;
+            }
+            pid
+        } else if let Some(tail) = name.strip_prefix(".probe-") {
+            let pid = tail.split('-').next().and_then(|p| p.parse().ok());
+            if pid.is_none() {
                 continue;
             }
             pid
