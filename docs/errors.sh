@@ -5,6 +5,8 @@ set -u
 bin="$PWD/target/release/omvang"
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
+# Runs that get as far as calibrating keep it here, not in the user's cache.
+export OMVANG_CACHE_DIR="$W/cache"
 base="$PWD/scenarios/baseline.toml"
 run() { "$bin" run "$@" --iterations 50 --quiet --no-report --out "$W/out" 2>&1 >/dev/null; echo "(exit $?)"; }
 row() { # case, command output
@@ -42,6 +44,15 @@ row '`data.actuals` with a row whose `sd_log` is -0.03' "$(run scenarios/baselin
 row 'two scenarios with one name' "$("$bin" run scenarios/baseline.toml scenarios/baseline.toml --out "$W/out" 2>&1 >/dev/null; echo "(exit $?)")"
 child d.toml 'name = "data"\n'
 row 'existing folder without marker' "$(run "$W/d.toml")"
+mkdir -p "$W/theirs"; echo mine > "$W/theirs/notes.txt"
+row '`--cache` on a folder with files omvang did not make' "$(run scenarios/baseline.toml --cache "$W/theirs")"
+row '`--cache` on a file' "$(run scenarios/baseline.toml --cache "$W/theirs/notes.txt")"
+row '`--cache` that cannot be made' "$(run scenarios/baseline.toml --cache "$W/theirs/notes.txt/sub")"
+row '`OMVANG_CACHE_DIR` on a folder with files omvang did not make' "$(OMVANG_CACHE_DIR="$W/theirs" run scenarios/baseline.toml)"
+row '`cache clear` of a folder omvang did not make' "$("$bin" cache clear --cache "$W/theirs" 2>&1 >/dev/null; echo "(exit $?)")"
+run scenarios/baseline.toml --cache "$W/c" >/dev/null
+for e in "$W"/c/*.calibration; do printf 'x' | dd of="$e" bs=1 seek=300 conv=notrunc 2>/dev/null; done
+row 'a damaged cache entry (a note; the run calibrates again and finishes)' "$(run scenarios/baseline.toml --cache "$W/c")"
 row '`run.iterations = 0`' "$(run scenarios/baseline.toml --set run.iterations=0)"
 row '`run.iterations = 1000000000`' "$(run scenarios/baseline.toml --set run.iterations=1000000000)"
 row 'results too large for memory' "$(run scenarios/baseline.toml --set run.iterations=1000000 --set run.horizon=2078)"

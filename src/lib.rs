@@ -24,7 +24,9 @@ pub fn is_input_error(err: &(dyn std::error::Error + 'static)) -> bool {
         || err.downcast_ref::<output::OutputError>().is_some_and(|e| {
             matches!(
                 e,
-                output::OutputError::NotOurs { .. } | output::OutputError::BadName { .. }
+                output::OutputError::NotOurs { .. }
+                    | output::OutputError::BadName { .. }
+                    | output::OutputError::Cache { .. }
             )
         })
         || err.is::<report::CompareError>()

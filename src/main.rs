@@ -121,8 +121,10 @@ fn run(cli: Cli) -> Result<()> {
         Command::Bench {
             scenario,
             iterations,
+            particles,
             quick,
-        } => cli::tools::bench(&scenario, iterations, quick),
+        } => cli::tools::bench(&scenario, iterations, particles, quick),
+        Command::Cache { command } => cli::tools::cache(&command),
         Command::Completions { shell } => {
             cli::completions(shell);
             Ok(())

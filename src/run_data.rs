@@ -259,6 +259,14 @@ pub struct CalibrationInfo {
     /// Month the scenario's policies start (1 January of the base year = 0): the last
     /// observation of the national record.
     pub policy_start: String,
+    /// The calibration was read from the calibration cache, not computed by this run (absent
+    /// in older manifests and when it was computed).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub from_cache: bool,
+    /// The calibration's cache key (the SHA-256 of everything it depends on), when the run used
+    /// a cache.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_key: Option<String>,
 }
 
 impl Manifest {

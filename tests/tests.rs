@@ -5,6 +5,7 @@ mod util;
 mod architecture;
 mod backtest;
 mod browser;
+mod cache;
 mod calibration;
 mod cli;
 mod engine;

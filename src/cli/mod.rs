@@ -8,7 +8,7 @@ pub mod tools;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use omvang::pipeline::{BacktestRequest, RunRequest};
+use omvang::pipeline::{BacktestRequest, CacheChoice, RunRequest};
 use omvang::report::Lang;
 
 #[derive(Parser, Debug)]
@@ -30,9 +30,11 @@ pub struct Cli {
 pub enum Command {
     /// Run one or more scenarios: pooled chain rates, Monte Carlo extrapolation and projection.
     #[command(
-        after_help = "Examples:\n  omvang run scenarios/baseline.toml\n  omvang run scenarios/baseline.toml --set run.iterations=500 --set parameters.caseload=50\n  omvang run scenarios/baseline.toml --chains my_chains.csv --out results --lang en\n\nWrites <out>/<scenario name>/: summary.csv, monthly.csv, chains.csv, pooling.csv, draws.parquet,\nactuals.csv, manifest.json, tables.xlsx, and (unless --no-report) report.md, report.html and
+        after_help = "Examples:\n  omvang run scenarios/baseline.toml\n  omvang run scenarios/baseline.toml --set run.iterations=500 --set parameters.caseload=50\n  omvang run scenarios/baseline.toml --chains my_chains.csv --out results --lang en\n  omvang run scenarios/baseline.toml --set parameters.tariff_per_hour=95   # calibration from the cache\n  omvang run scenarios/baseline.toml --cache /tmp/omvang-cache\n  omvang run scenarios/baseline.toml --no-cache\n\nWrites <out>/<scenario name>/: summary.csv, monthly.csv, chains.csv, pooling.csv, draws.parquet,\nactuals.csv, manifest.json, tables.xlsx, and (unless --no-report) report.md, report.html and
 charts/*.png|svg (with --lang en: tables.en.xlsx, report.en.md, report.en.html, charts/en/).
-With --set (other than name=) the run is named <scenario>-<8 hex digits of the overrides>."
+With --set (other than name=) the run is named <scenario>-<8 hex digits of the overrides>.
+The calibration is kept in the cache folder and reused by any later run with the same history,
+seed, iterations and input files (omvang cache --help)."
     )]
     Run(RunArgs),
     /// Run several scenarios with the same seed and iterations and write one comparison report.
@@ -49,7 +51,7 @@ With --set (other than name=) the run is named <scenario>-<8 hex digits of the o
     /// Forecast from earlier dates: for each origin, calibrate on the national record up to it
     /// only, forecast every later observation, and score the forecasts against two naive ones.
     #[command(
-        after_help = "Examples:\n  omvang backtest scenarios/baseline.toml\n  omvang backtest scenarios/baseline.toml --iterations 500 --origins 2021-07-01,2022-10\n\nBy default the origins are every distinct observation date of the national record from 1 July\nof the base year on that a later observation follows (2018-07-01 to 2022-10-01 with the shipped\nrecord); each origin runs one calibration, so a backtest takes about as long as that many runs.\nWrites <out>/<scenario name>-backtest/ (or <out>/<name>/): backtest.csv (per origin and later\nobservation: the model's median, 90% band, PIT, inside and interval score, and the same for the\nlast value carried forward and the straight line through the last two), backtest_paths.csv,\nmanifest.json, report.md, report.html and charts/backtest.png|svg (with --lang en:\nreport.en.md, report.en.html, charts/en/). Prints a summary per metric."
+        after_help = "Examples:\n  omvang backtest scenarios/baseline.toml\n  omvang backtest scenarios/baseline.toml --iterations 500 --origins 2021-07-01,2022-10\n  omvang backtest scenarios/baseline.toml --no-cache\n\nBy default the origins are every distinct observation date of the national record from 1 July\nof the base year on that a later observation follows (2018-07-01 to 2022-10-01 with the shipped\nrecord); each origin runs one calibration, so a backtest takes about as long as that many runs\n(the calibrations are kept in the calibration cache, as a run's are: run again, it takes seconds).\nWrites <out>/<scenario name>-backtest/ (or <out>/<name>/): backtest.csv (per origin and later\nobservation: the model's median, 90% band, PIT, inside and interval score, and the same for the\nlast value carried forward and the straight line through the last two), backtest_paths.csv,\nmanifest.json, report.md, report.html and charts/backtest.png|svg (with --lang en:\nreport.en.md, report.en.html, charts/en/). Prints a summary per metric."
     )]
     Backtest(BacktestArgs),
     /// Rebuild the charts and report of a finished run (or comparison) from its files, without
@@ -118,17 +120,32 @@ With --set (other than name=) the run is named <scenario>-<8 hex digits of the o
         #[arg(long)]
         out: PathBuf,
     },
-    /// Measure simulation throughput (iteration-months per second) on one thread and on all,
-    /// with a scaling series in iterations and in horizon, and the peak memory.
-    #[command(after_help = "Example:\n  omvang bench scenarios/baseline.toml --iterations 10000")]
+    /// Measure the projection (iteration-months per second) on one thread and on all, and the
+    /// calibration (histories and effective sample size per second), with scaling series in
+    /// iterations and in months, and the peak memory.
+    #[command(
+        after_help = "Examples:\n  omvang bench scenarios/baseline.toml --iterations 10000\n  omvang bench --iterations 1000 --quick\n  omvang bench --particles 1000 --quick\n\nThe calibration is always computed (never read from the cache). The series: the projection at\n1k, 10k and 100k iterations and to 10, 20 and 40 years; the calibration at 500, 1,000 and\n2,000 particles and on the record cut after 1 and 3 years and whole."
+    )]
     Bench {
         #[arg(default_value = "scenarios/baseline.toml")]
         scenario: PathBuf,
+        /// Iterations of the projection.
         #[arg(long, default_value_t = 10_000)]
         iterations: usize,
-        /// Skip the scaling series (1k, 10k, 100k iterations; 10, 20, 40 years).
+        /// Particles of the calibration [default: 2000, with --quick 500].
+        #[arg(long)]
+        particles: Option<usize>,
+        /// Skip the scaling series.
         #[arg(long)]
         quick: bool,
+    },
+    /// The calibration cache: where it is and what it holds, or clear it.
+    #[command(
+        after_help = "Examples:\n  omvang cache info\n  omvang cache clear\n  omvang cache clear --cache /tmp/omvang-cache\n\nA calibrated run keeps its calibration in the cache folder (default: $OMVANG_CACHE_DIR, else\n$XDG_CACHE_HOME/omvang, else ~/.cache/omvang; `run --cache DIR` chooses another, `--no-cache`\nnone), one <key>.calibration file per calibration. A run with the same history (any --set of a\npolicy parameter), seed, iterations and input files reads it instead of calibrating again.\nomvang clears only folders it made (marked by a .omvang-cache file), and only its own files."
+    )]
+    Cache {
+        #[command(subcommand)]
+        command: CacheCommand,
     },
     /// Print a shell completion script for omvang to stdout.
     #[command(
@@ -183,6 +200,15 @@ pub struct RunArgs {
     /// Run the prior: do not calibrate the iterations to the national record (data.actuals).
     #[arg(long)]
     pub no_calibration: bool,
+    /// Keep calibrations in this folder and reuse them: a run whose history, seed, iterations
+    /// and inputs match a kept one skips its calibration [default: $OMVANG_CACHE_DIR, else
+    /// $XDG_CACHE_HOME/omvang, else ~/.cache/omvang]. omvang makes and marks the folder and
+    /// refuses one with files it did not make.
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    pub cache: Option<PathBuf>,
+    /// Calibrate every time; neither read nor write the calibration cache.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -217,6 +243,21 @@ pub struct BacktestArgs {
     /// Language of the report and chart labels.
     #[arg(long, value_enum, default_value_t = LangArg::Nl)]
     pub lang: LangArg,
+    /// Keep each origin's calibration in this folder and reuse it [default: as for `run`].
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    pub cache: Option<PathBuf>,
+    /// Calibrate every origin; neither read nor write the calibration cache.
+    #[arg(long)]
+    pub no_cache: bool,
+}
+
+/// The cache of `--cache DIR` and `--no-cache`.
+fn cache_choice(dir: &Option<PathBuf>, off: bool) -> CacheChoice {
+    match (dir, off) {
+        (_, true) => CacheChoice::Off,
+        (Some(dir), false) => CacheChoice::Dir(dir.clone()),
+        (None, false) => CacheChoice::Default,
+    }
 }
 
 impl BacktestArgs {
@@ -239,8 +280,25 @@ impl BacktestArgs {
             origins: self.origins.clone(),
             threads: self.threads,
             lang: self.lang.into(),
+            cache: cache_choice(&self.cache, self.no_cache),
         }
     }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CacheCommand {
+    /// Show the cache folder, its entries and their size.
+    Info {
+        /// The cache folder (default: as for `run`).
+        #[arg(long, value_name = "DIR")]
+        cache: Option<PathBuf>,
+    },
+    /// Remove every calibration omvang kept in the cache folder; other files stay.
+    Clear {
+        /// The cache folder (default: as for `run`).
+        #[arg(long, value_name = "DIR")]
+        cache: Option<PathBuf>,
+    },
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -290,6 +348,7 @@ impl RunArgs {
             report: !self.no_report,
             comparison,
             calibrate: !self.no_calibration,
+            cache: cache_choice(&self.cache, self.no_cache),
         }
     }
 }

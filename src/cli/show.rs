@@ -12,7 +12,8 @@ use omvang::report::Lang;
 /// figures on stdout (unless quiet).
 pub fn observer(quiet: bool) -> impl Fn(Event<'_>) + Sync {
     let bar: Mutex<Option<indicatif::ProgressBar>> = Mutex::new(None);
-    move |event| match event {
+    move |event| {
+        match event {
         Event::Warning(text) => eprintln!("warning: {text}"),
         Event::Note { scenario, note } => {
             eprintln!("note: {scenario}: {}", note_text(note, Lang::En))
@@ -35,6 +36,27 @@ pub fn observer(quiet: bool) -> impl Fn(Event<'_>) + Sync {
                 );
             }
         }
+        Event::CalibrationCached {
+            scenario,
+            key,
+            path,
+        } => {
+            if !quiet {
+                eprintln!(
+                    "{scenario}: calibration read from the cache (key {}…, {})",
+                    &key[..key.len().min(12)],
+                    path.display()
+                );
+            }
+        }
+        Event::CacheEntryIgnored {
+            scenario,
+            path,
+            reason,
+        } => eprintln!(
+            "note: {scenario}: the cached calibration {} is ignored because {reason}; calibrating again",
+            path.display()
+        ),
         Event::Simulating {
             scenario,
             iterations,
@@ -96,6 +118,7 @@ pub fn observer(quiet: bool) -> impl Fn(Event<'_>) + Sync {
                 show_backtest(w);
             }
         }
+    }
     }
 }
 

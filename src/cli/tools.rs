@@ -4,13 +4,16 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use super::{chains_override, TemplateKind};
+use super::{chains_override, CacheCommand, TemplateKind};
 use anyhow::{Context, Result};
 use omvang::data as inputs;
+use omvang::model::backtest::model_at;
 use omvang::model::build::Model;
 use omvang::model::simulate;
+use omvang::model::smc;
 use omvang::model::synthetic;
 use omvang::output as outputs;
+use omvang::output::cache;
 use omvang::pipeline::{self, load_model};
 use omvang::report::text::{format_text, note_text};
 use omvang::report::Lang;
@@ -112,7 +115,39 @@ fn peak_memory_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-pub fn bench(scenario: &Path, iterations: usize, quick: bool) -> Result<()> {
+/// Time one calibration of `n` particles on `threads` threads and print it: seconds, stages,
+/// histories simulated (each `history_months` long) per second and the final effective sample
+/// size per second.
+fn time_calibration(model: &Model, n: usize, threads: usize, label: &str) -> Result<()> {
+    let start = Instant::now();
+    let posterior = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()?
+        .install(|| smc::posterior(model, n, true, &|_| {}));
+    let secs = start.elapsed().as_secs_f64();
+    let ess = posterior.final_ess().unwrap_or(n as f64);
+    println!(
+        "  {label}: {secs:.3} s, {} stages, {} histories of {} months: {:.0} histories/s ({:.2} M history-months/s), final ESS {ess:.0} ({:.0} ESS/s), {} distinct histories",
+        posterior.stages.len(),
+        posterior.evaluations,
+        model.history_months,
+        posterior.evaluations as f64 / secs,
+        (posterior.evaluations * model.history_months) as f64 / secs / 1e6,
+        ess / secs,
+        posterior.unique_histories,
+    );
+    Ok(())
+}
+
+/// `bench`: the projection (prior iterations, no files) on one thread and on all, and the
+/// calibration on all; without `quick`, both as a series in iterations (particles) and in
+/// months (the projection's horizon; the calibration's history, cut at earlier origins).
+pub fn bench(
+    scenario: &Path,
+    iterations: usize,
+    particles: Option<usize>,
+    quick: bool,
+) -> Result<()> {
     let load = |iterations: usize, horizon: Option<i32>| {
         let mut overrides = vec![format!("run.iterations={iterations}")];
         if let Some(h) = horizon {
@@ -123,10 +158,12 @@ pub fn bench(scenario: &Path, iterations: usize, quick: bool) -> Result<()> {
     let model = load(iterations, None)?;
     let months = model.scenario.months();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let particles = particles.unwrap_or(if quick { 500 } else { 2_000 });
     println!(
         "{}: {iterations} iterations x {months} months, {cores} core(s)",
         model.scenario.name
     );
+    println!("projection ({iterations} iterations, {months} months, prior, no files):");
     let mut one = 0.0;
     for threads in [1, cores] {
         let (secs, rate) = time_run(&model, threads)?;
@@ -139,47 +176,109 @@ pub fn bench(scenario: &Path, iterations: usize, quick: bool) -> Result<()> {
             one / secs
         );
     }
-    let start = Instant::now();
-    let posterior = rayon::ThreadPoolBuilder::new()
-        .num_threads(cores)
-        .build()?
-        .install(|| omvang::model::smc::posterior(&model, iterations, true, &|_| {}));
-    let secs = start.elapsed().as_secs_f64();
     println!(
-        "  calibration, {cores} thread(s): {secs:.3} s, {} stages, {} histories of {} months, {:.0} histories/s ({:.2} M history-months/s)",
-        posterior.stages.len(),
-        posterior.evaluations,
+        "calibration ({particles} particles, {} history months, {} observations):",
         model.history_months,
-        posterior.evaluations as f64 / secs,
-        (posterior.evaluations * model.history_months) as f64 / secs / 1e6
+        model.observations.len()
     );
+    time_calibration(&model, particles, cores, &format!("{cores} thread(s)"))?;
     if !quick {
         println!("scaling in iterations ({months} months, {cores} threads):");
         for n in [1_000, 10_000, 100_000] {
             let (secs, rate) = time_run(&load(n, None)?, cores)?;
             println!(
-                "  {n:>7} iterations: {secs:.3} s, {:.2} M iteration-months/s",
+                "  projection {n:>7} iterations: {secs:.3} s, {:.2} M iteration-months/s",
                 rate / 1e6
             );
         }
+        for n in [500, 1_000, 2_000] {
+            time_calibration(&model, n, cores, &format!("calibration {n:>5} particles"))?;
+        }
         let base = model.scenario.run.base_year;
-        println!("scaling in months ({iterations} iterations, {cores} threads):");
+        println!(
+            "scaling in months ({iterations} iterations, {particles} particles, {cores} threads):"
+        );
         for years in [10, 20, 40] {
             match load(iterations, Some(base + years - 1)) {
                 Ok(m) => {
                     let (secs, rate) = time_run(&m, cores)?;
                     println!(
-                        "  {:>4} months: {secs:.3} s, {:.2} M iteration-months/s",
+                        "  projection {:>4} months: {secs:.3} s, {:.2} M iteration-months/s",
                         m.scenario.months(),
                         rate / 1e6
                     );
                 }
-                Err(e) => println!("  {years} years: not run ({e:#})"),
+                Err(e) => println!("  projection {years} years: not run ({e:#})"),
             }
         }
+        // The calibration's months are its history: the record cut at earlier origins.
+        for years in [1, 3] {
+            let origin = inputs::Date {
+                year: base + years,
+                month: 1,
+                day: 1,
+            };
+            let at = model_at(&model, origin);
+            let label = format!(
+                "calibration {:>3} history months (record to {origin}, {} observations)",
+                at.history_months,
+                at.observations.len()
+            );
+            time_calibration(&at, particles, cores, &label)?;
+        }
+        let label = format!(
+            "calibration {:>3} history months (the whole record)",
+            model.history_months
+        );
+        time_calibration(&model, particles, cores, &label)?;
     }
     if let Some(mb) = peak_memory_mb() {
         println!("peak memory (VmHWM): {mb:.0} MB");
+    }
+    Ok(())
+}
+
+/// `cache info` and `cache clear`: the folder as `run` would choose it (`--cache`, else the
+/// default), what it holds, or clearing it.
+pub fn cache(command: &CacheCommand) -> Result<()> {
+    let (CacheCommand::Info { cache: dir } | CacheCommand::Clear { cache: dir }) = command;
+    let (dir, origin) = match dir {
+        Some(d) => (d.clone(), "--cache"),
+        None => match cache::default_dir() {
+            Some(d) => (d.path, d.origin),
+            None => {
+                return Err(scenario::ScenarioError::Usage(
+                    "no calibration cache folder: neither OMVANG_CACHE_DIR, XDG_CACHE_HOME nor HOME is set; name one with --cache DIR".into(),
+                )
+                .into())
+            }
+        },
+    };
+    let mb = |b: u64| b as f64 / 1e6;
+    match command {
+        CacheCommand::Info { .. } => {
+            let used = cache::usage(&dir, origin)?;
+            println!(
+                "calibration cache ({origin}): {}\n  {} calibration(s), {:.1} MB{}",
+                dir.display(),
+                used.entries,
+                mb(used.bytes),
+                if dir.exists() {
+                    ""
+                } else {
+                    " (the folder does not exist yet)"
+                }
+            );
+        }
+        CacheCommand::Clear { .. } => {
+            let cleared = cache::clear(&dir, origin)?;
+            println!(
+                "cleared {} calibration(s), {:.1} MB, from {}",
+                cleared.entries,
+                mb(cleared.bytes),
+                dir.display()
+            );
+        }
     }
     Ok(())
 }

@@ -104,6 +104,18 @@ pub fn forecast_from(
 ) -> OriginForecast {
     let at = model_at(model, origin);
     let posterior = smc::posterior(&at, n, true, stage);
+    forecast_with(model, &at, origin, posterior)
+}
+
+/// The forecasts from `origin` of the particles `posterior`, calibrated on `at`
+/// (`model_at(model, origin)`): every later observation and the path metrics. Runs on the
+/// current rayon pool.
+pub fn forecast_with(
+    model: &Model,
+    at: &Model,
+    origin: Date,
+    posterior: smc::Posterior,
+) -> OriginForecast {
     let base_year = model.scenario.run.base_year;
     let later: Vec<(usize, Observation)> = model
         .observations
@@ -126,7 +138,7 @@ pub fn forecast_from(
         .par_iter()
         .enumerate()
         .map_init(Scratch::default, |scratch, (i, p)| {
-            forecast_particle(&at, p, i as u64, &observations, first..=last, seed, scratch)
+            forecast_particle(at, p, i as u64, &observations, first..=last, seed, scratch)
         })
         .collect();
     let forecasts = later

@@ -1,11 +1,14 @@
 //! Stage 5: writing a run and reading it back. `tables` builds the run's tables (DataFrames, CSV
 //! and Parquet bytes), `folder` writes them into a marked, locked, crash-safe run folder, and
-//! `run_folder` reads a run or comparison folder back into `RunData`.
+//! `run_folder` reads a run or comparison folder back into `RunData`; `cache` keeps calibrations
+//! in a folder omvang owns.
 
 use std::path::{Path, PathBuf};
 
 use polars::prelude::PolarsError;
 
+pub mod cache;
+mod cache_entry;
 pub mod folder;
 pub mod run_folder;
 pub mod tables;
@@ -35,6 +38,14 @@ pub enum OutputError {
     BadName {
         out: PathBuf,
         name: String,
+        message: String,
+    },
+    /// A calibration cache folder that cannot be used or cleared; `origin` says what named it
+    /// (`--cache`, `OMVANG_CACHE_DIR`, `cache`), `message` what is wrong and the fix.
+    #[error("{origin}: {path}: {message}")]
+    Cache {
+        origin: String,
+        path: PathBuf,
         message: String,
     },
     /// A test's step hook stopped the swap, as a kill at that point would.

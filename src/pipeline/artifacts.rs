@@ -6,6 +6,7 @@ use std::time::{Instant, SystemTime};
 
 use anyhow::Result;
 
+use super::calibration::Calibration;
 use super::inputs::input_files;
 use crate::data::{Date, RecordedNote};
 use crate::model::build::{Model, ModelError};
@@ -20,8 +21,10 @@ use crate::run_data::band_of;
 use crate::run_data::{Artifact, CalibrationInfo, HashedFile, Manifest};
 use crate::scenario::{self, PoolingMethod, ScenarioError};
 
-/// How the run's iterations were calibrated, for its manifest.
-pub(super) fn calibration_info(model: &Model, posterior: &smc::Posterior) -> CalibrationInfo {
+/// How the run's iterations were calibrated (and whether they came from the cache), for its
+/// manifest.
+pub(super) fn calibration_info(model: &Model, calibration: &Calibration) -> CalibrationInfo {
+    let posterior = &calibration.posterior;
     CalibrationInfo {
         calibrated: posterior.calibrated,
         ess: posterior
@@ -32,6 +35,8 @@ pub(super) fn calibration_info(model: &Model, posterior: &smc::Posterior) -> Cal
         particles: posterior.particles.len(),
         unique_histories: posterior.unique_histories,
         policy_start: month_label(model.scenario.run.base_year, model.policy_start),
+        from_cache: calibration.from_cache,
+        cache_key: calibration.key.clone(),
     }
 }
 

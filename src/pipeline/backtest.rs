@@ -4,19 +4,21 @@
 //! one run folder. Progress goes to the observer; nothing here prints.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Instant, SystemTime};
 
 use anyhow::Result;
 
 use super::artifacts::manifest;
+use super::calibration::{calibrate_cached, open_cache, CacheChoice};
 use super::{load_model, name_with_overrides, pool_threads, Event, Observer};
 use crate::analysis::backtest::{overall, score_origin, summarise, MetricSummary, Tally};
 use crate::data::Date;
-use crate::model::backtest::{default_origins, forecast_from, OriginForecast, PATH_METRICS};
+use crate::model::backtest::{
+    default_origins, forecast_with, model_at, OriginForecast, PATH_METRICS,
+};
 use crate::model::build::Model;
-use crate::model::smc;
 use crate::output;
+use crate::output::cache::CacheDir;
 use crate::report::{self, charts, Lang};
 use crate::run_data::{Artifact, Backtest, BacktestManifest, BacktestOrigin, BacktestPath};
 use crate::scenario::{self, ScenarioError};
@@ -38,6 +40,8 @@ pub struct BacktestRequest {
     /// Worker threads; 0 = all cores.
     pub threads: usize,
     pub lang: Lang,
+    /// Where the origins' calibrations are kept and looked up (`--cache DIR`, `--no-cache`).
+    pub cache: CacheChoice,
 }
 
 /// A finished backtest: where it went and its summary, for the caller to show.
@@ -154,6 +158,7 @@ pub fn backtest(request: &BacktestRequest, observe: Observer<'_>) -> Result<Back
     output::check_writable(&request.out)?;
     // Refuse a folder omvang did not make before the first long calibration, not after it.
     output::check_target(&request.out, &name)?;
+    let cache = open_cache(&request.cache, observe)?;
     for note in &model.notes {
         observe(Event::Note {
             scenario: &model.scenario.name,
@@ -166,7 +171,13 @@ pub fn backtest(request: &BacktestRequest, observe: Observer<'_>) -> Result<Back
         .build()?;
     let (mut rows, mut paths, mut infos) = (Vec::new(), Vec::new(), Vec::new());
     for (k, &origin) in origins.iter().enumerate() {
-        let forecast = forecast_origin(&model, (k, &origins), &pool, observe);
+        let forecast = forecast_origin(
+            &model,
+            (k, &origins),
+            (&pool, threads),
+            cache.as_ref(),
+            observe,
+        )?;
         rows.extend(score_origin(&model, &forecast));
         let base = model.scenario.run.base_year;
         for (metric, path) in PATH_METRICS.iter().zip(&forecast.paths) {
@@ -226,13 +237,15 @@ fn folder_name(request: &BacktestRequest, model: &Model) -> Result<String> {
     })
 }
 
-/// The model calibrated on what was known at origin `k` of `origins`, and its forecasts.
+/// The model calibrated on what was known at origin `k` of `origins` (from the cache when it
+/// holds that calibration), and its forecasts.
 fn forecast_origin(
     model: &Model,
     (k, origins): (usize, &[Date]),
-    pool: &rayon::ThreadPool,
+    (pool, threads): (&rayon::ThreadPool, usize),
+    cache: Option<&CacheDir>,
     observe: Observer<'_>,
-) -> OriginForecast {
+) -> Result<OriginForecast> {
     let origin = origins[k];
     let name = &model.scenario.name;
     observe(Event::BacktestOrigin {
@@ -246,16 +259,9 @@ fn forecast_origin(
             .filter(|o| o.date <= origin)
             .count(),
     });
-    let stages = AtomicUsize::new(0);
-    let on_stage = |s: &smc::Stage| {
-        observe(Event::calibrating(
-            name,
-            stages.fetch_add(1, Ordering::Relaxed) + 1,
-            s,
-        ))
-    };
-    let n = model.scenario.run.iterations;
-    pool.install(|| forecast_from(model, origin, n, &on_stage))
+    let at = model_at(model, origin);
+    let calibration = calibrate_cached(&at, true, cache, threads, observe)?;
+    Ok(pool.install(|| forecast_with(model, &at, origin, calibration.posterior)))
 }
 
 /// One origin as the backtest's manifest records it.

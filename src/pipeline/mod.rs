@@ -4,12 +4,15 @@
 
 mod artifacts;
 mod backtest;
+mod calibration;
 mod inputs;
 
 pub use backtest::{backtest, parse_origin, BacktestRequest, BacktestWritten};
+pub use calibration::CacheChoice;
 pub use inputs::{check_table, input_files, load_model, load_scenario, read_inputs, Checked};
 
 use artifacts::{calibration_info, check_finite_draws, key_figures, manifest, tables};
+use calibration::{calibrate_cached, open_cache, Calibration};
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -50,6 +53,8 @@ pub struct RunRequest {
     pub comparison: Option<String>,
     /// Calibrate the iterations to the national record (`--no-calibration` turns it off).
     pub calibrate: bool,
+    /// Where calibrations are kept and looked up (`--cache DIR`, `--no-cache`).
+    pub cache: CacheChoice,
 }
 
 /// A finished scenario: where it went and its key figures, for the caller to show.
@@ -88,6 +93,19 @@ pub enum Event<'a> {
         acceptance: f64,
         history_acceptance: f64,
         steps: usize,
+    },
+    /// A scenario's calibration was read from the calibration cache (entry `path`, `key`).
+    CalibrationCached {
+        scenario: &'a str,
+        key: &'a str,
+        path: &'a Path,
+    },
+    /// A cache entry could not be trusted (`reason`): it is ignored, and the calibration is made
+    /// again and replaces it.
+    CacheEntryIgnored {
+        scenario: &'a str,
+        path: &'a Path,
+        reason: &'a str,
     },
     /// `done` of `of` iterations are finished.
     Iteration { done: usize, of: usize },
@@ -140,12 +158,13 @@ pub type Observer<'a> = &'a (dyn Fn(Event<'_>) + Sync);
 /// The first bad scenario or input, a non-finite draw, or a folder that cannot be written.
 pub fn run(request: &RunRequest, observe: Observer<'_>) -> Result<Vec<Written>> {
     let models = load_models(request)?;
+    let cache = open_cache(&request.cache, observe)?;
     let pool_threads = pool_threads(request.threads, observe);
     let mut runs = Vec::new();
     let mut written = Vec::new();
     // Scenarios that share data share its notes: tell each once.
     let mut told: Vec<&Note> = Vec::new();
-    let mut posteriors: Vec<(String, smc::Posterior)> = Vec::new();
+    let mut calibrations: Vec<(String, Calibration)> = Vec::new();
     for (path, model) in &models {
         for note in &model.notes {
             if !told.contains(&note) {
@@ -159,18 +178,24 @@ pub fn run(request: &RunRequest, observe: Observer<'_>) -> Result<Vec<Written>> 
         let started = (SystemTime::now(), Instant::now());
         // Scenarios with the same history share its calibration: computed once, identical.
         let fingerprint = model.history_fingerprint();
-        let posterior = match posteriors.iter().find(|(f, _)| *f == fingerprint) {
-            Some((_, p)) => p.for_model(model),
+        let calibration = match calibrations.iter().find(|(f, _)| *f == fingerprint) {
+            Some((_, c)) => c.for_model(model),
             None => {
-                let p = calibrate(model, request.calibrate, pool_threads, observe)?;
-                posteriors.push((fingerprint, p.clone()));
-                p
+                let c = calibrate_cached(
+                    model,
+                    request.calibrate,
+                    cache.as_ref(),
+                    pool_threads,
+                    observe,
+                )?;
+                calibrations.push((fingerprint, c.clone()));
+                c
             }
         };
         let (done, run) = run_scenario(
             request,
             (path, model),
-            &posterior,
+            &calibration,
             started,
             pool_threads,
             observe,
@@ -217,42 +242,20 @@ fn load_models(request: &RunRequest) -> Result<Vec<(&PathBuf, Model)>> {
     Ok(models)
 }
 
-/// The particles a scenario projects: calibrated to the national record (or its prior).
-fn calibrate(
-    model: &Model,
-    on: bool,
-    pool_threads: usize,
-    observe: Observer<'_>,
-) -> Result<smc::Posterior> {
-    let name = &model.scenario.name;
-    let stages = AtomicUsize::new(0);
-    let on_stage = |s: &smc::Stage| {
-        observe(Event::calibrating(
-            name,
-            stages.fetch_add(1, Ordering::Relaxed) + 1,
-            s,
-        ))
-    };
-    let n = model.scenario.run.iterations;
-    Ok(rayon::ThreadPoolBuilder::new()
-        .num_threads(pool_threads)
-        .build()?
-        .install(|| smc::posterior(model, n, on, &on_stage)))
-}
-
 /// One scenario from its particles to its folder: the iterations, tables, manifest, workbook
 /// and report. Returns what was written and the run as the report read it back.
 /// `started` is when its calibration began: the run's time includes it.
 fn run_scenario(
     request: &RunRequest,
     (path, model): (&Path, &Model),
-    posterior: &smc::Posterior,
+    calibration: &Calibration,
     (started_at, clock): (SystemTime, Instant),
     pool_threads: usize,
     observe: Observer<'_>,
 ) -> Result<(Written, RunData)> {
     let name = &model.scenario.name;
     let n = model.scenario.run.iterations;
+    let posterior = &calibration.posterior;
     observe(Event::Simulating {
         scenario: name,
         iterations: n,
@@ -276,7 +279,7 @@ fn run_scenario(
         started_at,
         clock,
     )?;
-    manifest.calibration = Some(calibration_info(model, posterior));
+    manifest.calibration = Some(calibration_info(model, calibration));
     artifacts.push(Artifact {
         name: "manifest.json".into(),
         bytes: serde_json::to_vec_pretty(&manifest)?,
