@@ -105,6 +105,8 @@ fn backtest_from_one_origin_writes_scored_forecasts_of_every_later_observation()
         "200",
         "--origins",
         "2022-10-01",
+        // It shows the calibration's stages: calibrate, whatever an earlier run kept.
+        "--no-cache",
         "--out",
         path_str(&out),
     ]);

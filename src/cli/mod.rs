@@ -173,15 +173,8 @@ pub struct RunArgs {
     /// Output folder; each scenario writes <out>/<name>/.
     #[arg(long, default_value = "output")]
     pub out: PathBuf,
-    /// Monte Carlo iterations (overrides run.iterations).
-    #[arg(long)]
-    pub iterations: Option<usize>,
-    /// Random seed (overrides run.seed).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, default_value_t = 0)]
-    pub threads: usize,
+    #[command(flatten)]
+    pub simulation: SimulationArgs,
     /// Use these chain files instead of the scenario's data.chains.
     #[arg(long, num_args = 1..)]
     pub chains: Vec<PathBuf>,
@@ -200,6 +193,20 @@ pub struct RunArgs {
     /// Run the prior: do not calibrate the iterations to the national record (data.actuals).
     #[arg(long)]
     pub no_calibration: bool,
+}
+
+/// The options of a simulation that `run` and `backtest` share.
+#[derive(clap::Args, Debug)]
+pub struct SimulationArgs {
+    /// Monte Carlo iterations, a backtest's particles per origin (overrides run.iterations).
+    #[arg(long)]
+    pub iterations: Option<usize>,
+    /// Random seed (overrides run.seed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
     /// Keep calibrations in this folder and reuse them: a run whose history, seed, iterations
     /// and inputs match a kept one skips its calibration [default: $OMVANG_CACHE_DIR, else
     /// $XDG_CACHE_HOME/omvang, else ~/.cache/omvang]. omvang makes and marks the folder and
@@ -209,6 +216,29 @@ pub struct RunArgs {
     /// Calibrate every time; neither read nor write the calibration cache.
     #[arg(long)]
     pub no_cache: bool,
+}
+
+impl SimulationArgs {
+    /// `--iterations` and `--seed` as overrides, in the order they always had.
+    fn overrides(&self) -> Vec<String> {
+        let mut overrides = Vec::new();
+        if let Some(n) = self.iterations {
+            overrides.push(format!("run.iterations={n}"));
+        }
+        if let Some(seed) = self.seed {
+            overrides.push(format!("run.seed={seed}"));
+        }
+        overrides
+    }
+
+    /// The cache of `--cache DIR` and `--no-cache`.
+    fn cache(&self) -> CacheChoice {
+        match (&self.cache, self.no_cache) {
+            (_, true) => CacheChoice::Off,
+            (Some(dir), false) => CacheChoice::Dir(dir.clone()),
+            (None, false) => CacheChoice::Default,
+        }
+    }
 }
 
 #[derive(clap::Args, Debug)]
@@ -225,15 +255,8 @@ pub struct BacktestArgs {
     /// Folder name inside --out (default: <scenario name>-backtest).
     #[arg(long)]
     pub name: Option<String>,
-    /// Iterations (particles) per origin (overrides run.iterations).
-    #[arg(long)]
-    pub iterations: Option<usize>,
-    /// Random seed (overrides run.seed).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, default_value_t = 0)]
-    pub threads: usize,
+    #[command(flatten)]
+    pub simulation: SimulationArgs,
     /// Override a scenario value by dotted key, e.g. parameters.caseload=50.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
@@ -243,33 +266,12 @@ pub struct BacktestArgs {
     /// Language of the report and chart labels.
     #[arg(long, value_enum, default_value_t = LangArg::Nl)]
     pub lang: LangArg,
-    /// Keep each origin's calibration in this folder and reuse it [default: as for `run`].
-    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
-    pub cache: Option<PathBuf>,
-    /// Calibrate every origin; neither read nor write the calibration cache.
-    #[arg(long)]
-    pub no_cache: bool,
-}
-
-/// The cache of `--cache DIR` and `--no-cache`.
-fn cache_choice(dir: &Option<PathBuf>, off: bool) -> CacheChoice {
-    match (dir, off) {
-        (_, true) => CacheChoice::Off,
-        (Some(dir), false) => CacheChoice::Dir(dir.clone()),
-        (None, false) => CacheChoice::Default,
-    }
 }
 
 impl BacktestArgs {
     /// The pipeline's request: the flags as overrides, as `run` orders them.
     pub fn request(&self) -> BacktestRequest {
-        let mut overrides = Vec::new();
-        if let Some(n) = self.iterations {
-            overrides.push(format!("run.iterations={n}"));
-        }
-        if let Some(seed) = self.seed {
-            overrides.push(format!("run.seed={seed}"));
-        }
+        let mut overrides = self.simulation.overrides();
         overrides.extend(self.set.iter().cloned());
         BacktestRequest {
             scenario: self.scenario.clone(),
@@ -278,9 +280,9 @@ impl BacktestArgs {
             out: self.out.clone(),
             name: self.name.clone(),
             origins: self.origins.clone(),
-            threads: self.threads,
+            threads: self.simulation.threads,
             lang: self.lang.into(),
-            cache: cache_choice(&self.cache, self.no_cache),
+            cache: self.simulation.cache(),
         }
     }
 }
@@ -327,13 +329,7 @@ impl From<LangArg> for Lang {
 impl RunArgs {
     /// The pipeline's request: the flags as overrides, in the order they always had.
     pub fn request(&self, comparison: Option<String>) -> RunRequest {
-        let mut overrides = Vec::new();
-        if let Some(n) = self.iterations {
-            overrides.push(format!("run.iterations={n}"));
-        }
-        if let Some(seed) = self.seed {
-            overrides.push(format!("run.seed={seed}"));
-        }
+        let mut overrides = self.simulation.overrides();
         if !self.chains.is_empty() {
             overrides.push(chains_override(&self.chains));
         }
@@ -343,12 +339,12 @@ impl RunArgs {
             overrides,
             set: self.set.clone(),
             out: self.out.clone(),
-            threads: self.threads,
+            threads: self.simulation.threads,
             lang: self.lang.into(),
             report: !self.no_report,
             comparison,
             calibrate: !self.no_calibration,
-            cache: cache_choice(&self.cache, self.no_cache),
+            cache: self.simulation.cache(),
         }
     }
 }
