@@ -155,12 +155,21 @@ metrics! {
 pub(crate) const N_MONTHLY: usize = count(true);
 const N_KEY: usize = count(false);
 
+/// Whether metric `i` of the registry has a monthly series (`monthly`) or is a key metric.
+const fn selected(i: usize, monthly: bool) -> bool {
+    let s = Metric::ALL[i].series();
+    if monthly {
+        s.monthly()
+    } else {
+        s.key()
+    }
+}
+
 /// Metrics with a monthly series (`monthly`) or key metrics, counted at compile time.
 const fn count(monthly: bool) -> usize {
     let (mut i, mut n) = (0, 0);
     while i < Metric::ALL.len() {
-        let s = Metric::ALL[i].series();
-        if (monthly && s.monthly()) || (!monthly && s.key()) {
+        if selected(i, monthly) {
             n += 1;
         }
         i += 1;
@@ -173,8 +182,7 @@ const fn select<const N: usize>(monthly: bool) -> [Metric; N] {
     let mut out = [Metric::PeopleWithDementia; N];
     let (mut i, mut n) = (0, 0);
     while i < Metric::ALL.len() {
-        let s = Metric::ALL[i].series();
-        if (monthly && s.monthly()) || (!monthly && s.key()) {
+        if selected(i, monthly) {
             out[n] = Metric::ALL[i];
             n += 1;
         }

@@ -234,7 +234,6 @@ impl Year<'_> {
     /// The metric's value in this year: a stock on 1 January, a flow over the year.
     fn value(&self, metric: Metric) -> f64 {
         let (j, t, epi) = (self.j(), self.t, self.epi);
-        let lost = || self.sum(&t.lost_death) + self.sum(&t.lost_institution);
         match metric {
             Metric::PeopleWithDementia => epi.people_with_dementia[j],
             // Age-specific rates held constant (no prevalence trend), the same multiplier.
@@ -257,10 +256,15 @@ impl Year<'_> {
             Metric::ExitsDeath => self.sum(&t.exits_death),
             Metric::ExitsInstitution => self.sum(&t.exits_institution),
             Metric::ExitsOther => self.sum(&t.exits_other),
-            Metric::LostWhileWaiting => lost(),
+            Metric::LostWhileWaiting => self.sum(&t.lost_death) + self.sum(&t.lost_institution),
             Metric::LeftWaitingList => self.sum(&t.left_list),
             Metric::DeterredReferrals => self.sum(&t.deterred),
-            Metric::UnmetDemand => lost() + self.sum(&t.left_list) + self.sum(&t.deterred),
+            // Every way demand goes unmet: lost while waiting, left the list, deterred.
+            Metric::UnmetDemand => {
+                self.value(Metric::LostWhileWaiting)
+                    + self.value(Metric::LeftWaitingList)
+                    + self.value(Metric::DeterredReferrals)
+            }
             Metric::MeanWaitWeeks => {
                 self.per_admitted(&t.wait_months_admitted, 0.0) * WEEKS_PER_MONTH
             }

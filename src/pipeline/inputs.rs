@@ -16,7 +16,7 @@ use crate::data::{
 use crate::model::build::Model;
 use crate::model::chains::{derive_rates, uptake_outliers};
 use crate::model::simulate::result_bytes;
-use crate::report::text::{format_text as worded_format, note_text as worded, Lang};
+use crate::report::text::{format_text, note_text, Lang};
 use crate::scenario::{self, Scenario, ScenarioError, MAX_RESULT_BYTES};
 
 /// Read a scenario file with its `extends` and `--set` overrides (see `scenario::load`), then
@@ -161,9 +161,9 @@ pub fn read_inputs(scenario: &Scenario) -> Result<Inputs, InputError> {
     })
 }
 
-/// A note as `omvang check` prints it (the command line speaks English).
-fn note_text(note: &Note) -> String {
-    worded(note, Lang::En)
+/// A note as `omvang check` prints it: the command line speaks English.
+fn in_english(note: &Note) -> String {
+    note_text(note, Lang::En)
 }
 
 /// What `omvang check` found in one table.
@@ -184,7 +184,7 @@ impl fmt::Display for Checked {
             "{}, {} rows, {}",
             self.kind.name(),
             self.rows,
-            worded_format(&self.format, Lang::En)
+            format_text(&self.format, Lang::En)
         )?;
         for fact in &self.facts {
             write!(f, "; {fact}")?;
@@ -236,7 +236,7 @@ pub fn check_table(path: &Path) -> Result<Checked, InputError> {
                     rates.len()
                 ));
             }
-            warnings.extend(read.warnings.iter().map(note_text));
+            warnings.extend(read.warnings.iter().map(in_english));
             for r in rates.iter().filter(|r| r.max_period_imbalance_share > 0.05) {
                 warnings.push(format!(
                     "{}: chain {}: a period's flows miss by {:.1}% of its mean clients, more than the default pooling.max_flow_imbalance (5%); a run will reject it unless the scenario allows more",
@@ -245,14 +245,14 @@ pub fn check_table(path: &Path) -> Result<Checked, InputError> {
                     r.max_period_imbalance_share * 100.0
                 ));
             }
-            warnings.extend(uptake_outliers(&rates).as_ref().map(note_text));
+            warnings.extend(uptake_outliers(&rates).as_ref().map(in_english));
         }
         InputKind::Population => {
             let read = population_from(&t)?;
             if let Some((a, b)) = read.value.year_range() {
                 facts.push(format!("years {a} to {b}"));
             }
-            warnings.extend(read.warnings.iter().map(note_text));
+            warnings.extend(read.warnings.iter().map(in_english));
         }
         InputKind::Prevalence => {
             let read = prevalence_from(&t)?;

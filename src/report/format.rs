@@ -157,7 +157,7 @@ pub fn in_unit(metric: Metric, x: f64, observed: bool, lang: Lang) -> String {
         Unit::People | Unit::PeoplePerYear => count(x, lang),
         Unit::Weeks => number(x, 1, lang),
         Unit::Share => percent(x, lang),
-        Unit::Ratio => number(x, 2, lang),
+        Unit::Ratio => number(x, Unit::Ratio.decimals(x), lang),
         Unit::EuroPerYear => eur_millions(x, lang),
         Unit::Fte | Unit::Number if observed => number(x, sig_decimals(x, 4), lang),
         Unit::Fte | Unit::Number => sig3(x, lang),
