@@ -4,6 +4,7 @@
 use crate::model::projection::{
     FlowUniforms, ProjectionInput, Trajectory, MONTH_UNIFORMS, REGIONS,
 };
+pub use crate::model::region::FixedDraws;
 use crate::model::region::{national, ratio, start_regions, Constants, MonthFlows, MonthInputs};
 
 /// Run the queue model for `months` months.
@@ -13,7 +14,7 @@ pub fn project(
     uniforms: &mut impl FlowUniforms,
 ) -> Trajectory {
     let mut t = Trajectory::default();
-    project_into(input, months, uniforms, &mut t);
+    project_into(input, months, uniforms, &mut FixedDraws::default(), &mut t);
     t
 }
 
@@ -46,16 +47,18 @@ impl Trajectory {
     }
 }
 
-/// Run the queue model for `months` months into `t`, reusing its buffers.
+/// Run the queue model for `months` months into `t`, reusing its buffers and `fixed`'s rows.
 pub fn project_into(
     input: &ProjectionInput,
     months: usize,
     uniforms: &mut impl FlowUniforms,
+    fixed: &mut FixedDraws,
     t: &mut Trajectory,
 ) {
     t.clear();
     let mut k = Constants::new(input);
     let mut regions = start_regions(input, &mut k);
+    fixed.reset(&k);
     let (c0, w0, s0) = national(&regions, -1, k.norm_months);
     t.clients_in_care.push(c0 as f64);
     t.waiting_list.push(w0 as f64);
@@ -75,7 +78,7 @@ pub fn project_into(
         uniforms.next_month(&mut u);
         let mut flows = MonthFlows::default();
         for (r, region) in regions.iter_mut().enumerate() {
-            flows += region.step(input, &k, &mo, |flow| u[flow as usize * REGIONS + r]);
+            flows += region.step(input, &k, &mo, fixed, |flow| u[flow as usize * REGIONS + r]);
         }
         t.cost_eur
             .push(flows.mean_clients * mo.hours * input.tariff_per_hour * index);

@@ -7,7 +7,7 @@ use crate::model::projection::{
     ramp, Drivers, Flow, ProjectionInput, ADMISSION_NORM_WEEKS, REGIONS, WEEKS_PER_MONTH,
 };
 use crate::model::queue::WaitingList;
-use crate::model::samplers::{binomial_inv, poisson_inv};
+use crate::model::samplers::{binomial_inv, poisson_inv, BinomialMemo};
 use crate::scenario::FtePolicyKind;
 
 /// Split `total` over regions in proportion to `weights` by cumulative rounding (sums exactly).
@@ -191,6 +191,28 @@ pub(crate) fn start_regions(input: &ProjectionInput, k: &mut Constants) -> [Regi
     })
 }
 
+/// The binomial draws whose probability is fixed for a projection, memoised by count
+/// ([`BinomialMemo`]): the split of exits and of losses by reason, and the exits themselves.
+/// Kept by a worker from projection to projection so that the month loop allocates nothing
+/// once the rows have grown.
+#[derive(Debug, Clone, Default)]
+pub struct FixedDraws {
+    exits: BinomialMemo,
+    deaths: BinomialMemo,
+    other: BinomialMemo,
+    lost_death: BinomialMemo,
+}
+
+impl FixedDraws {
+    /// Start a projection with these constants.
+    pub(crate) fn reset(&mut self, k: &Constants) {
+        self.exits.reset(k.p_exit);
+        self.deaths.reset(k.share_death);
+        self.other.reset(k.other_given_not_death);
+        self.lost_death.reset(k.lost_death_share);
+    }
+}
+
 /// What a month is for every region: policies, mix, referral and capacity drivers.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct MonthInputs {
@@ -365,6 +387,7 @@ impl Region {
         input: &ProjectionInput,
         k: &Constants,
         mo: &MonthInputs,
+        fixed: &mut FixedDraws,
         at: impl Fn(Flow) -> f64,
     ) -> MonthFlows {
         let fb = input.feedback;
@@ -386,7 +409,7 @@ impl Region {
         let arrivals = poisson_inv(demand * deterrence, at(Flow::Arrivals));
         // Exits of the clients in care at the start; they free places evenly over the month.
         let clients = self.clients;
-        let exits0 = binomial_inv(clients, k.p_exit, at(Flow::Exits));
+        let exits0 = fixed.exits.draw(clients, at(Flow::Exits));
         let leave_month = mo.leave_per_year
             * (1.0 + fb.leave_list_growth_per_month * (wait - k.norm_months).max(0.0))
             / 12.0;
@@ -397,7 +420,8 @@ impl Region {
             freeing: exits0 as f64 * k.refill,
             theta: k.lost_month + leave_month,
         });
-        let (lost, lost_death, left) = self.leave_list(k, &clock, mo.m, arrivals, leave_month, &at);
+        let (lost, lost_death, left) =
+            self.leave_list(k, &clock, (mo.m, arrivals, leave_month), fixed, &at);
         // Places free at the start and freed by the exits of the clients in care at the start;
         // those admitted during the month may leave again before its end, and free a place too.
         let free = slots as i128 - (clients - exits0) as i128;
@@ -411,12 +435,8 @@ impl Region {
         self.clients = clients - exits0 - exits1 + admitted.count;
         self.arrivals_last = arrivals as f64;
         let exits = exits0 + exits1;
-        let deaths = binomial_inv(exits, k.share_death, at(Flow::ExitsDeath));
-        let other = binomial_inv(
-            exits - deaths,
-            k.other_given_not_death,
-            at(Flow::ExitsOther),
-        );
+        let deaths = fixed.deaths.draw(exits, at(Flow::ExitsDeath));
+        let other = fixed.other.draw(exits - deaths, at(Flow::ExitsOther));
         MonthFlows {
             arrivals: arrivals as f64,
             admitted: admitted.count as f64,
@@ -444,9 +464,8 @@ impl Region {
         &mut self,
         k: &Constants,
         clock: &MonthClock,
-        m: usize,
-        arrivals: u64,
-        leave_month: f64,
+        (m, arrivals, leave_month): (usize, u64, f64),
+        fixed: &mut FixedDraws,
         at: &impl Fn(Flow) -> f64,
     ) -> (u64, u64, u64) {
         let queue = &mut self.queue;
@@ -460,7 +479,7 @@ impl Region {
             at(Flow::Lost),
         );
         let lost_death = if k.by_reason {
-            binomial_inv(lost, k.lost_death_share, at(Flow::LostDeath))
+            fixed.lost_death.draw(lost, at(Flow::LostDeath))
         } else {
             0
         };

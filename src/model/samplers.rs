@@ -28,6 +28,17 @@ const Z_MAX: f64 = 8.5;
 /// (checked in the sampler tests). Inputs that are not a probability
 /// (NaN, negative) give 0 and p ≥ 1 gives n: the caller validates rates.
 pub fn binomial_inv(n: u64, p: f64, u: f64) -> u64 {
+    binomial_by(n, p, u, &mut |n, p, u| {
+        let ratio = p / (1.0 - p);
+        walk_up(binomial_pmf0(n, p), u, n, |k| {
+            (n - k) as f64 / (k + 1) as f64 * ratio
+        })
+    })
+}
+
+/// [`binomial_inv`] with its exact inversion (`exact(n, p, u)`, p ≤ ½, variance below
+/// [`EXACT_VARIANCE`]) left to the caller, so that [`BinomialMemo`] can memoise it.
+fn binomial_by(n: u64, p: f64, u: f64, exact: &mut impl FnMut(u64, f64, f64) -> u64) -> u64 {
     if n == 0 || p.is_nan() || p <= 0.0 {
         return 0;
     }
@@ -43,22 +54,105 @@ pub fn binomial_inv(n: u64, p: f64, u: f64) -> u64 {
         return n;
     }
     if p > 0.5 {
-        return n - binomial_inv(n, 1.0 - p, 1.0 - u);
+        return n - binomial_by(n, 1.0 - p, 1.0 - u, exact);
     }
     let q = 1.0 - p;
     let nf = n as f64;
     let variance = nf * p * q;
     if variance < EXACT_VARIANCE {
-        // pmf(0) = qⁿ; with p ≤ ½ and n·p·q < 50 it is at least 2⁻²⁰⁰, far from underflow.
-        let pmf0 = (nf * (-p).ln_1p()).exp();
-        let ratio = p / q;
-        walk_up(pmf0, u, n, |k| (n - k) as f64 / (k + 1) as f64 * ratio)
+        exact(n, p, u)
     } else {
         let sd = variance.sqrt();
         let skew = (q - p) / sd;
         let kurt = (1.0 - 6.0 * p * q) / variance;
         let x = nf * p + sd * cornish_fisher(u, skew, kurt) - 0.5;
         ceil_count(x, nf)
+    }
+}
+
+/// pmf(0) = qⁿ; with p ≤ ½ and n·p·q < 50 it is at least 2⁻²⁰⁰, far from underflow.
+fn binomial_pmf0(n: u64, p: f64) -> f64 {
+    (n as f64 * (-p).ln_1p()).exp()
+}
+
+/// Counts above which [`BinomialMemo`] does not memoise (a row index per count).
+const MEMO_MAX_N: u64 = 1 << 16;
+
+/// [`binomial_inv`] for one probability, memoising the exact CDF row of each count it meets.
+/// A projection draws the split of its exits and losses by reason at probabilities fixed for
+/// the whole projection and counts that repeat thousands of times: a memoised row turns the
+/// walk of the exact inversion (up to a hundred steps, the main cost of a run) into a binary
+/// search. The rows hold the very sums the walk makes, so the draws are bit for bit those of
+/// [`binomial_inv`]. [`BinomialMemo::reset`] starts a new probability without freeing memory.
+#[derive(Debug, Clone, Default)]
+pub struct BinomialMemo {
+    p: f64,
+    /// Rows whose `generation` is not the current one are stale.
+    generation: u32,
+    rows: Vec<MemoRow>,
+    cdf: Vec<f64>,
+}
+
+/// Where count n's CDF row lies in [`BinomialMemo::cdf`].
+#[derive(Debug, Clone, Copy, Default)]
+struct MemoRow {
+    generation: u32,
+    start: u32,
+    len: u32,
+}
+
+impl BinomialMemo {
+    /// Forget every row and draw at probability `p` from now on.
+    pub fn reset(&mut self, p: f64) {
+        self.p = p;
+        self.cdf.clear();
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.rows.fill(MemoRow::default());
+            self.generation = 1;
+        }
+    }
+
+    /// Binomial(n, p) at `u`, equal to `binomial_inv(n, p, u)`.
+    pub fn draw(&mut self, n: u64, u: f64) -> u64 {
+        let p = self.p;
+        binomial_by(n, p, u, &mut |n, p, u| self.exact(n, p, u))
+    }
+
+    fn exact(&mut self, n: u64, p: f64, u: f64) -> u64 {
+        if n >= MEMO_MAX_N || self.cdf.len() >= u32::MAX as usize / 2 {
+            let ratio = p / (1.0 - p);
+            return walk_up(binomial_pmf0(n, p), u, n, |k| {
+                (n - k) as f64 / (k + 1) as f64 * ratio
+            });
+        }
+        let i = n as usize;
+        if i >= self.rows.len() {
+            self.rows.resize(i + 1, MemoRow::default());
+        }
+        if self.rows[i].generation != self.generation {
+            let start = self.cdf.len();
+            let ratio = p / (1.0 - p);
+            let cdf = &mut self.cdf;
+            walk(
+                binomial_pmf0(n, p),
+                n,
+                |k| (n - k) as f64 / (k + 1) as f64 * ratio,
+                |c| {
+                    cdf.push(c);
+                    true
+                },
+            );
+            self.rows[i] = MemoRow {
+                generation: self.generation,
+                start: start as u32,
+                len: (self.cdf.len() - start) as u32,
+            };
+        }
+        let row = self.rows[i];
+        let cdf = &self.cdf[row.start as usize..(row.start + row.len) as usize];
+        // The walk stops at the first k with CDF(k) ≥ u, or at the row's end.
+        cdf.partition_point(|&c| c < u).min(cdf.len() - 1) as u64
     }
 }
 
@@ -103,8 +197,14 @@ fn ceil_count(x: f64, max: f64) -> u64 {
 /// Smallest k ≤ `max` with CDF(k) ≥ u, summing the pmf from `pmf0` with `ratio(k)` =
 /// pmf(k + 1) / pmf(k). Stops where the sum no longer grows (u within rounding of 1).
 fn walk_up(pmf0: f64, u: f64, max: u64, ratio: impl Fn(u64) -> f64) -> u64 {
+    walk(pmf0, max, ratio, |cdf| cdf < u)
+}
+
+/// The CDF from 0 (pmf from `pmf0`, times `ratio(k)` from k to k + 1) while `more(CDF(k))`,
+/// up to `max` and while the sum still grows; returns the k it stopped at.
+fn walk(pmf0: f64, max: u64, ratio: impl Fn(u64) -> f64, mut more: impl FnMut(f64) -> bool) -> u64 {
     let (mut k, mut pmf, mut cdf) = (0u64, pmf0, pmf0);
-    while cdf < u && k < max {
+    while more(cdf) && k < max {
         pmf *= ratio(k);
         if cdf + pmf == cdf {
             break;
@@ -156,6 +256,25 @@ mod tests {
                 v.ceil().clamp(0.0, max) as u64
             };
             assert_eq!(ceil_count(v, max), expected, "{v} {max}");
+        }
+    }
+
+    #[test]
+    fn memoised_draws_are_those_of_binomial_inv() {
+        let mut memo = BinomialMemo::default();
+        let mut x = 0.123f64;
+        for &p in &[0.364, 0.21, 0.5, 0.93, 0.013, 1e-4, 0.0, 1.0, f64::NAN] {
+            memo.reset(p);
+            for _ in 0..20_000 {
+                x = (x * 7_919.0 + 0.618_033_988_749) % 1.0;
+                let n = (x * 400.0) as u64;
+                x = (x * 7_919.0 + 0.618_033_988_749) % 1.0;
+                let u = if x < 0.01 { x * 1e-12 } else { x };
+                assert_eq!(memo.draw(n, u), binomial_inv(n, p, u), "n {n} p {p} u {u}");
+            }
+            for &u in &[0.0, 1.0, 1.0 - 1e-17, f64::NAN, 1e-300] {
+                assert_eq!(memo.draw(77, u), binomial_inv(77, p, u), "p {p} u {u}");
+            }
         }
     }
 

@@ -22,6 +22,7 @@ use crate::scenario::{self, ParameterDraw};
 pub struct Scratch {
     epidemiology: Option<Epidemiology>,
     drivers: Drivers,
+    fixed: queues::FixedDraws,
     trajectory: Trajectory,
     result: Option<IterationResult>,
 }
@@ -99,7 +100,13 @@ pub(crate) fn project_particle<'s>(
         policy_start: model.policy_start,
     };
     let mut flows = FlowStreams::new(s.run.seed, &particle.history, slot, model.policy_start);
-    queues::project_into(&input, months, &mut flows, &mut scratch.trajectory);
+    queues::project_into(
+        &input,
+        months,
+        &mut flows,
+        &mut scratch.fixed,
+        &mut scratch.trajectory,
+    );
     (draws, extrapolated, &*epi, &scratch.trajectory)
 }
 
