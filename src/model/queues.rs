@@ -14,7 +14,8 @@ pub fn project(
     uniforms: &mut impl FlowUniforms,
 ) -> Trajectory {
     let mut t = Trajectory::default();
-    project_into(input, months, uniforms, &mut FixedDraws::default(), &mut t);
+    let fixed = &mut FixedDraws::default();
+    project_into(input, months, uniforms, fixed, &mut t, |_, _| false);
     t
 }
 
@@ -47,13 +48,16 @@ impl Trajectory {
     }
 }
 
-/// Run the queue model for `months` months into `t`, reusing its buffers and `fixed`'s rows.
+/// Run the queue model for `months` months into `t`, reusing its buffers and `fixed`'s rows;
+/// `stop(m, t)` after each month (with `m` months done) may cut the projection short (the
+/// calibration's early rejection of a history that can no longer be accepted).
 pub fn project_into(
     input: &ProjectionInput,
     months: usize,
     uniforms: &mut impl FlowUniforms,
     fixed: &mut FixedDraws,
     t: &mut Trajectory,
+    mut stop: impl FnMut(usize, &Trajectory) -> bool,
 ) {
     t.clear();
     let mut k = Constants::new(input);
@@ -90,6 +94,9 @@ pub fn project_into(
         t.fte_needed
             .push((clients + waiting) as f64 * mo.weight / input.caseload);
         t.share_waiting_over_norm.push(share);
+        if stop(m + 1, t) {
+            return;
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use rayon::prelude::*;
 
 use crate::model::build::Model;
 use crate::model::metrics::{Metric, N_METRICS};
-use crate::model::observation::{months_needed, observe, Observation};
+use crate::model::observation::{log_likelihood_bound, months_needed, observe, Observation};
 use crate::model::particle::{Draws, Particle, PooledDraw};
 use crate::model::projection::{
     Drivers, Epidemiology, Feedback, InitialState, ProjectionInput, Rates, Trajectory,
@@ -41,12 +41,18 @@ pub fn iterate(model: &Model, i: u64) -> IterationResult {
     scratch.result.expect("iterate_into fills the result")
 }
 
-/// Project `months` months of a particle into `scratch` (future flows keyed by `slot`).
+/// What may stop a projection early: `stop(m, parameters, epidemiology, trajectory)` after
+/// each month, `m` months done.
+pub(crate) type Stop<'a> =
+    &'a mut dyn FnMut(usize, &ParameterDraw, &Epidemiology, &Trajectory) -> bool;
+
+/// Project `months` months of a particle into `scratch` (future flows keyed by `slot`), unless
+/// `stop` cuts it short.
 pub(crate) fn project_particle<'s>(
     model: &Model,
     slot: u64,
     particle: &Particle,
-    months: usize,
+    (months, stop): (usize, Option<Stop>),
     scratch: &'s mut Scratch,
 ) -> (Draws, f64, &'s Epidemiology, &'s Trajectory) {
     let s = &model.scenario;
@@ -100,13 +106,15 @@ pub(crate) fn project_particle<'s>(
         policy_start: model.policy_start,
     };
     let mut flows = FlowStreams::new(s.run.seed, &particle.history, slot, model.policy_start);
-    queues::project_into(
-        &input,
-        months,
-        &mut flows,
-        &mut scratch.fixed,
-        &mut scratch.trajectory,
-    );
+    let (fixed, trajectory) = (&mut scratch.fixed, &mut scratch.trajectory);
+    match stop {
+        Some(stop) => {
+            queues::project_into(&input, months, &mut flows, fixed, trajectory, |m, t| {
+                stop(m, &params, epi, t)
+            })
+        }
+        None => queues::project_into(&input, months, &mut flows, fixed, trajectory, |_, _| false),
+    }
     (draws, extrapolated, &*epi, &scratch.trajectory)
 }
 
@@ -114,6 +122,48 @@ pub(crate) fn project_particle<'s>(
 /// the last observation.
 pub fn observe_particle(model: &Model, particle: &Particle, scratch: &mut Scratch) -> Vec<f64> {
     observe_beyond(model, particle, 0, &model.observations, scratch)
+}
+
+/// [`observe_particle`], unless `rejects(bound)` for an upper bound of the particle's
+/// log-likelihood known part-way (the observations so far and the peak of each one to come):
+/// then `None`, the history cut short where the bound showed it.
+pub(crate) fn observe_unless(
+    model: &Model,
+    particle: &Particle,
+    scratch: &mut Scratch,
+    rejects: &dyn Fn(f64) -> bool,
+) -> Option<Vec<f64>> {
+    let observations = &model.observations;
+    let months = months_for(model, observations);
+    let mut rejected = false;
+    let mut stop = |m: usize, params: &ParameterDraw, epi: &Epidemiology, t: &Trajectory| {
+        // Only where a new observation has come within reach.
+        rejected = m < months
+            && observations
+                .iter()
+                .any(|o| months_needed(o.metric, o.state_index) == m)
+            && rejects(log_likelihood_bound(observations, m, params, epi, t));
+        rejected
+    };
+    let (draws, _, epi, t) =
+        project_particle(model, 0, particle, (months, Some(&mut stop)), scratch);
+    if rejected {
+        return None;
+    }
+    let mut observed = Vec::with_capacity(observations.len());
+    observe(observations, &draws.parameters, epi, t, &mut observed);
+    Some(observed)
+}
+
+/// Months a projection runs to give `observations`: at least the model's history.
+fn months_for(model: &Model, observations: &[Observation]) -> usize {
+    observations
+        .iter()
+        .map(|o| months_needed(o.metric, o.state_index))
+        .max()
+        .unwrap_or(0)
+        .max(model.history_months)
+        .min(model.scenario.months())
 }
 
 /// The model's national value of each of `observations` (which may lie after the model's own)
@@ -125,14 +175,8 @@ pub fn observe_beyond(
     observations: &[Observation],
     scratch: &mut Scratch,
 ) -> Vec<f64> {
-    let months = observations
-        .iter()
-        .map(|o| months_needed(o.metric, o.state_index))
-        .max()
-        .unwrap_or(0)
-        .max(model.history_months)
-        .min(model.scenario.months());
-    let (draws, _, epi, t) = project_particle(model, slot, particle, months, scratch);
+    let months = months_for(model, observations);
+    let (draws, _, epi, t) = project_particle(model, slot, particle, (months, None), scratch);
     let mut observed = Vec::with_capacity(observations.len());
     observe(observations, &draws.parameters, epi, t, &mut observed);
     observed
@@ -142,7 +186,8 @@ pub fn observe_beyond(
 pub fn iterate_into(model: &Model, slot: u64, particle: &Particle, scratch: &mut Scratch) {
     let months = model.scenario.months();
     let mut result = scratch.result.take();
-    let (draws, extrapolated, epi, t) = project_particle(model, slot, particle, months, scratch);
+    let (draws, extrapolated, epi, t) =
+        project_particle(model, slot, particle, (months, None), scratch);
     let params = draws.parameters;
     let out = result.get_or_insert_with(|| IterationResult {
         parameters: params,

@@ -12,8 +12,8 @@ use crate::model::latent;
 use crate::model::observation::log_likelihood;
 use crate::model::particle::{Particle, PooledDraw, POLICY_ONLY};
 use crate::model::projection::REGIONS;
-use crate::model::simulate::observe_particle;
 use crate::model::simulate::Scratch;
+use crate::model::simulate::{observe_particle, observe_unless};
 use crate::model::stats::Band;
 use crate::scenario::{keyed_stream, latent_normal, Parameters};
 
@@ -163,7 +163,10 @@ fn next_step(log_lik: &[f64], phi: f64) -> f64 {
 
 /// The observed-scale value of every observation for a particle, and its log-likelihood.
 fn evaluate(model: &Model, particle: &Particle, scratch: &mut Scratch) -> (Vec<f64>, f64) {
-    let values = observe_particle(model, particle, scratch);
+    with_likelihood(model, observe_particle(model, particle, scratch))
+}
+
+fn with_likelihood(model: &Model, values: Vec<f64>) -> (Vec<f64>, f64) {
     let ll = log_likelihood(&model.observations, &values);
     (
         values,
@@ -173,6 +176,20 @@ fn evaluate(model: &Model, particle: &Particle, scratch: &mut Scratch) -> (Vec<f
             f64::NEG_INFINITY
         },
     )
+}
+
+/// A proposal's evaluation if the Metropolis test `accepts(log-likelihood)` may pass: the
+/// history stops where an upper bound of its log-likelihood shows it cannot (early
+/// rejection). The test is monotone in the log-likelihood, so every decision is the one the
+/// whole history would have given.
+fn evaluate_for(
+    model: &Model,
+    particle: &Particle,
+    scratch: &mut Scratch,
+    accepts: &dyn Fn(f64) -> bool,
+) -> Option<(Vec<f64>, f64)> {
+    observe_unless(model, particle, scratch, &|bound| !accepts(bound))
+        .map(|values| with_likelihood(model, values))
 }
 
 /// Summaries of the quantities reported per particle: every drawn parameter and pooled rate.
@@ -460,13 +477,16 @@ fn move_particle(
             history: p.history,
             z,
         };
-        let candidate = evaluate(model, &proposal, scratch);
+        // The uniform is drawn before the history is simulated so that it can stop early;
+        // the simulation takes nothing from this stream, so the draws are those of drawing after.
         let log_u = rand::RngExt::random::<f64>(&mut rng).ln();
-        let log_ratio =
-            moves.temperature * (candidate.1 - e.1) + log_prior(&proposal.z) - log_prior(&p.z);
-        if log_u < log_ratio {
-            (p, e) = (proposal, candidate);
-            accepted += 1;
+        let (prior_new, prior_old) = (log_prior(&proposal.z), log_prior(&p.z));
+        let accepts = |ll: f64| log_u < moves.temperature * (ll - e.1) + prior_new - prior_old;
+        if let Some(candidate) = evaluate_for(model, &proposal, scratch, &accepts) {
+            if accepts(candidate.1) {
+                (p, e) = (proposal, candidate);
+                accepted += 1;
+            }
         }
         let region = (i + step) % REGIONS;
         let mut history = p.history;
@@ -475,11 +495,13 @@ fn move_particle(
             z: p.z.clone(),
             history,
         };
-        let candidate = evaluate(model, &proposal, scratch);
         let log_u = rand::RngExt::random::<f64>(&mut rng).ln();
-        if log_u < moves.temperature * (candidate.1 - e.1) {
-            (p, e) = (proposal, candidate);
-            history_accepted += 1;
+        let accepts = |ll: f64| log_u < moves.temperature * (ll - e.1);
+        if let Some(candidate) = evaluate_for(model, &proposal, scratch, &accepts) {
+            if accepts(candidate.1) {
+                (p, e) = (proposal, candidate);
+                history_accepted += 1;
+            }
         }
     }
     Moved {
