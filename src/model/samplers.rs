@@ -102,8 +102,12 @@ struct MemoRow {
 }
 
 impl BinomialMemo {
-    /// Forget every row and draw at probability `p` from now on.
+    /// Draw at probability `p` from now on, forgetting the rows unless `p` is the one they
+    /// were made for (a calibration's renewal of a history keeps its parameters).
     pub fn reset(&mut self, p: f64) {
+        if p.to_bits() == self.p.to_bits() && self.generation != 0 {
+            return;
+        }
         self.p = p;
         self.cdf.clear();
         self.generation = self.generation.wrapping_add(1);
@@ -272,6 +276,7 @@ mod tests {
                 let u = if x < 0.01 { x * 1e-12 } else { x };
                 assert_eq!(memo.draw(n, u), binomial_inv(n, p, u), "n {n} p {p} u {u}");
             }
+            memo.reset(p);
             for &u in &[0.0, 1.0, 1.0 - 1e-17, f64::NAN, 1e-300] {
                 assert_eq!(memo.draw(77, u), binomial_inv(77, p, u), "p {p} u {u}");
             }
