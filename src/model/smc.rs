@@ -73,7 +73,8 @@ pub struct Posterior {
     pub parameters: Vec<ParameterRow>,
     /// Distinct history flow streams among the final particles.
     pub unique_histories: usize,
-    /// Histories simulated (each `history_months` long): the calibration's work.
+    /// Histories evaluated (each up to `history_months` long: early rejection cuts a proposal's
+    /// short): the calibration's work, as the steps it takes.
     pub evaluations: usize,
 }
 
