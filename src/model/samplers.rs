@@ -82,8 +82,9 @@ const MEMO_MAX_N: u64 = 1 << 16;
 /// A projection draws the split of its exits and losses by reason at probabilities fixed for
 /// the whole projection and counts that repeat thousands of times: a memoised row turns the
 /// walk of the exact inversion (up to a hundred steps, the main cost of a run) into a binary
-/// search. The rows hold the very sums the walk makes, so the draws are bit for bit those of
-/// [`binomial_inv`]. [`BinomialMemo::reset`] starts a new probability without freeing memory.
+/// search, and a row is summed only as far as the draws have needed. The rows hold the very
+/// sums the walk makes, so the draws are bit for bit those of [`binomial_inv`].
+/// [`BinomialMemo::reset`] starts a new probability without freeing memory.
 #[derive(Debug, Clone, Default)]
 pub struct BinomialMemo {
     p: f64,
@@ -93,12 +94,16 @@ pub struct BinomialMemo {
     cdf: Vec<f64>,
 }
 
-/// Where count n's CDF row lies in [`BinomialMemo::cdf`].
+/// Count n's CDF row: `len` sums from `cdf[start]` in room for `cap`, the pmf at the last,
+/// and whether the walk has ended there (at n, or where the sum stops growing).
 #[derive(Debug, Clone, Copy, Default)]
 struct MemoRow {
     generation: u32,
     start: u32,
+    cap: u32,
     len: u32,
+    done: bool,
+    pmf: f64,
 }
 
 impl BinomialMemo {
@@ -124,39 +129,72 @@ impl BinomialMemo {
     }
 
     fn exact(&mut self, n: u64, p: f64, u: f64) -> u64 {
-        if n >= MEMO_MAX_N || self.cdf.len() >= u32::MAX as usize / 2 {
-            let ratio = p / (1.0 - p);
-            return walk_up(binomial_pmf0(n, p), u, n, |k| {
+        let ratio = p / (1.0 - p);
+        let walk_all = || {
+            walk_up(binomial_pmf0(n, p), u, n, |k| {
                 (n - k) as f64 / (k + 1) as f64 * ratio
-            });
+            })
+        };
+        if n >= MEMO_MAX_N || self.cdf.len() >= u32::MAX as usize / 2 {
+            return walk_all();
         }
         let i = n as usize;
         if i >= self.rows.len() {
             self.rows.resize(i + 1, MemoRow::default());
         }
-        if self.rows[i].generation != self.generation {
+        let mut row = self.rows[i];
+        if row.generation != self.generation {
+            // Room for the sums the draws reach (the walk ends near 9 sd above the mean);
+            // a draw beyond it walks from 0.
+            let (mean, sd) = (n as f64 * p, (n as f64 * p * (1.0 - p)).sqrt());
+            let cap = ((mean + 8.0 * sd) as u64 + 24).min(n + 1);
             let start = self.cdf.len();
-            let ratio = p / (1.0 - p);
-            let cdf = &mut self.cdf;
-            walk(
-                binomial_pmf0(n, p),
-                n,
-                |k| (n - k) as f64 / (k + 1) as f64 * ratio,
-                |c| {
-                    cdf.push(c);
-                    true
-                },
-            );
-            self.rows[i] = MemoRow {
+            let pmf0 = binomial_pmf0(n, p);
+            self.cdf.resize(start + cap as usize, 0.0);
+            self.cdf[start] = pmf0;
+            row = MemoRow {
                 generation: self.generation,
                 start: start as u32,
-                len: (self.cdf.len() - start) as u32,
+                cap: cap as u32,
+                len: 1,
+                done: false,
+                pmf: pmf0,
             };
         }
-        let row = self.rows[i];
-        let cdf = &self.cdf[row.start as usize..(row.start + row.len) as usize];
-        // The walk stops at the first k with CDF(k) ≥ u, or at the row's end.
-        cdf.partition_point(|&c| c < u).min(cdf.len() - 1) as u64
+        let start = row.start as usize;
+        let last = self.cdf[start + row.len as usize - 1];
+        let k = if last >= u {
+            // The walk stops at the first k with CDF(k) ≥ u.
+            self.cdf[start..start + row.len as usize].partition_point(|&c| c < u) as u64
+        } else if row.done {
+            u64::from(row.len) - 1
+        } else {
+            // Go on with the walk where the row ends, as `walk` would.
+            let (mut k, mut pmf, mut c) = (u64::from(row.len) - 1, row.pmf, last);
+            while c < u {
+                if k >= n {
+                    row.done = true;
+                    break;
+                }
+                if k + 1 >= u64::from(row.cap) {
+                    self.rows[i] = row;
+                    return walk_all();
+                }
+                pmf *= (n - k) as f64 / (k + 1) as f64 * ratio;
+                if c + pmf == c {
+                    row.done = true;
+                    break;
+                }
+                c += pmf;
+                k += 1;
+                self.cdf[start + k as usize] = c;
+            }
+            row.len = k as u32 + 1;
+            row.pmf = pmf;
+            k
+        };
+        self.rows[i] = row;
+        k
     }
 }
 
@@ -273,7 +311,14 @@ mod tests {
                 x = (x * 7_919.0 + 0.618_033_988_749) % 1.0;
                 let n = (x * 400.0) as u64;
                 x = (x * 7_919.0 + 0.618_033_988_749) % 1.0;
-                let u = if x < 0.01 { x * 1e-12 } else { x };
+                // Far tails too: rows summed beyond their room, and to where they end.
+                let u = if x < 0.01 {
+                    x * 1e-12
+                } else if x > 0.99 {
+                    1.0 - (1.0 - x) * 1e-12
+                } else {
+                    x
+                };
                 assert_eq!(memo.draw(n, u), binomial_inv(n, p, u), "n {n} p {p} u {u}");
             }
             memo.reset(p);
