@@ -4,7 +4,8 @@ use omvang::model::projection::{
     Drivers, Epidemiology, Feedback, InitialState, ProjectionInput, Rates, Trajectory, REGIONS,
 };
 use omvang::model::queues::project;
-use omvang::scenario::{CapacityPolicy, FtePolicyKind, Intensity, Referral};
+use omvang::model::workforce::{WorkforceInput, WorkforceRates};
+use omvang::scenario::{CapacityPolicy, FtePolicyKind, Intensity, Referral, WorkforcePolicy};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -42,7 +43,7 @@ pub fn intensity() -> Intensity {
     }
 }
 
-struct Case {
+pub(crate) struct Case {
     epi: Epidemiology,
     rates: Rates,
     initial: InitialState,
@@ -57,10 +58,12 @@ struct Case {
     regional_demand: [f64; REGIONS],
     drivers: Drivers,
     policy_start: usize,
+    pub(crate) workforce: WorkforcePolicy,
+    pub(crate) workforce_rates: WorkforceRates,
 }
 
 impl Case {
-    fn run(&self, months: usize, seed: u64) -> Trajectory {
+    pub(crate) fn run(&self, months: usize, seed: u64) -> Trajectory {
         let input = ProjectionInput {
             epidemiology: &self.epi,
             rates: self.rates,
@@ -81,12 +84,18 @@ impl Case {
             drivers: &self.drivers,
             by_reason: true,
             policy_start: self.policy_start,
+            workforce: WorkforceInput {
+                policy: &self.workforce,
+                rates: self.workforce_rates,
+                seed,
+                iteration: 0,
+            },
         };
         project(&input, months, &mut ChaCha8Rng::seed_from_u64(seed))
     }
 }
 
-fn base_case(months: usize) -> Case {
+pub(crate) fn base_case(months: usize) -> Case {
     Case {
         epi: flat_epidemiology(months, 200_000.0, 0.0),
         rates: Rates {
@@ -114,6 +123,8 @@ fn base_case(months: usize) -> Case {
         regional_demand: [1.0; REGIONS],
         drivers: Drivers::default(),
         policy_start: 0,
+        workforce: WorkforcePolicy::default(),
+        workforce_rates: WorkforceRates::default(),
     }
 }
 

@@ -25,3 +25,4 @@ pub mod stats;
 pub mod streams;
 pub mod summaries;
 pub mod synthetic;
+pub mod workforce;

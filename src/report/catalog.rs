@@ -2,44 +2,8 @@
 //! per language, by key (`Msg`), and the languages (`Lang`). A message missing in one language
 //! does not compile.
 
-/// Language of the report and chart labels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    Nl,
-    En,
-}
-
-impl Lang {
-    pub const ALL: [Lang; 2] = [Lang::Nl, Lang::En];
-
-    /// The ISO 639-1 code, for `<html lang>`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Nl => "nl",
-            Lang::En => "en",
-        }
-    }
-}
-
-macro_rules! catalog {
-    ($( $key:ident { nl: $nl:literal, en: $en:literal } )*) => {
-        /// A message key.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum Msg { $( $key ),* }
-
-        impl Msg {
-            pub const ALL: &'static [Msg] = &[$( Msg::$key ),*];
-
-            /// The message in a language, placeholders unfilled.
-            pub fn get(self, lang: Lang) -> &'static str {
-                match (self, lang) {
-                    $( (Msg::$key, Lang::Nl) => $nl, (Msg::$key, Lang::En) => $en, )*
-                }
-            }
-        }
-    };
-}
+use super::lang::catalog;
+pub use super::lang::Lang;
 
 catalog! {
     // Titles, headings and fixed paragraphs of the report.
@@ -578,6 +542,11 @@ catalog! {
         en: "The Zorgstandaard needs {fte} FTE in {horizon}; from the last national count ({start}) that is {per_year} FTE recruited a year (net, on top of replacing those who leave)."
     }
     MetricCostZorgstandaard { nl: "Kosten volgens de Zorgstandaard", en: "Cost under the Zorgstandaard" }
+    MetricCaseManagers { nl: "Casemanagers (personen)", en: "Case managers (people)" }
+    MetricLeavers { nl: "Casemanagers die vertrekken of met pensioen gaan", en: "Case managers leaving or retiring" }
+    MetricTraineesStarted { nl: "Gestarte opleidingen casemanagement", en: "Trainees started" }
+    MetricTraineesQualified { nl: "Gediplomeerde casemanagers die instromen", en: "Trainees qualified into the role" }
+    MetricHires { nl: "Zij-instromers (wijkverpleging)", en: "Lateral hires (district nursing)" }
     UnitPeople { nl: "personen", en: "people" }
     UnitPeoplePerYear { nl: "personen per jaar", en: "people per year" }
     UnitFte { nl: "FTE", en: "FTE" }

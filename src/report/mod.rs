@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod charts;
 pub mod document;
 pub mod format;
+mod lang;
 pub mod method;
 pub mod record;
 pub mod sections;

@@ -88,6 +88,11 @@ pub fn metric_label(metric: Metric, lang: Lang) -> &'static str {
         Metric::FteRecruitmentZorgstandaard => Msg::MetricFteRecruitmentZorgstandaard,
         Metric::CostEur => Msg::ColCost,
         Metric::CostEurZorgstandaard => Msg::MetricCostZorgstandaard,
+        Metric::CaseManagers => Msg::MetricCaseManagers,
+        Metric::Leavers => Msg::MetricLeavers,
+        Metric::TraineesStarted => Msg::MetricTraineesStarted,
+        Metric::TraineesQualified => Msg::MetricTraineesQualified,
+        Metric::Hires => Msg::MetricHires,
     };
     key.get(lang)
 }
