@@ -547,6 +547,26 @@ catalog! {
     MetricTraineesStarted { nl: "Gestarte opleidingen casemanagement", en: "Trainees started" }
     MetricTraineesQualified { nl: "Gediplomeerde casemanagers die instromen", en: "Trainees qualified into the role" }
     MetricHires { nl: "Zij-instromers (wijkverpleging)", en: "Lateral hires (district nursing)" }
+
+    // The inverse question (`omvang target`).
+    HeadingTarget { nl: "Hoeveel opleiden?", en: "How many to train?" }
+    TargetNorm {
+        nl: "Om de wachttijd landelijk in {year} binnen de norm van {norm} weken te brengen (een wachtlijst van niet meer dan {norm} weken aan verwijzingen), moeten vanaf {start} jaarlijks {answer} extra verpleegkundigen de opleiding tot casemanager dementie beginnen, bovenop de {usual} die dat nu al doen.",
+        en: "To bring the national wait within the {norm}-week norm in {year} (a waiting list of no more than {norm} weeks of referrals), {answer} extra nurses a year must start the case-management training from {start}, on top of the {usual} who already do."
+    }
+    TargetNeed {
+        nl: "Om eind {year} de FTE te hebben die de behoefte volgens de Zorgstandaard vraagt, moeten vanaf {start} jaarlijks {answer} extra verpleegkundigen de opleiding tot casemanager dementie beginnen, bovenop de {usual} die dat nu al doen.",
+        en: "To have by the end of {year} the FTE that the need under the Zorgstandaard asks for, {answer} extra nurses a year must start the case-management training from {start}, on top of the {usual} who already do."
+    }
+    TargetUnreachable {
+        nl: "In {share} van de iteraties haalt zelfs {max} extra per jaar het doel niet: daar is opleiden alleen niet genoeg.",
+        en: "In {share} of the iterations even {max} extra a year do not reach the goal: there training alone is not enough."
+    }
+    TargetNotReachable { nl: "niet haalbaar", en: "not reachable" }
+    TargetMethod {
+        nl: "Per iteratie gezocht met bisectie (tot op één opleideling per jaar) in {n} gekalibreerde iteraties, elk met dezelfde toevalsgetallen bij elk aantal opleidelingen; mediaan met 90%-interval. Het verloop, de deeltijdfactor en de duur en het rendement van de opleiding van casemanagers zijn nergens landelijk gepubliceerd: het zijn aannames met brede priors (docs/MODEL.md §3b).",
+        en: "Searched per iteration by bisection (to one trainee a year) in {n} calibrated iterations, each with the same random numbers at every number of trainees; median with 90% interval. The turnover, part-time factor and the length and yield of the training of case managers are not published nationally: they are assumptions with wide priors (docs/MODEL.md §3b)."
+    }
     UnitPeople { nl: "personen", en: "people" }
     UnitPeoplePerYear { nl: "personen per jaar", en: "people per year" }
     UnitFte { nl: "FTE", en: "FTE" }

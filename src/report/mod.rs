@@ -15,6 +15,7 @@ pub mod method;
 pub mod record;
 pub mod sections;
 pub mod sources;
+pub mod target;
 pub mod text;
 pub mod workbook;
 
