@@ -9,7 +9,11 @@ use omvang::scenario::{CapacityPolicy, FtePolicyKind, Intensity, Referral, Workf
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-fn flat_epidemiology(months: usize, at_home: f64, growth_per_month: f64) -> Epidemiology {
+pub(crate) fn flat_epidemiology(
+    months: usize,
+    at_home: f64,
+    growth_per_month: f64,
+) -> Epidemiology {
     let h: Vec<f64> = (0..=months)
         .map(|m| at_home * (1.0 + growth_per_month).powi(m as i32))
         .collect();
@@ -21,7 +25,7 @@ fn flat_epidemiology(months: usize, at_home: f64, growth_per_month: f64) -> Epid
     }
 }
 
-fn policy(kind: FtePolicyKind, boost: f64) -> CapacityPolicy {
+pub(crate) fn policy(kind: FtePolicyKind, boost: f64) -> CapacityPolicy {
     CapacityPolicy {
         policy: kind,
         boost_fte: boost,
@@ -44,20 +48,20 @@ pub fn intensity() -> Intensity {
 }
 
 pub(crate) struct Case {
-    epi: Epidemiology,
-    rates: Rates,
-    initial: InitialState,
-    caseload: f64,
-    growth: f64,
-    zorgstandaard: f64,
-    share_intensive: f64,
-    capacity: CapacityPolicy,
-    referral: Referral,
-    intensity: Intensity,
-    feedback: Feedback,
-    regional_demand: [f64; REGIONS],
-    drivers: Drivers,
-    policy_start: usize,
+    pub(crate) epi: Epidemiology,
+    pub(crate) rates: Rates,
+    pub(crate) initial: InitialState,
+    pub(crate) caseload: f64,
+    pub(crate) growth: f64,
+    pub(crate) zorgstandaard: f64,
+    pub(crate) share_intensive: f64,
+    pub(crate) capacity: CapacityPolicy,
+    pub(crate) referral: Referral,
+    pub(crate) intensity: Intensity,
+    pub(crate) feedback: Feedback,
+    pub(crate) regional_demand: [f64; REGIONS],
+    pub(crate) drivers: Drivers,
+    pub(crate) policy_start: usize,
     pub(crate) workforce: WorkforcePolicy,
     pub(crate) workforce_rates: WorkforceRates,
 }

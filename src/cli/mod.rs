@@ -300,7 +300,12 @@ pub struct TargetArgs {
     /// Scenario file (TOML).
     pub scenario: PathBuf,
     /// Meet the wait norm nationally in this year.
-    #[arg(long, value_name = "YEAR", conflicts_with = "need_by", required_unless_present = "need_by")]
+    #[arg(
+        long,
+        value_name = "YEAR",
+        conflicts_with = "need_by",
+        required_unless_present = "need_by"
+    )]
     pub norm_by: Option<i32>,
     /// Have the FTE the Zorgstandaard's need asks for by the end of this year.
     #[arg(long, value_name = "YEAR")]

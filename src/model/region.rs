@@ -176,11 +176,16 @@ pub(crate) fn start_regions(input: &ProjectionInput, k: &mut Constants) -> [Regi
             places0
         };
         let fte0 = places / k.places_per_fte;
+        let ptf0 = input.workforce.rates.part_time_factor;
         Region {
             clients: clients0[r],
             queue,
             fte: fte0,
-            workforce: Workforce::new(r, fte0 / input.workforce.rates.part_time_factor),
+            workforce: Workforce::new(
+                r,
+                fte0 / ptf0,
+                fte0 * k.growth_per_month.powi(input.policy_start as i32) / ptf0,
+            ),
             fte0,
             // What each region serves at the start is what the chains measured: referrals
             // scale up by 1/served_mean where some demand meets no free place.
@@ -365,19 +370,20 @@ impl Region {
             return (self.fte0 * mo.path, flows);
         }
         let fixed = input.capacity.policy == FtePolicyKind::Fixed;
+        let adjust = self.workforce.adjust;
         if !self.workforce.started() {
-            // Fixed keeps the FTE of the month before; growth starts from its path.
-            let headcount = if fixed {
-                self.fte / ptf0
-            } else {
-                self.fte0 * mo.growth / k.growth_per_month / ptf0
-            };
-            self.workforce.start(headcount, wf);
+            // Fixed keeps the FTE of the month before, the capacity driver of then included.
+            let frozen = self.fte / (self.workforce.headcount * adjust * ptf0).max(1e-9);
+            self.workforce.start(wf, frozen);
         }
         let policy = wf.policy;
         let phase = ramp(mo.m, input.policy_start, policy.ramp_years);
-        let driver = if fixed { 1.0 } else { mo.path / mo.growth };
-        let per_head = (ptf0 + phase * policy.part_time_change).max(0.01) * driver;
+        let driver = if fixed {
+            self.workforce.frozen
+        } else {
+            mo.path / mo.growth
+        };
+        let per_head = (ptf0 + phase * policy.part_time_change).max(0.01) * adjust * driver;
         let hiring = match (input.capacity.policy, policy.hiring.kind) {
             // The older spelling of demand hiring, with its ceiling in FTE.
             (FtePolicyKind::FollowDemand, HiringKind::Plan) => Hiring {
@@ -404,7 +410,7 @@ impl Region {
                 };
                 let people = match hiring.ceiling_per_year {
                     Ceiling::People(p) => p,
-                    Ceiling::Fte(f) => f / ptf0,
+                    Ceiling::Fte(f) => f / (ptf0 * adjust),
                 };
                 (wanted, people / 12.0 * PER_REGION)
             }

@@ -51,12 +51,15 @@ fn months_to(model: &Model, goal: Goal) -> usize {
     (years.max(1) as usize * 12).min(model.scenario.months())
 }
 
-/// The national wait in weeks in the last year of `t` by Little's law: the mean list over its
-/// months divided by the referrals a week.
+/// The national wait in weeks in the last year of `t` by Little's law: the year's mean list
+/// (the mean of each month's start and end, as `waiting_list_mean`) over the referrals a week.
 pub fn little_wait_weeks(t: &Trajectory) -> f64 {
     let months = t.arrivals.len();
     let first = months.saturating_sub(12);
-    let list: f64 = t.waiting_list[first + 1..=months].iter().sum::<f64>() / 12.0;
+    let list = (first..months)
+        .map(|m| (t.waiting_list[m] + t.waiting_list[m + 1]) / 2.0)
+        .sum::<f64>()
+        / 12.0;
     let arrivals: f64 = t.arrivals[first..months].iter().sum::<f64>() / 12.0;
     if arrivals > 0.0 {
         list / (arrivals / WEEKS_PER_MONTH)
@@ -107,19 +110,21 @@ pub fn trainees_needed(
     if met {
         return answer(Some(0.0));
     }
-    let (mut lo, mut hi) = (0.0, MAX_EXTRA_TRAINEES);
+    // Whole trainees: the answer is a number the search has seen meet the goal, so the same
+    // number fed back as the scenario's lever meets it in this iteration.
+    let (mut lo, mut hi) = (0.0_f64, MAX_EXTRA_TRAINEES);
     if !meets(model, slot, particle, goal, hi, scratch).0 {
         return answer(None);
     }
     while hi - lo > RESOLUTION {
-        let mid = (lo + hi) / 2.0;
+        let mid = ((lo + hi) / 2.0).floor();
         if meets(model, slot, particle, goal, mid, scratch).0 {
             hi = mid;
         } else {
             lo = mid;
         }
     }
-    answer(Some(hi.ceil()))
+    answer(Some(hi))
 }
 
 /// The answers of the iterations `slots` of `particles` (each on its own paired streams), in

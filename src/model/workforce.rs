@@ -87,8 +87,14 @@ pub(crate) struct WorkforceMonth {
 #[derive(Debug, Clone)]
 pub(crate) struct Workforce {
     region: usize,
-    /// Headcount (people) at the end of the last month.
+    /// Headcount (people) at the end of the last month: whole people from the policy start.
     pub(crate) headcount: f64,
+    /// FTE per head relative to the part-time factor, so that the whole people at the policy
+    /// start carry the calibrated FTE (within half a person of one).
+    pub(crate) adjust: f64,
+    /// FTE per head relative to the part-time factor beyond `adjust` under a fixed capacity
+    /// policy: the capacity driver as it stood at the policy start.
+    pub(crate) frozen: f64,
     /// Headcount at the policy start: the base of business as usual.
     h0: f64,
     plan_cum: f64,
@@ -102,11 +108,21 @@ pub(crate) struct Workforce {
 }
 
 impl Workforce {
-    pub(crate) fn new(region: usize, headcount: f64) -> Self {
+    /// The workforce of `region` whose calibrated path has `headcount` people at the start and
+    /// `at_policy_start` at the policy start: counted in people of `adjust` so that the latter is
+    /// whole (a drawn leaver is a whole person).
+    pub(crate) fn new(region: usize, headcount: f64, at_policy_start: f64) -> Self {
+        let adjust = if at_policy_start > 0.5 {
+            at_policy_start / at_policy_start.round()
+        } else {
+            1.0
+        };
         Workforce {
             region,
-            headcount,
-            h0: headcount,
+            headcount: headcount / adjust,
+            adjust,
+            frozen: 1.0,
+            h0: headcount / adjust,
             plan_cum: 0.0,
             trained_cum: 0.0,
             extra_cum: 0.0,
@@ -119,6 +135,7 @@ impl Workforce {
     /// A month of the calibrated history: headcount moves to `headcount` and the flows are the
     /// expected ones that make it so (leavers at the rates, the rest of the change as inflow).
     pub(crate) fn history(&mut self, headcount: f64, rates: &WorkforceRates) -> WorkforceFlows {
+        let headcount = headcount / self.adjust;
         let leavers = rates.leave_month(0.0) * self.headcount;
         let inflow = (headcount - self.headcount + leavers).max(0.0);
         let leavers = self.headcount + inflow - headcount;
@@ -132,14 +149,19 @@ impl Workforce {
         }
     }
 
-    /// Start the stock-and-flow at the policy start from `headcount`, with the iteration's own
-    /// streams (one uniform each a month for leavers and for qualifying extra trainees).
-    pub(crate) fn start(&mut self, headcount: f64, input: &WorkforceInput) {
-        self.headcount = headcount;
-        self.h0 = headcount;
+    /// Start the stock-and-flow at the policy start from the path's (whole) headcount, with the
+    /// iteration's own streams: one uniform each a month for leavers and for qualifying extra
+    /// trainees, and before them one that offsets the rounding of the planned inflow (so whole
+    /// people add up to the plan in expectation, not with the same rounding in every iteration).
+    pub(crate) fn start(&mut self, input: &WorkforceInput, frozen: f64) {
+        self.headcount = self.headcount.round();
+        self.h0 = self.headcount;
+        self.frozen = frozen;
         let key = |flow: &str| format!("workforce.{flow}.region{}", self.region);
+        let mut leavers = keyed_stream(input.seed, &key("leavers"), input.iteration);
+        self.plan_cum = leavers.random::<f64>() - 0.5;
         self.streams = Some([
-            keyed_stream(input.seed, &key("leavers"), input.iteration),
+            leavers,
             keyed_stream(input.seed, &key("qualified"), input.iteration),
         ]);
     }

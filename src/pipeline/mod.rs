@@ -10,8 +10,8 @@ mod target;
 
 pub use backtest::{backtest, parse_origin, BacktestRequest, BacktestWritten};
 pub use calibration::CacheChoice;
-pub use target::{target, TargetRequest, TargetWritten};
 pub use inputs::{check_table, input_files, load_model, load_scenario, read_inputs, Checked};
+pub use target::{target, TargetRequest, TargetWritten};
 
 use artifacts::{calibration_info, check_finite_draws, key_figures, manifest, tables};
 use calibration::{calibrate_cached, open_cache, Calibration};

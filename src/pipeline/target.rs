@@ -70,13 +70,13 @@ pub fn target(request: &TargetRequest, observe: Observer<'_>) -> Result<TargetWr
         .name
         .clone()
         .unwrap_or_else(|| format!("{}-target-{kind}-{year}", s.name));
-    scenario::check_name(&name)
-        .map_err(|m| ScenarioError::Usage(format!("target --name: {m}")))?;
+    scenario::check_name(&name).map_err(|m| ScenarioError::Usage(format!("target --name: {m}")))?;
     output::check_writable(&request.out)?;
     output::check_target(&request.out, &name)?;
     let cache = open_cache(&request.cache, observe)?;
     let threads = pool_threads(request.threads, observe);
-    let calibration = calibrate_cached(&model, request.calibrate, cache.as_ref(), threads, observe)?;
+    let calibration =
+        calibrate_cached(&model, request.calibrate, cache.as_ref(), threads, observe)?;
     let particles = &calibration.posterior.particles;
     let n = request.iterations.clamp(1, particles.len());
     // Evenly over the calibrated iterations, each keeping its own slot (its paired future).
@@ -112,8 +112,7 @@ pub fn target(request: &TargetRequest, observe: Observer<'_>) -> Result<TargetWr
         low: q(0.05),
         high: q(0.95),
         usual: quantile(&usual, 0.5),
-        unreachable_share: answers.iter().filter(|a| a.extra.is_none()).count() as f64
-            / n as f64,
+        unreachable_share: answers.iter().filter(|a| a.extra.is_none()).count() as f64 / n as f64,
         max: MAX_EXTRA_TRAINEES,
     };
     let mut csv = String::from("iteration,extra_trainees_per_year,usual_trainees_per_year\n");

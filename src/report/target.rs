@@ -44,7 +44,14 @@ pub fn target_markdown(s: &TargetSummary, lang: Lang) -> String {
     let norm = count(s.norm_weeks, lang);
     let usual = count(s.usual, lang);
     let message = if s.need {
-        say!(lang, TargetNeed, year = s.by_year, start = s.start, answer = answer, usual = usual)
+        say!(
+            lang,
+            TargetNeed,
+            year = s.by_year,
+            start = s.start,
+            answer = answer,
+            usual = usual
+        )
     } else {
         say!(
             lang,
