@@ -550,6 +550,16 @@ catalog! {
 
     // The inverse question (`omvang target`).
     HeadingTarget { nl: "Hoeveel opleiden?", en: "How many to train?" }
+    WorkforceTitle { nl: "Casemanagers: instroom en uitstroom", en: "Case managers: inflow and outflow" }
+    WorkforceCaption { nl: "Boven: casemanagers (personen) op 1 januari, mediaan met 50%- en 90%-band. Onder: per jaar de mediaan van wie instroomt (na de opleiding of als zij-instromer) en wie vertrekt of met pensioen gaat. Voor de beleidsstart volgt het personeel het gekalibreerde groeipad; verloop, deeltijdfactor en opleiding zijn aannames.", en: "Top: case managers (people) on 1 January, median with 50% and 90% bands. Bottom: per year the median of those who join (after the training or as lateral hires) and those who leave or retire. Before the policy start the workforce follows the calibrated growth path; turnover, part-time factor and training are assumptions." }
+    AxisCaseManagers { nl: "Casemanagers (personen)", en: "Case managers (people)" }
+    AxisPeoplePerYear { nl: "Personen per jaar", en: "People a year" }
+    LegendCaseManagers { nl: "Casemanagers (mediaan, 50%- en 90%-band)", en: "Case managers (median, 50% and 90% bands)" }
+    LegendQualified { nl: "Na de opleiding ingestroomd", en: "Qualified from training" }
+    LegendHires { nl: "Zij-instromers", en: "Lateral hires" }
+    LegendLeavers { nl: "Vertrokken of met pensioen", en: "Left or retired" }
+    HeadingWorkforce { nl: "Casemanagers", en: "Case managers" }
+    WorkforceParagraph { nl: "Op 1 januari {year} werken naar schatting {people} casemanagers ({fte} FTE). In {year} beginnen {started} mensen aan de opleiding, stromen er {qualified} na de opleiding en {hires} als zij-instromer in, en vertrekken er {leavers} of gaan met pensioen. Landelijk is over aantallen casemanagers, verloop, opleiding en deeltijd niets gepubliceerd (alleen de FTE-tellingen van de NZa): die parameters zijn aannames met brede priors, en de gebruikelijke instroom is zo gekozen dat het personeel zonder beleid groeit zoals gekalibreerd.", en: "On 1 January {year} an estimated {people} case managers work ({fte} FTE). In {year} {started} people start the training, {qualified} join after it and {hires} as lateral hires, and {leavers} leave or retire. Nothing national is published on the number of case managers, turnover, training or part-time work (only the NZa's FTE counts): these parameters are assumptions with wide priors, and the usual inflow is set so that without a policy the workforce grows as calibrated." }
     TargetNorm {
         nl: "Om de wachttijd landelijk in {year} binnen de norm van {norm} weken te brengen (een wachtlijst van niet meer dan {norm} weken aan verwijzingen), moeten vanaf {start} jaarlijks {answer} extra verpleegkundigen de opleiding tot casemanager dementie beginnen, bovenop de {usual} die dat nu al doen.",
         en: "To bring the national wait within the {norm}-week norm in {year} (a waiting list of no more than {norm} weeks of referrals), {answer} extra nurses a year must start the case-management training from {start}, on top of the {usual} who already do."

@@ -436,3 +436,21 @@ pub fn sensitivity_table(run: &RunData, lang: Lang) -> Option<Block> {
         .collect();
     Some(Block::Table(header, rows))
 }
+
+/// The case managers at the horizon: headcount, FTE and the year's flows, and that their rates
+/// are assumptions (nothing national is published on them). `None` without the series.
+pub fn workforce_paragraph(run: &RunData, lang: Lang) -> Option<Block> {
+    let h = run.horizon();
+    let median = |m: Metric| run.stats(m, h).map(|s| count(s[P50], lang));
+    Some(Block::Paragraph(say!(
+        lang,
+        WorkforceParagraph,
+        year = h,
+        people = median(Metric::CaseManagers)?,
+        fte = median(Metric::FteAvailable)?,
+        started = median(Metric::TraineesStarted)?,
+        qualified = median(Metric::TraineesQualified)?,
+        hires = median(Metric::Hires)?,
+        leavers = median(Metric::Leavers)?
+    )))
+}
