@@ -115,7 +115,8 @@ impl WorkforcePolicy {
 }
 
 /// Resolve `[workforce]` against the `[capacity]` policy: `capacity.policy = "follow_demand"`
-/// is the older spelling of demand hiring (its ceiling in FTE); both at once is refused.
+/// is the older spelling of demand hiring (its ceiling in FTE); both at once is refused (an
+/// inherited `hiring = "plan"` gives way to it).
 pub(super) fn resolve(
     file: Option<WorkforceFile>,
     capacity_policy: FtePolicyKind,
@@ -176,7 +177,7 @@ pub(super) fn resolve(
         "years over which the levers phase in",
     )?;
     let hiring = match (w.hiring, capacity_policy) {
-        (Some(_), FtePolicyKind::FollowDemand) => {
+        (Some(HiringKind::FollowDemand), FtePolicyKind::FollowDemand) => {
             return Err(invalid(
                 path,
                 "workforce.hiring and capacity.policy = \"follow_demand\" both set hiring; keep workforce.hiring and set capacity.policy = \"growth\"",
