@@ -632,6 +632,12 @@ catalog! {
     DriverLeaveListVolatility { nl: "Jaarlijkse beweeglijkheid van afhaken van de wachtlijst", en: "Yearly volatility of leaving the waiting list" }
     DriverInitialWaitingScale { nl: "Wachtlijst op 1 januari van het basisjaar (factor op die van de ketens)", en: "Waiting list on 1 January of the base year (factor on the chains')" }
     DriverMeanWaitDefinition { nl: "Definitiefactor gepubliceerde gemiddelde wachttijd", en: "Definition factor of published mean waits" }
+    DriverTurnover { nl: "Verloop van casemanagers", en: "Turnover of case managers" }
+    DriverRetirement { nl: "Pensionering van casemanagers", en: "Retirement of case managers" }
+    DriverPartTime { nl: "Deeltijdfactor van casemanagers", en: "Part-time factor of case managers" }
+    DriverTrainingMonths { nl: "Duur van de opleiding tot casemanager", en: "Length of the case-management training" }
+    DriverTrainingCompletion { nl: "Rendement van de opleiding", en: "Completion of the training" }
+    DriverTrainedShare { nl: "Aandeel opgeleiden in de gebruikelijke instroom", en: "Trained share of the usual inflow" }
     DriverUptake { nl: "Bereik ketens (gepoold)", en: "Chain uptake (pooled)" }
     DriverInflow { nl: "Instroom (gepoold)", en: "Inflow rate (pooled)" }
     DriverExitDeath { nl: "Uitstroom: overlijden", en: "Exit: death" }
