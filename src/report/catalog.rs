@@ -550,6 +550,7 @@ catalog! {
 
     // The inverse question (`omvang target`).
     HeadingTarget { nl: "Hoeveel opleiden?", en: "How many to train?" }
+    ComparisonWorkforce { nl: "Casemanagers in scenario {scenario}: {people} op 1 januari {year}, {diff} ten opzichte van {reference} (gepaard per iteratie, mediaan); de wachtlijst op 1 januari {mid} is korter dan in {reference} in {share} van de gepaarde iteraties.", en: "Case managers in scenario {scenario}: {people} on 1 January {year}, {diff} against {reference} (paired per iteration, median); the waiting list on 1 January {mid} is shorter than in {reference} in {share} of the paired iterations." }
     WorkforceTitle { nl: "Casemanagers: instroom en uitstroom", en: "Case managers: inflow and outflow" }
     WorkforceCaption { nl: "Boven: casemanagers (personen) op 1 januari, mediaan met 50%- en 90%-band. Onder: per jaar de mediaan van wie instroomt (na de opleiding of als zij-instromer) en wie vertrekt of met pensioen gaat. Voor de beleidsstart volgt het personeel het gekalibreerde groeipad; verloop, deeltijdfactor en opleiding zijn aannames.", en: "Top: case managers (people) on 1 January, median with 50% and 90% bands. Bottom: per year the median of those who join (after the training or as lateral hires) and those who leave or retire. Before the policy start the workforce follows the calibrated growth path; turnover, part-time factor and training are assumptions." }
     AxisCaseManagers { nl: "Casemanagers (personen)", en: "Case managers (people)" }

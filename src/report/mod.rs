@@ -30,7 +30,7 @@ use method::{backtest_settings, limitations_bullets, method_bullets, reproducibi
 use record::{backtest_blocks, hindcast_blocks, projections_blocks};
 use sections::{
     chain_tables, conclusion, illustrative_notice, key_message, outlook_table, overrides_paragraph,
-    pooling_paragraph, scenario_line, sensitivity_table, workforce_paragraph,
+    pooling_paragraph, scenario_line, sensitivity_table, workforce_comparison, workforce_paragraph,
 };
 use sources::{price_level, sources_bullets};
 use text::say;
@@ -260,6 +260,7 @@ pub fn comparison_report(
             cost = cost,
             price = price_level(run, lang)
         ));
+        bullets.extend(workforce_comparison(run, reference, lang));
     }
     blocks.push(Block::Bullets(bullets));
     blocks.push(Block::Paragraph(format!(
