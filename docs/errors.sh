@@ -117,3 +117,14 @@ proj="$PWD/data/national/projections.csv"
 jrun() { run scenarios/baseline.toml --set "data.projections=\"$1\""; }
 sed '3s/,2040,520000,,/,2040,520000,roughly,/' "$proj" > "$W/j1.csv"; row 'projection by others with an unknown `qualifier`' "$(jrun "$W/j1.csv")"
 sed '3s/^people_with_dementia,/clients_in_care,/' "$proj" > "$W/j2.csv"; row 'projection by others of another metric' "$(jrun "$W/j2.csv")"
+child w1.toml '[capacity]\npolicy = "follow_demand"\n[workforce]\nhiring = "follow_demand"\nhiring_ceiling_per_year = 100\n'
+row '`[capacity] policy = "follow_demand"` and `[workforce] hiring` together' "$(run "$W/w1.toml")"
+child w2.toml '[workforce]\nhiring = "follow_demand"\n'
+row '`[workforce] hiring = "follow_demand"` without a ceiling' "$(run "$W/w2.toml")"
+child w3.toml '[workforce]\nhiring_ceiling_per_year = 100\n'
+row '`[workforce] hiring_ceiling_per_year` without demand hiring' "$(run "$W/w3.toml")"
+child w4.toml '[workforce]\nextra_trainees_per_year = []\n'
+row '`[workforce] extra_trainees_per_year = []`' "$(run "$W/w4.toml")"
+child w5.toml '[workforce]\nturnover_reduction = 1.5\n'
+row '`[workforce] turnover_reduction = 1.5`' "$(run "$W/w5.toml")"
+row '`target --need-by 2100` (after the horizon)' "$("$bin" target scenarios/baseline.toml --need-by 2100 --out "$W/out" 2>&1 >/dev/null; echo "(exit $?)")"

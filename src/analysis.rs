@@ -91,6 +91,16 @@ pub fn paired_difference(scenario: &RunData, reference: &RunData, column: &str) 
     Some(quantiles(&mut d))
 }
 
+/// Share of paired iterations in which `scenario`'s `column` is below `reference`'s.
+pub fn share_below(scenario: &RunData, reference: &RunData, column: &str) -> Option<f64> {
+    let (a, b) = (scenario.draw(column)?, reference.draw(column)?);
+    if a.len() != b.len() || a.is_empty() {
+        return None;
+    }
+    let below = a.iter().zip(b).filter(|(x, y)| x < y).count();
+    Some(below as f64 / a.len() as f64)
+}
+
 /// One row of `differences.csv`: a key metric of a scenario minus the reference, per year.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Difference {

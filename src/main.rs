@@ -92,6 +92,7 @@ fn run(cli: Cli) -> Result<()> {
             pipeline::backtest(&args.request(), &cli::show::observer(args.quiet))?;
             Ok(())
         }
+        Command::Target(args) => cli::show::target(&args.request()),
         Command::Report { dir, lang } => {
             let lang: omvang::report::Lang = lang.into();
             let charts = pipeline::rebuild_report(&dir, lang, &cli::show::observer(false))?;

@@ -9,7 +9,8 @@ use omvang::model::projection::{
     Drivers, Epidemiology, Feedback, InitialState, ProjectionInput, Rates, REGIONS,
 };
 use omvang::model::queues::project;
-use omvang::scenario::{CapacityPolicy, FtePolicyKind, Referral};
+use omvang::model::workforce::{WorkforceInput, WorkforceRates};
+use omvang::scenario::{CapacityPolicy, FtePolicyKind, Referral, WorkforcePolicy};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
@@ -95,6 +96,7 @@ fn engine(load: f64, months: usize, burn_in: usize, runs: u64) -> (f64, f64) {
         ramp_years: 0.0,
     };
     let drivers = Drivers::default();
+    let workforce = WorkforcePolicy::default();
     let input = ProjectionInput {
         epidemiology: &epi,
         rates: Rates {
@@ -127,6 +129,12 @@ fn engine(load: f64, months: usize, burn_in: usize, runs: u64) -> (f64, f64) {
         drivers: &drivers,
         by_reason: true,
         policy_start: 0,
+        workforce: WorkforceInput {
+            policy: &workforce,
+            rates: WorkforceRates::default(),
+            seed: 0,
+            iteration: 0,
+        },
     };
     let (mut waiting, mut in_care, mut n) = (0.0, 0.0, 0.0);
     for seed in 0..runs {

@@ -4,11 +4,16 @@ use omvang::model::projection::{
     Drivers, Epidemiology, Feedback, InitialState, ProjectionInput, Rates, Trajectory, REGIONS,
 };
 use omvang::model::queues::project;
-use omvang::scenario::{CapacityPolicy, FtePolicyKind, Intensity, Referral};
+use omvang::model::workforce::{WorkforceInput, WorkforceRates};
+use omvang::scenario::{CapacityPolicy, FtePolicyKind, Intensity, Referral, WorkforcePolicy};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-fn flat_epidemiology(months: usize, at_home: f64, growth_per_month: f64) -> Epidemiology {
+pub(crate) fn flat_epidemiology(
+    months: usize,
+    at_home: f64,
+    growth_per_month: f64,
+) -> Epidemiology {
     let h: Vec<f64> = (0..=months)
         .map(|m| at_home * (1.0 + growth_per_month).powi(m as i32))
         .collect();
@@ -20,7 +25,7 @@ fn flat_epidemiology(months: usize, at_home: f64, growth_per_month: f64) -> Epid
     }
 }
 
-fn policy(kind: FtePolicyKind, boost: f64) -> CapacityPolicy {
+pub(crate) fn policy(kind: FtePolicyKind, boost: f64) -> CapacityPolicy {
     CapacityPolicy {
         policy: kind,
         boost_fte: boost,
@@ -42,25 +47,27 @@ pub fn intensity() -> Intensity {
     }
 }
 
-struct Case {
-    epi: Epidemiology,
-    rates: Rates,
-    initial: InitialState,
-    caseload: f64,
-    growth: f64,
-    zorgstandaard: f64,
-    share_intensive: f64,
-    capacity: CapacityPolicy,
-    referral: Referral,
-    intensity: Intensity,
-    feedback: Feedback,
-    regional_demand: [f64; REGIONS],
-    drivers: Drivers,
-    policy_start: usize,
+pub(crate) struct Case {
+    pub(crate) epi: Epidemiology,
+    pub(crate) rates: Rates,
+    pub(crate) initial: InitialState,
+    pub(crate) caseload: f64,
+    pub(crate) growth: f64,
+    pub(crate) zorgstandaard: f64,
+    pub(crate) share_intensive: f64,
+    pub(crate) capacity: CapacityPolicy,
+    pub(crate) referral: Referral,
+    pub(crate) intensity: Intensity,
+    pub(crate) feedback: Feedback,
+    pub(crate) regional_demand: [f64; REGIONS],
+    pub(crate) drivers: Drivers,
+    pub(crate) policy_start: usize,
+    pub(crate) workforce: WorkforcePolicy,
+    pub(crate) workforce_rates: WorkforceRates,
 }
 
 impl Case {
-    fn run(&self, months: usize, seed: u64) -> Trajectory {
+    pub(crate) fn run(&self, months: usize, seed: u64) -> Trajectory {
         let input = ProjectionInput {
             epidemiology: &self.epi,
             rates: self.rates,
@@ -81,12 +88,18 @@ impl Case {
             drivers: &self.drivers,
             by_reason: true,
             policy_start: self.policy_start,
+            workforce: WorkforceInput {
+                policy: &self.workforce,
+                rates: self.workforce_rates,
+                seed,
+                iteration: 0,
+            },
         };
         project(&input, months, &mut ChaCha8Rng::seed_from_u64(seed))
     }
 }
 
-fn base_case(months: usize) -> Case {
+pub(crate) fn base_case(months: usize) -> Case {
     Case {
         epi: flat_epidemiology(months, 200_000.0, 0.0),
         rates: Rates {
@@ -114,6 +127,8 @@ fn base_case(months: usize) -> Case {
         regional_demand: [1.0; REGIONS],
         drivers: Drivers::default(),
         policy_start: 0,
+        workforce: WorkforcePolicy::default(),
+        workforce_rates: WorkforceRates::default(),
     }
 }
 

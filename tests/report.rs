@@ -306,6 +306,8 @@ fn every_chart_is_written_and_not_empty() {
             "fan_waiting_list",
             "fan_fte",
             "fan_cost",
+            // The case managers' headcount and flows (issue 19).
+            "workforce_flows",
             "tornado_fte_needed",
             "tornado_waiting_list",
             "funnel_uptake",
@@ -322,6 +324,7 @@ fn every_chart_is_written_and_not_empty() {
         "illustrative data are flagged"
     );
     for section in [
+        "## Casemanagers",
         "## Toetsing aan de landelijke cijfers",
         "## Projecties van anderen",
         "## Datafoto van de ketens",

@@ -20,3 +20,4 @@ mod safety;
 mod sampling;
 mod snapshot;
 mod streams;
+mod workforce;

@@ -8,7 +8,8 @@ pub mod tools;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use omvang::pipeline::{BacktestRequest, CacheChoice, RunRequest};
+use omvang::model::target::Goal;
+use omvang::pipeline::{BacktestRequest, CacheChoice, RunRequest, TargetRequest};
 use omvang::report::Lang;
 
 #[derive(Parser, Debug)]
@@ -19,7 +20,7 @@ use omvang::report::Lang;
     long_about = "omvang extrapolates the data photo (inflow and outflow) of regional dementia chains to the \
 national scale with a random-effects model and a Monte Carlo simulation, and projects case-management \
 volume, need under the Zorgstandaard Dementie, waiting lists, FTE and costs month by month.",
-    after_help = "Examples:\n  omvang run scenarios/baseline.toml\n  omvang run scenarios/*.toml --iterations 500 --out output\n  omvang compare scenarios/baseline.toml scenarios/capaciteit-bevroren.toml\n  omvang backtest scenarios/baseline.toml --iterations 500\n  omvang report output/baseline --lang en\n  omvang chains data/chains/illustrative_chains.csv\n  omvang generate-chains --seed 2018 --out data/chains/illustrative_chains.csv"
+    after_help = "Examples:\n  omvang run scenarios/baseline.toml\n  omvang run scenarios/*.toml --iterations 500 --out output\n  omvang compare scenarios/baseline.toml scenarios/capaciteit-bevroren.toml\n  omvang backtest scenarios/baseline.toml --iterations 500\n  omvang target scenarios/baseline.toml --norm-by 2030\n  omvang report output/baseline --lang en\n  omvang chains data/chains/illustrative_chains.csv\n  omvang generate-chains --seed 2018 --out data/chains/illustrative_chains.csv"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -54,6 +55,13 @@ seed, iterations and input files (omvang cache --help)."
         after_help = "Examples:\n  omvang backtest scenarios/baseline.toml\n  omvang backtest scenarios/baseline.toml --iterations 500 --origins 2021-07-01,2022-10\n  omvang backtest scenarios/baseline.toml --no-cache\n\nBy default the origins are every distinct observation date of the national record from 1 July\nof the base year on that a later observation follows (2018-07-01 to 2022-10-01 with the shipped\nrecord); each origin runs one calibration, so a backtest takes about as long as that many runs\n(the calibrations are kept in the calibration cache, as a run's are: run again, it takes seconds).\nWrites <out>/<scenario name>-backtest/ (or <out>/<name>/): backtest.csv (per origin and later\nobservation: the model's median, 90% band, PIT, inside and interval score, and the same for the\nlast value carried forward and the straight line through the last two), backtest_paths.csv,\nmanifest.json, report.md, report.html and charts/backtest.png|svg (with --lang en:\nreport.en.md, report.en.html, charts/en/). Prints a summary per metric."
     )]
     Backtest(BacktestArgs),
+    /// The inverse question: how many extra case managers must start training each year from the
+    /// policy start to meet the wait norm (--norm-by) or the Zorgstandaard's need (--need-by) by
+    /// a year, per calibrated iteration, with its 90% interval.
+    #[command(
+        after_help = "Examples:\n  omvang target scenarios/baseline.toml --norm-by 2030\n  omvang target scenarios/baseline.toml --need-by 2040 --search-iterations 100\n  omvang target scenarios/behoud.toml --norm-by 2030 --lang en\n\nFor each of --search-iterations calibrated iterations (taken evenly from the scenario's), the\nleast number of extra trainees a year (on top of business as usual and the scenario's own\nlevers, constant from the policy start) that brings the national wait within the norm in the\ntarget year (the year's mean waiting list at most the norm's weeks of referrals), or the FTE at\nthe end of the target year up to what the Zorgstandaard's need asks for; found by bisection on\nthe iteration's own random numbers, to one trainee a year. Writes\n<out>/<scenario>-target-<norm|need>-<year>/ (or --name): target.csv (per iteration),\ntarget.json (median and 90% interval) and report.md (report.en.md with --lang en)."
+    )]
+    Target(TargetArgs),
     /// Rebuild the charts and report of a finished run (or comparison) from its files, without
     /// simulating again.
     #[command(
@@ -282,6 +290,69 @@ impl BacktestArgs {
             origins: self.origins.clone(),
             threads: self.simulation.threads,
             lang: self.lang.into(),
+            cache: self.simulation.cache(),
+        }
+    }
+}
+
+#[derive(clap::Args, Debug)]
+pub struct TargetArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Meet the wait norm nationally in this year.
+    #[arg(
+        long,
+        value_name = "YEAR",
+        conflicts_with = "need_by",
+        required_unless_present = "need_by"
+    )]
+    pub norm_by: Option<i32>,
+    /// Have the FTE the Zorgstandaard's need asks for by the end of this year.
+    #[arg(long, value_name = "YEAR")]
+    pub need_by: Option<i32>,
+    /// Calibrated iterations searched (each a bisection of about 13 projections).
+    #[arg(long, default_value_t = 200)]
+    pub search_iterations: usize,
+    /// Output folder; the search writes <out>/<name>/.
+    #[arg(long, default_value = "output")]
+    pub out: PathBuf,
+    /// Folder name inside --out (default: <scenario name>-target-<norm|need>-<year>).
+    #[arg(long)]
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub simulation: SimulationArgs,
+    /// Override a scenario value by dotted key, e.g. parameters.turnover_per_year=0.1.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Language of the report.
+    #[arg(long, value_enum, default_value_t = LangArg::Nl)]
+    pub lang: LangArg,
+    /// Search the prior: do not calibrate the iterations to the national record.
+    #[arg(long)]
+    pub no_calibration: bool,
+}
+
+impl TargetArgs {
+    /// The pipeline's request: the flags as overrides, as `run` orders them.
+    pub fn request(&self) -> TargetRequest {
+        let mut overrides = self.simulation.overrides();
+        overrides.extend(self.set.iter().cloned());
+        let goal = match (self.norm_by, self.need_by) {
+            (Some(year), _) => Goal::Norm { by_year: year },
+            (None, Some(year)) => Goal::Need { by_year: year },
+            // clap requires one of them.
+            (None, None) => Goal::Norm { by_year: 2030 },
+        };
+        TargetRequest {
+            scenario: self.scenario.clone(),
+            overrides,
+            goal,
+            iterations: self.search_iterations,
+            out: self.out.clone(),
+            name: self.name.clone(),
+            threads: self.simulation.threads,
+            lang: self.lang.into(),
+            calibrate: !self.no_calibration,
             cache: self.simulation.cache(),
         }
     }

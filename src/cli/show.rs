@@ -220,3 +220,38 @@ fn show_written(w: &Written) {
         );
     }
 }
+
+/// `omvang target`: search, then one line with the answer and one with the folder.
+///
+/// # Errors
+/// What the pipeline's search returns.
+pub fn target(request: &omvang::pipeline::TargetRequest) -> anyhow::Result<()> {
+    let w = omvang::pipeline::target(request, &observer(false))?;
+    let s = &w.summary;
+    let n = |x: f64| {
+        if x.is_finite() {
+            format!("{x:.0}")
+        } else {
+            "not reachable".to_string()
+        }
+    };
+    let goal = if s.need {
+        "the FTE of the Zorgstandaard's need"
+    } else {
+        "the wait norm"
+    };
+    println!(
+        "{}: extra trainees a year from {} for {goal} by {}: {} (90% interval {} - {}), on top of about {:.0} a year; {:.0}% of {} iterations out of reach",
+        s.scenario,
+        s.start,
+        s.by_year,
+        n(s.median),
+        n(s.low),
+        n(s.high),
+        s.usual,
+        100.0 * s.unreachable_share,
+        s.iterations
+    );
+    println!("wrote {} in {:.1} s", w.dir.display(), w.seconds);
+    Ok(())
+}

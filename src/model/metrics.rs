@@ -149,6 +149,11 @@ metrics! {
     FteRecruitmentZorgstandaard = "fte_recruitment_zorgstandaard", Fte, Yearly, None;
     CostEur = "cost_eur", EuroPerYear, MonthlyKey, None;
     CostEurZorgstandaard = "cost_eur_zorgstandaard", EuroPerYear, Yearly, None;
+    CaseManagers = "case_managers", People, Key, None;
+    Leavers = "leavers", PeoplePerYear, Yearly, None;
+    TraineesStarted = "trainees_started", PeoplePerYear, Yearly, None;
+    TraineesQualified = "trainees_qualified", PeoplePerYear, Yearly, None;
+    Hires = "hires", PeoplePerYear, Yearly, None;
 }
 
 /// Number of metrics with a monthly series.
@@ -256,7 +261,7 @@ mod tests {
                 Metric::CostEur,
             ]
         );
-        assert_eq!(Metric::KEY.len(), 13);
+        assert_eq!(Metric::KEY.len(), 14);
         for &m in Metric::ALL {
             assert_eq!(Metric::parse(m.as_str()), Some(m));
             assert_eq!(Metric::KEY.contains(&m), m.series().key(), "{m}");

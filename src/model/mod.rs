@@ -25,3 +25,5 @@ pub mod stats;
 pub mod streams;
 pub mod summaries;
 pub mod synthetic;
+pub mod target;
+pub mod workforce;

@@ -86,14 +86,21 @@ pub struct Particle {
 }
 
 /// Parameters the history up to the policy start does not depend on: they act only after it,
-/// or only on costs and need, which the national record does not count.
-pub const POLICY_ONLY: [&str; 6] = [
+/// or only on costs and need, which the national record does not count. The workforce's rates
+/// move no FTE before the policy start (docs/MODEL.md §3b).
+pub const POLICY_ONLY: [&str; 12] = [
     "share_intensive",
     "zorgstandaard_fraction",
     "tariff_per_hour",
     "hours_per_client_month",
     "cost_index_per_year",
     "need_share",
+    "turnover_per_year",
+    "retirement_per_year",
+    "part_time_factor",
+    "training_months",
+    "training_completion",
+    "trained_share_of_inflow",
 ];
 
 impl Model {

@@ -8,6 +8,7 @@
 
 use rand::RngExt;
 
+use crate::model::workforce::WorkforceInput;
 use crate::scenario::{CapacityPolicy, Intensity, Referral};
 
 /// Weeks in a month (365.25 / 12 / 7).
@@ -125,6 +126,8 @@ pub struct ProjectionInput<'a> {
     /// `fte_growth_per_year`, referral is as observed and the mix is the base year's, whatever
     /// the scenario (one history for all scenarios).
     pub policy_start: usize,
+    /// The case-manager workforce from the policy start: levers, rates and streams.
+    pub workforce: WorkforceInput<'a>,
 }
 
 /// Monthly results. Stocks have `months + 1` entries (index 0 = start), flows `months`.
@@ -161,6 +164,16 @@ pub struct Trajectory {
     pub cost_eur: Vec<f64>,
     /// Mean slot weight of a client relative to the base-year mix.
     pub slot_weight: Vec<f64>,
+    /// Case managers (headcount) at each state index.
+    pub case_managers: Vec<f64>,
+    /// Case managers who left the role or retired in the month.
+    pub leavers: Vec<f64>,
+    /// Trainees who started the case-management training in the month.
+    pub trainees_started: Vec<f64>,
+    /// Trainees who qualified and started as case managers in the month.
+    pub trainees_qualified: Vec<f64>,
+    /// Lateral hires (district nurses) in the month.
+    pub hires: Vec<f64>,
 }
 
 /// Uniforms one month takes: one per flow and region.

@@ -42,6 +42,11 @@ impl Trajectory {
             &mut self.stated_wait_weeks,
             &mut self.cost_eur,
             &mut self.slot_weight,
+            &mut self.case_managers,
+            &mut self.leavers,
+            &mut self.trainees_started,
+            &mut self.trainees_qualified,
+            &mut self.hires,
         ] {
             v.clear();
         }
@@ -70,6 +75,8 @@ pub fn project_into(
     t.fte_needed.push((c0 + w0) as f64 / input.caseload);
     t.share_waiting_over_norm.push(s0);
     t.caseload_stretch.push(0.0);
+    t.case_managers
+        .push(regions.iter().map(|r| r.workforce.headcount).sum());
 
     let mut growth = 1.0;
     // Cost index at the middle of month 0: (1 + index)^(0.5/12).
@@ -117,4 +124,9 @@ fn record(t: &mut Trajectory, f: &MonthFlows, mo: &MonthInputs) {
     t.slot_weight.push(mo.weight);
     t.fte_available.push(f.fte);
     t.caseload_stretch.push(ratio(f.stretch_fte, f.fte));
+    t.case_managers.push(f.headcount);
+    t.leavers.push(f.staff.leavers);
+    t.trainees_started.push(f.staff.started);
+    t.trainees_qualified.push(f.staff.qualified);
+    t.hires.push(f.staff.hires);
 }

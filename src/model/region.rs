@@ -8,7 +8,8 @@ use crate::model::projection::{
 };
 use crate::model::queue::WaitingList;
 use crate::model::samplers::{binomial_inv, poisson_inv, BinomialMemo};
-use crate::scenario::FtePolicyKind;
+use crate::model::workforce::{Workforce, WorkforceFlows, WorkforceMonth};
+use crate::scenario::{Ceiling, FtePolicyKind, Hiring, HiringKind};
 
 /// Split `total` over regions in proportion to `weights` by cumulative rounding (sums exactly).
 fn split(total: u64, weights: &[f64; REGIONS]) -> [u64; REGIONS] {
@@ -34,8 +35,11 @@ fn split(total: u64, weights: &[f64; REGIONS]) -> [u64; REGIONS] {
 pub(crate) struct Region {
     pub(crate) clients: u64,
     pub(crate) queue: WaitingList,
-    /// Case-manager FTE (without a temporary boost).
+    /// Case-manager FTE (without a temporary boost): headcount × part-time factor from the
+    /// policy start, the calibrated growth path before it.
     pub(crate) fte: f64,
+    /// The case managers as stock and flow (`model::workforce`).
+    pub(crate) workforce: Workforce,
     /// FTE at the start, the base of the growth path.
     pub(crate) fte0: f64,
     /// Demand relative to capacity.
@@ -80,8 +84,6 @@ pub(crate) struct Constants {
     pub(crate) base_hours: f64,
     pub(crate) growth_per_month: f64,
     pub(crate) index_per_month: f64,
-    pub(crate) recruit_step: f64,
-    pub(crate) lag: f64,
     /// Places per FTE in a region at capacity (`caseload` over the mean served share).
     pub(crate) places_per_fte: f64,
 }
@@ -102,7 +104,6 @@ impl Constants {
         // People waiting die or move to a nursing home at the rates of people in care.
         let mu_wait = rates.hazard_death + rates.hazard_institution;
         let intensity = input.intensity;
-        let cap = input.capacity;
         Constants {
             mu_month,
             p_exit,
@@ -123,8 +124,6 @@ impl Constants {
             base_hours: intensity.hours_weight(intensity.base_share_intensive),
             growth_per_month: (1.0 + input.fte_growth_per_year).powf(1.0 / 12.0),
             index_per_month: (1.0 + input.cost_index_per_year).powf(1.0 / 12.0),
-            recruit_step: cap.max_recruitment_per_year / 12.0 * PER_REGION,
-            lag: f64::from(cap.lag_months.max(1)),
             // Set by `start_regions`.
             places_per_fte: 0.0,
         }
@@ -177,10 +176,16 @@ pub(crate) fn start_regions(input: &ProjectionInput, k: &mut Constants) -> [Regi
             places0
         };
         let fte0 = places / k.places_per_fte;
+        let ptf0 = input.workforce.rates.part_time_factor;
         Region {
             clients: clients0[r],
             queue,
             fte: fte0,
+            workforce: Workforce::new(
+                r,
+                fte0 / ptf0,
+                fte0 * k.growth_per_month.powi(input.policy_start as i32) / ptf0,
+            ),
             fte0,
             // What each region serves at the start is what the chains measured: referrals
             // scale up by 1/served_mean where some demand meets no free place.
@@ -220,6 +225,8 @@ pub(crate) struct MonthInputs {
     pub(crate) policy: bool,
     /// FTE growth path since the start, times the capacity driver.
     pub(crate) path: f64,
+    /// FTE growth path since the start (without the driver).
+    pub(crate) growth: f64,
     /// Slot weight of a client relative to the base-year mix.
     pub(crate) weight: f64,
     pub(crate) hours: f64,
@@ -270,6 +277,7 @@ impl MonthInputs {
             m,
             policy,
             path: growth * Drivers::factor(&drivers.capacity, m),
+            growth,
             weight: intensity.slot_weight(mix) / k.base_weight,
             hours: input.hours_per_client_month * intensity.hours_weight(mix) / k.base_hours,
             referrals: rho * (at_home[m] + at_home[m + 1]) / 2.0 / 12.0 * PER_REGION,
@@ -304,6 +312,9 @@ pub(crate) struct MonthFlows {
     pub(crate) stretch_fte: f64,
     /// Stated wait in weeks, averaged over the regions.
     pub(crate) stated_weeks: f64,
+    /// Case managers at the end of the month and the month's workforce flows.
+    pub(crate) headcount: f64,
+    pub(crate) staff: WorkforceFlows,
 }
 
 impl std::ops::AddAssign for MonthFlows {
@@ -323,6 +334,8 @@ impl std::ops::AddAssign for MonthFlows {
         self.fte += o.fte;
         self.stretch_fte += o.stretch_fte;
         self.stated_weeks += o.stated_weeks;
+        self.headcount += o.headcount;
+        self.staff += o.staff;
     }
 }
 
@@ -359,24 +372,82 @@ impl Region {
         wait.min(120.0)
     }
 
-    /// FTE this month under the capacity policy (without a boost).
-    fn capacity(&self, input: &ProjectionInput, k: &Constants, mo: &MonthInputs) -> f64 {
-        let path = self.fte0 * mo.path;
+    /// FTE this month (without a boost) and the month's workforce flows. Before the policy start
+    /// FTE follow the calibrated growth path and headcount is that path over the part-time
+    /// factor; from it the workforce is stock and flow (docs/MODEL.md §3b): business as usual
+    /// grows headcount at the growth rate (`fixed`: replaces leavers only), the levers act on top,
+    /// and the capacity driver stays the availability of the FTE around their path.
+    fn capacity(
+        &mut self,
+        input: &ProjectionInput,
+        k: &Constants,
+        mo: &MonthInputs,
+    ) -> (f64, WorkforceFlows) {
+        let wf = &input.workforce;
+        let ptf0 = wf.rates.part_time_factor;
         if !mo.policy {
-            return path;
+            let flows = self
+                .workforce
+                .history(self.fte0 * mo.growth / ptf0, &wf.rates);
+            return (self.fte0 * mo.path, flows);
         }
-        match input.capacity.policy {
-            FtePolicyKind::Fixed => self.fte,
-            FtePolicyKind::Growth => path,
-            FtePolicyKind::FollowDemand => {
+        let fixed = input.capacity.policy == FtePolicyKind::Fixed;
+        let adjust = self.workforce.adjust;
+        if !self.workforce.started() {
+            // Fixed keeps the FTE of the month before, the capacity driver of then included.
+            let frozen = self.fte / (self.workforce.headcount * adjust * ptf0).max(1e-9);
+            self.workforce.start(wf, frozen);
+        }
+        let policy = wf.policy;
+        let phase = ramp(mo.m, input.policy_start, policy.ramp_years);
+        let driver = if fixed {
+            self.workforce.frozen
+        } else {
+            mo.path / mo.growth
+        };
+        let per_head = (ptf0 + phase * policy.part_time_change).max(0.01) * adjust * driver;
+        let hiring = match (input.capacity.policy, policy.hiring.kind) {
+            // The older spelling of demand hiring, with its ceiling in FTE.
+            (FtePolicyKind::FollowDemand, HiringKind::Plan) => Hiring {
+                kind: HiringKind::FollowDemand,
+                ceiling_per_year: Ceiling::Fte(input.capacity.max_recruitment_per_year),
+                lag_months: input.capacity.lag_months.max(1),
+            },
+            _ => policy.hiring,
+        };
+        let (wanted, allowance) = match hiring.kind {
+            HiringKind::Plan => (0.0, 0.0),
+            HiringKind::FollowDemand => {
+                // Hire towards the FTE that brings the wait to the norm, closing 1/lag of the
+                // gap a month, within the region's share of the national ceiling.
                 let allowed = k.norm_months * self.arrivals_last;
                 let target = (self.clients as f64 + self.queue.total as f64 - allowed).max(0.0)
                     * mo.weight
                     / k.places_per_fte;
-                let step = ((target - self.fte).max(0.0) / k.lag).min(k.recruit_step);
-                (self.fte + step).max(path)
+                let gap = ((target - self.fte) / per_head).max(0.0);
+                let wanted = if gap >= 0.5 {
+                    (gap / f64::from(hiring.lag_months)).ceil()
+                } else {
+                    0.0
+                };
+                let people = match hiring.ceiling_per_year {
+                    Ceiling::People(p) => p,
+                    Ceiling::Fte(f) => f / (ptf0 * adjust),
+                };
+                (wanted, people / 12.0 * PER_REGION)
             }
-        }
+        };
+        let s = mo.m - input.policy_start;
+        let month = WorkforceMonth {
+            s,
+            growth: if fixed { 1.0 } else { k.growth_per_month },
+            extra_trainees: policy.extra_trainees(s / 12) / 12.0 * PER_REGION,
+            turnover_cut: phase * policy.turnover_reduction,
+            wanted,
+            allowance,
+        };
+        let flows = self.workforce.month(&wf.rates, &month);
+        (self.workforce.headcount.max(0.0) * per_head, flows)
     }
 
     /// One month of this region (docs/MODEL.md §3): capacity and the stated wait, referrals,
@@ -391,7 +462,8 @@ impl Region {
         at: impl Fn(Flow) -> f64,
     ) -> MonthFlows {
         let fb = input.feedback;
-        self.fte = self.capacity(input, k, mo);
+        let (fte, staff) = self.capacity(input, k, mo);
+        self.fte = fte;
         let fte = self.fte + mo.boost;
         let wait = self.expected_wait(k.freeing_per_client, mo.theta);
         let beyond = ((wait - k.norm_months) / k.norm_months).max(0.0);
@@ -453,6 +525,8 @@ impl Region {
             fte,
             stretch_fte: self.stretch * fte,
             stated_weeks: wait * WEEKS_PER_MONTH / REGIONS as f64,
+            headcount: self.workforce.headcount,
+            staff,
         }
     }
 

@@ -15,6 +15,7 @@ use crate::model::projection::{
 use crate::model::queues;
 use crate::model::results::{draw_columns, IterationResult, RunResults, Summaries};
 use crate::model::streams::FlowStreams;
+use crate::model::workforce::{WorkforceInput, WorkforceRates};
 use crate::scenario::{self, ParameterDraw};
 
 /// Buffers one worker reuses from iteration to iteration.
@@ -54,6 +55,19 @@ pub(crate) fn project_particle<'s>(
     particle: &Particle,
     (months, stop): (usize, Option<Stop>),
     scratch: &'s mut Scratch,
+) -> (Draws, f64, &'s Epidemiology, &'s Trajectory) {
+    let workforce = &model.scenario.workforce;
+    project_particle_with(model, slot, particle, (months, stop), scratch, workforce)
+}
+
+/// [`project_particle`] under other workforce levers (the `target` search).
+pub(crate) fn project_particle_with<'s>(
+    model: &Model,
+    slot: u64,
+    particle: &Particle,
+    (months, stop): (usize, Option<Stop>),
+    scratch: &'s mut Scratch,
+    workforce: &crate::scenario::WorkforcePolicy,
 ) -> (Draws, f64, &'s Epidemiology, &'s Trajectory) {
     let s = &model.scenario;
     let draws = model.draws(&particle.z);
@@ -104,6 +118,19 @@ pub(crate) fn project_particle<'s>(
         drivers: &scratch.drivers,
         by_reason: months > model.history_months,
         policy_start: model.policy_start,
+        workforce: WorkforceInput {
+            policy: workforce,
+            rates: WorkforceRates {
+                turnover_per_year: params.turnover_per_year,
+                retirement_per_year: params.retirement_per_year,
+                part_time_factor: params.part_time_factor,
+                training_months: params.training_months,
+                training_completion: params.training_completion,
+                trained_share_of_inflow: params.trained_share_of_inflow,
+            },
+            seed: s.run.seed,
+            iteration: slot,
+        },
     };
     let mut flows = FlowStreams::new(s.run.seed, &particle.history, slot, model.policy_start);
     let (fixed, trajectory) = (&mut scratch.fixed, &mut scratch.trajectory);
@@ -337,6 +364,11 @@ impl Year<'_> {
             }
             Metric::CostEur => self.sum(&t.cost_eur),
             Metric::CostEurZorgstandaard => epi.need[j] * self.cost_per_client_year(),
+            Metric::CaseManagers => t.case_managers[j],
+            Metric::Leavers => self.sum(&t.leavers),
+            Metric::TraineesStarted => self.sum(&t.trainees_started),
+            Metric::TraineesQualified => self.sum(&t.trainees_qualified),
+            Metric::Hires => self.sum(&t.hires),
         }
     }
 }

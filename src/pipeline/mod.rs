@@ -6,10 +6,12 @@ mod artifacts;
 mod backtest;
 mod calibration;
 mod inputs;
+mod target;
 
 pub use backtest::{backtest, parse_origin, BacktestRequest, BacktestWritten};
 pub use calibration::CacheChoice;
 pub use inputs::{check_table, input_files, load_model, load_scenario, read_inputs, Checked};
+pub use target::{target, TargetRequest, TargetWritten};
 
 use artifacts::{calibration_info, check_finite_draws, key_figures, manifest, tables};
 use calibration::{calibrate_cached, open_cache, Calibration};

@@ -2,44 +2,8 @@
 //! per language, by key (`Msg`), and the languages (`Lang`). A message missing in one language
 //! does not compile.
 
-/// Language of the report and chart labels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    Nl,
-    En,
-}
-
-impl Lang {
-    pub const ALL: [Lang; 2] = [Lang::Nl, Lang::En];
-
-    /// The ISO 639-1 code, for `<html lang>`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Nl => "nl",
-            Lang::En => "en",
-        }
-    }
-}
-
-macro_rules! catalog {
-    ($( $key:ident { nl: $nl:literal, en: $en:literal } )*) => {
-        /// A message key.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum Msg { $( $key ),* }
-
-        impl Msg {
-            pub const ALL: &'static [Msg] = &[$( Msg::$key ),*];
-
-            /// The message in a language, placeholders unfilled.
-            pub fn get(self, lang: Lang) -> &'static str {
-                match (self, lang) {
-                    $( (Msg::$key, Lang::Nl) => $nl, (Msg::$key, Lang::En) => $en, )*
-                }
-            }
-        }
-    };
-}
+use super::lang::catalog;
+pub use super::lang::Lang;
 
 catalog! {
     // Titles, headings and fixed paragraphs of the report.
@@ -578,6 +542,42 @@ catalog! {
         en: "The Zorgstandaard needs {fte} FTE in {horizon}; from the last national count ({start}) that is {per_year} FTE recruited a year (net, on top of replacing those who leave)."
     }
     MetricCostZorgstandaard { nl: "Kosten volgens de Zorgstandaard", en: "Cost under the Zorgstandaard" }
+    MetricCaseManagers { nl: "Casemanagers (personen)", en: "Case managers (people)" }
+    MetricLeavers { nl: "Casemanagers die vertrekken of met pensioen gaan", en: "Case managers leaving or retiring" }
+    MetricTraineesStarted { nl: "Gestarte opleidingen casemanagement", en: "Trainees started" }
+    MetricTraineesQualified { nl: "Gediplomeerde casemanagers die instromen", en: "Trainees qualified into the role" }
+    MetricHires { nl: "Zij-instromers (wijkverpleging)", en: "Lateral hires (district nursing)" }
+
+    // The inverse question (`omvang target`).
+    HeadingTarget { nl: "Hoeveel opleiden?", en: "How many to train?" }
+    ComparisonWorkforce { nl: "Casemanagers in scenario {scenario}: {people} op 1 januari {year}, {diff} ten opzichte van {reference} (gepaard per iteratie, mediaan); de wachtlijst op 1 januari {mid} is korter dan in {reference} in {share} van de gepaarde iteraties.", en: "Case managers in scenario {scenario}: {people} on 1 January {year}, {diff} against {reference} (paired per iteration, median); the waiting list on 1 January {mid} is shorter than in {reference} in {share} of the paired iterations." }
+    WorkforceTitle { nl: "Casemanagers: instroom en uitstroom", en: "Case managers: inflow and outflow" }
+    WorkforceCaption { nl: "Boven: casemanagers (personen) op 1 januari, mediaan met 50%- en 90%-band. Onder: per jaar de mediaan van wie instroomt (na de opleiding of als zij-instromer) en wie vertrekt of met pensioen gaat. Voor de beleidsstart volgt het personeel het gekalibreerde groeipad; verloop, deeltijdfactor en opleiding zijn aannames.", en: "Top: case managers (people) on 1 January, median with 50% and 90% bands. Bottom: per year the median of those who join (after the training or as lateral hires) and those who leave or retire. Before the policy start the workforce follows the calibrated growth path; turnover, part-time factor and training are assumptions." }
+    AxisCaseManagers { nl: "Casemanagers (personen)", en: "Case managers (people)" }
+    AxisPeoplePerYear { nl: "Personen per jaar", en: "People a year" }
+    LegendCaseManagers { nl: "Casemanagers (mediaan, 50%- en 90%-band)", en: "Case managers (median, 50% and 90% bands)" }
+    LegendQualified { nl: "Na de opleiding ingestroomd", en: "Qualified from training" }
+    LegendHires { nl: "Zij-instromers", en: "Lateral hires" }
+    LegendLeavers { nl: "Vertrokken of met pensioen", en: "Left or retired" }
+    HeadingWorkforce { nl: "Casemanagers", en: "Case managers" }
+    WorkforceParagraph { nl: "Op 1 januari {year} werken naar schatting {people} casemanagers ({fte} FTE). In {year} beginnen {started} mensen aan de opleiding, stromen er {qualified} na de opleiding en {hires} als zij-instromer in, en vertrekken er {leavers} of gaan met pensioen. Landelijk is over aantallen casemanagers, verloop, opleiding en deeltijd niets gepubliceerd (alleen de FTE-tellingen van de NZa): die parameters zijn aannames met brede priors, en de gebruikelijke instroom is zo gekozen dat het personeel zonder beleid groeit zoals gekalibreerd.", en: "On 1 January {year} an estimated {people} case managers work ({fte} FTE). In {year} {started} people start the training, {qualified} join after it and {hires} as lateral hires, and {leavers} leave or retire. Nothing national is published on the number of case managers, turnover, training or part-time work (only the NZa's FTE counts): these parameters are assumptions with wide priors, and the usual inflow is set so that without a policy the workforce grows as calibrated." }
+    TargetNorm {
+        nl: "Om de wachttijd landelijk in {year} binnen de norm van {norm} weken te brengen (een wachtlijst van niet meer dan {norm} weken aan verwijzingen), moeten vanaf {start} jaarlijks {answer} extra verpleegkundigen de opleiding tot casemanager dementie beginnen, bovenop de {usual} die dat nu al doen.",
+        en: "To bring the national wait within the {norm}-week norm in {year} (a waiting list of no more than {norm} weeks of referrals), {answer} extra nurses a year must start the case-management training from {start}, on top of the {usual} who already do."
+    }
+    TargetNeed {
+        nl: "Om eind {year} de FTE te hebben die de behoefte volgens de Zorgstandaard vraagt, moeten vanaf {start} jaarlijks {answer} extra verpleegkundigen de opleiding tot casemanager dementie beginnen, bovenop de {usual} die dat nu al doen.",
+        en: "To have by the end of {year} the FTE that the need under the Zorgstandaard asks for, {answer} extra nurses a year must start the case-management training from {start}, on top of the {usual} who already do."
+    }
+    TargetUnreachable {
+        nl: "In {share} van de iteraties haalt zelfs {max} extra per jaar het doel niet: daar is opleiden alleen niet genoeg.",
+        en: "In {share} of the iterations even {max} extra a year do not reach the goal: there training alone is not enough."
+    }
+    TargetNotReachable { nl: "niet haalbaar", en: "not reachable" }
+    TargetMethod {
+        nl: "Per iteratie gezocht met bisectie (tot op één opleideling per jaar) in {n} gekalibreerde iteraties, elk met dezelfde toevalsgetallen bij elk aantal opleidelingen; mediaan met 90%-interval. Het verloop, de deeltijdfactor en de duur en het rendement van de opleiding van casemanagers zijn nergens landelijk gepubliceerd: het zijn aannames met brede priors (docs/MODEL.md §3b).",
+        en: "Searched per iteration by bisection (to one trainee a year) in {n} calibrated iterations, each with the same random numbers at every number of trainees; median with 90% interval. The turnover, part-time factor and the length and yield of the training of case managers are not published nationally: they are assumptions with wide priors (docs/MODEL.md §3b)."
+    }
     UnitPeople { nl: "personen", en: "people" }
     UnitPeoplePerYear { nl: "personen per jaar", en: "people per year" }
     UnitFte { nl: "FTE", en: "FTE" }
@@ -633,6 +633,12 @@ catalog! {
     DriverLeaveListVolatility { nl: "Jaarlijkse beweeglijkheid van afhaken van de wachtlijst", en: "Yearly volatility of leaving the waiting list" }
     DriverInitialWaitingScale { nl: "Wachtlijst op 1 januari van het basisjaar (factor op die van de ketens)", en: "Waiting list on 1 January of the base year (factor on the chains')" }
     DriverMeanWaitDefinition { nl: "Definitiefactor gepubliceerde gemiddelde wachttijd", en: "Definition factor of published mean waits" }
+    DriverTurnover { nl: "Verloop van casemanagers", en: "Turnover of case managers" }
+    DriverRetirement { nl: "Pensionering van casemanagers", en: "Retirement of case managers" }
+    DriverPartTime { nl: "Deeltijdfactor van casemanagers", en: "Part-time factor of case managers" }
+    DriverTrainingMonths { nl: "Duur van de opleiding tot casemanager", en: "Length of the case-management training" }
+    DriverTrainingCompletion { nl: "Rendement van de opleiding", en: "Completion of the training" }
+    DriverTrainedShare { nl: "Aandeel opgeleiden in de gebruikelijke instroom", en: "Trained share of the usual inflow" }
     DriverUptake { nl: "Bereik ketens (gepoold)", en: "Chain uptake (pooled)" }
     DriverInflow { nl: "Instroom (gepoold)", en: "Inflow rate (pooled)" }
     DriverExitDeath { nl: "Uitstroom: overlijden", en: "Exit: death" }

@@ -13,6 +13,8 @@ use crate::run_data::Artifact;
 pub const HINDCAST_CHART: &str = "hindcast";
 /// Name of the chart of a backtest's forecasts from each origin.
 pub const BACKTEST_CHART: &str = "backtest";
+/// The chart of the case managers' headcount and flows ("Casemanagers: instroom en uitstroom").
+pub const WORKFORCE_CHART: &str = "workforce_flows";
 
 /// The file name of the chart of people with dementia beside others' projections, which the
 /// report shows in their section when the run has projections.

@@ -10,10 +10,12 @@ pub mod catalog;
 pub mod charts;
 pub mod document;
 pub mod format;
+mod lang;
 pub mod method;
 pub mod record;
 pub mod sections;
 pub mod sources;
+pub mod target;
 pub mod text;
 pub mod workbook;
 
@@ -28,7 +30,7 @@ use method::{backtest_settings, limitations_bullets, method_bullets, reproducibi
 use record::{backtest_blocks, hindcast_blocks, projections_blocks};
 use sections::{
     chain_tables, conclusion, illustrative_notice, key_message, outlook_table, overrides_paragraph,
-    pooling_paragraph, scenario_line, sensitivity_table,
+    pooling_paragraph, scenario_line, sensitivity_table, workforce_comparison, workforce_paragraph,
 };
 use sources::{price_level, sources_bullets};
 use text::say;
@@ -57,6 +59,10 @@ pub fn run_report(run: &RunData, lang: Lang, charts: Vec<Figure>) -> Report {
     )));
     blocks.push(heading(Msg::HeadingOutlook));
     blocks.push(outlook_table(run, lang));
+    if let Some(p) = workforce_paragraph(run, lang) {
+        blocks.push(heading(Msg::HeadingWorkforce));
+        blocks.push(p);
+    }
     // The hindcast chart goes with its section, and so does the chart of people with dementia
     // when the run has projections by others; the others under "Charts".
     let hindcast = charts
@@ -254,6 +260,7 @@ pub fn comparison_report(
             cost = cost,
             price = price_level(run, lang)
         ));
+        bullets.extend(workforce_comparison(run, reference, lang));
     }
     blocks.push(Block::Bullets(bullets));
     blocks.push(Block::Paragraph(format!(

@@ -6,11 +6,12 @@ use std::collections::BTreeMap;
 
 use super::document::Block;
 use super::format::{
-    code, count, count_exact, data, eur_millions, number, percent, sig3, signed, with_interval,
+    code, count, count_exact, data, eur_millions, number, percent, sig3, signed, signed_count,
+    with_interval,
 };
 use super::sources::{price_level, short_source};
 use super::text::{driver_label, say, Lang, Msg};
-use crate::analysis::sensitivity;
+use crate::analysis::{paired_difference, sensitivity, share_below};
 use crate::model::metrics::Metric;
 use crate::model::pooling::PooledRate;
 use crate::run_data::{ChainRow, RunData, P05, P50, P95};
@@ -435,4 +436,47 @@ pub fn sensitivity_table(run: &RunData, lang: Lang) -> Option<Block> {
         })
         .collect();
     Some(Block::Table(header, rows))
+}
+
+/// The case managers at the horizon: headcount, FTE and the year's flows, and that their rates
+/// are assumptions (nothing national is published on them). `None` without the series.
+pub fn workforce_paragraph(run: &RunData, lang: Lang) -> Option<Block> {
+    let h = run.horizon();
+    let median = |m: Metric| run.stats(m, h).map(|s| count(s[P50], lang));
+    Some(Block::Paragraph(say!(
+        lang,
+        WorkforceParagraph,
+        year = h,
+        people = median(Metric::CaseManagers)?,
+        fte = median(Metric::FteAvailable)?,
+        started = median(Metric::TraineesStarted)?,
+        qualified = median(Metric::TraineesQualified)?,
+        hires = median(Metric::Hires)?,
+        leavers = median(Metric::Leavers)?
+    )))
+}
+
+/// A comparison's bullet on a scenario whose case managers differ from the reference's: its
+/// headcount at the horizon, the paired difference, and how often its waiting list in the middle
+/// year is shorter. `None` for a scenario with the reference's workforce.
+pub fn workforce_comparison(run: &RunData, reference: &RunData, lang: Lang) -> Option<String> {
+    let h = reference.horizon();
+    let mid = reference.middle_year()?;
+    let d = paired_difference(run, reference, &format!("case_managers_{h}"))?;
+    if d[P05] == 0.0 && d[P95] == 0.0 {
+        return None;
+    }
+    let people = run.stats(Metric::CaseManagers, h)?;
+    let share = share_below(run, reference, &format!("waiting_list_{mid}"))?;
+    Some(say!(
+        lang,
+        ComparisonWorkforce,
+        scenario = data(&run.name),
+        people = with_interval(&people, &|x| count(x, lang), lang),
+        year = h,
+        diff = signed_count(d[P50], lang),
+        reference = data(&reference.name),
+        mid = mid,
+        share = percent(share, lang)
+    ))
 }

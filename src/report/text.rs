@@ -88,6 +88,11 @@ pub fn metric_label(metric: Metric, lang: Lang) -> &'static str {
         Metric::FteRecruitmentZorgstandaard => Msg::MetricFteRecruitmentZorgstandaard,
         Metric::CostEur => Msg::ColCost,
         Metric::CostEurZorgstandaard => Msg::MetricCostZorgstandaard,
+        Metric::CaseManagers => Msg::MetricCaseManagers,
+        Metric::Leavers => Msg::MetricLeavers,
+        Metric::TraineesStarted => Msg::MetricTraineesStarted,
+        Metric::TraineesQualified => Msg::MetricTraineesQualified,
+        Metric::Hires => Msg::MetricHires,
     };
     key.get(lang)
 }
@@ -132,6 +137,12 @@ pub fn driver_label(name: &str, lang: Lang) -> &'static str {
         "leave_list_volatility" => Msg::DriverLeaveListVolatility,
         "initial_waiting_scale" => Msg::DriverInitialWaitingScale,
         "mean_wait_definition_factor" => Msg::DriverMeanWaitDefinition,
+        "turnover_per_year" => Msg::DriverTurnover,
+        "retirement_per_year" => Msg::DriverRetirement,
+        "part_time_factor" => Msg::DriverPartTime,
+        "training_months" => Msg::DriverTrainingMonths,
+        "training_completion" => Msg::DriverTrainingCompletion,
+        "trained_share_of_inflow" => Msg::DriverTrainedShare,
         "pooled_uptake" => Msg::DriverUptake,
         "pooled_inflow_rate" => Msg::DriverInflow,
         "pooled_hazard_death" => Msg::DriverExitDeath,

@@ -25,6 +25,7 @@ struct ScenarioFile {
     capacity: Option<CapacityFile>,
     referral: Option<ReferralFile>,
     intensity: Option<IntensityFile>,
+    workforce: Option<super::workforce::WorkforceFile>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -475,6 +476,13 @@ fn resolve(
             "capacity.max_recruitment_per_year must be >= 0",
         ));
     }
+    let workforce = super::workforce::resolve(
+        file.workforce,
+        capacity.policy,
+        capacity.max_recruitment_per_year,
+        capacity.lag_months,
+        path,
+    )?;
     let referral = file.referral.unwrap_or_default();
     let referral = Referral {
         ramp_start: month(referral.ramp_start, "referral.ramp_start", 12)?,
@@ -533,6 +541,7 @@ fn resolve(
         capacity,
         referral,
         intensity,
+        workforce,
     })
 }
 

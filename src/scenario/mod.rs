@@ -10,10 +10,12 @@ pub mod description;
 pub mod distributions;
 mod load;
 mod random;
+mod workforce;
 
 pub use description::Description;
 pub use load::load;
 pub use random::{keyed_stream, latent_normal, normal_cdf, normal_quantile};
+pub use workforce::{Ceiling, Hiring, HiringKind, WorkforcePolicy};
 
 use distributions::Dist;
 
@@ -277,6 +279,20 @@ parameters! {
     /// A published mean wait is this times the model's mean wait of the people admitted (its
     /// definition differs). Left out: the same quantity.
     mean_wait_definition_factor: [0.0, f64::INFINITY] = 1.0,
+    /// Case managers leaving the role a year (other job, other role; not retirement), as a
+    /// share of headcount. Left out: nobody leaves.
+    turnover_per_year: [0.0, 1.0] = 0.0,
+    /// Case managers retiring a year, as a share of headcount. Left out: nobody retires.
+    retirement_per_year: [0.0, 0.5] = 0.0,
+    /// FTE per case manager (the part-time factor).
+    part_time_factor: [0.05, 1.0] = 0.75,
+    /// Months of the post-HBO case-management training: trainees started now work this much later.
+    training_months: [1.0, 60.0] = 12.0,
+    /// Share of trainees who complete the training and start as case managers.
+    training_completion: [0.0, 1.0] = 0.9,
+    /// Share of the business-as-usual inflow that comes from training (the rest are lateral
+    /// hires from district nursing).
+    trained_share_of_inflow: [0.0, 1.0] = 0.5,
 }
 
 /// Where the projection's in-care stock and waiting list start.
@@ -394,6 +410,8 @@ pub struct Scenario {
     pub capacity: CapacityPolicy,
     pub referral: Referral,
     pub intensity: Intensity,
+    /// The case-manager workforce levers (`[workforce]`).
+    pub workforce: WorkforcePolicy,
 }
 
 impl Scenario {

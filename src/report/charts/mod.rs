@@ -10,6 +10,7 @@ pub mod funnel;
 pub mod hindcast;
 pub mod histogram;
 pub mod tornado;
+pub mod workforce;
 
 pub use draw::{ChartError, HEIGHT, PALETTE, WIDTH};
 
@@ -197,6 +198,9 @@ pub fn run_charts(run: &RunData, lang: Lang) -> Result<Vec<Figure>, ChartError> 
             lang,
         ),
     )?);
+    if let Some(chart) = workforce_chart(run, lang, &source)? {
+        charts.push(chart);
+    }
     charts.push(render(
         "fan_cost",
         t(Msg::FanCostTitle),
@@ -328,6 +332,37 @@ pub fn run_charts(run: &RunData, lang: Lang) -> Result<Vec<Figure>, ChartError> 
     }
     charts.extend(people_last);
     Ok(charts)
+}
+
+/// "Case managers: inflow and outflow": the headcount fan above the yearly median flows; `None`
+/// for a run without the workforce's series.
+fn workforce_chart(run: &RunData, lang: Lang, source: &str) -> Result<Option<Figure>, ChartError> {
+    let headcount = yearly_points(run, Metric::CaseManagers, 1.0);
+    let median = |m: Metric, y: i32| run.stats(m, y).map(|s| s[P50]);
+    let flows: Vec<(f64, [f64; 3])> = run
+        .yearly_series(Metric::Leavers)
+        .into_iter()
+        .filter_map(|(y, leavers)| {
+            let qualified = median(Metric::TraineesQualified, y)?;
+            let hires = median(Metric::Hires, y)?;
+            Some((y as f64, [qualified, hires, leavers[P50]]))
+        })
+        .collect();
+    if headcount.is_empty() || flows.is_empty() {
+        return Ok(None);
+    }
+    let plot = workforce::WorkforceChart {
+        lang,
+        headcount,
+        flows,
+    };
+    Ok(Some(render(
+        crate::report::document::WORKFORCE_CHART,
+        Msg::WorkforceTitle.get(lang),
+        Msg::WorkforceCaption.get(lang),
+        source,
+        &plot,
+    )?))
 }
 
 /// People with dementia over the years: the model with its prevalence trend (median, 50% and 90%

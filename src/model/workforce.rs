@@ -1,0 +1,248 @@
+//! One region's case-manager workforce as stock and flow (docs/MODEL.md §3b): headcount, FTE as
+//! headcount × part-time factor, leavers (turnover, retirement), trainees who qualify after their
+//! training and lateral hires; business as usual is sized to the calibrated FTE growth.
+
+use std::collections::VecDeque;
+
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+
+use crate::model::samplers::binomial_inv;
+use crate::scenario::{keyed_stream, WorkforcePolicy};
+
+/// The workforce rates of one iteration (scenario parameters).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WorkforceRates {
+    pub turnover_per_year: f64,
+    pub retirement_per_year: f64,
+    pub part_time_factor: f64,
+    pub training_months: f64,
+    pub training_completion: f64,
+    pub trained_share_of_inflow: f64,
+}
+
+impl Default for WorkforceRates {
+    /// The parameters' defaults: nobody leaves, so business as usual is the growth path.
+    fn default() -> Self {
+        WorkforceRates {
+            turnover_per_year: 0.0,
+            retirement_per_year: 0.0,
+            part_time_factor: 0.75,
+            training_months: 12.0,
+            training_completion: 0.9,
+            trained_share_of_inflow: 0.5,
+        }
+    }
+}
+
+impl WorkforceRates {
+    /// Probability that a case manager leaves the role within a month, turnover cut by `cut`.
+    pub fn leave_month(&self, cut: f64) -> f64 {
+        let hazard = self.turnover_per_year * (1.0 - cut) + self.retirement_per_year;
+        -(-hazard / 12.0).exp_m1()
+    }
+    /// Months from a trainee's start to qualifying, whole months and at least one.
+    pub fn training(&self) -> usize {
+        self.training_months.round().max(1.0) as usize
+    }
+}
+
+/// What a projection needs to run the workforce: levers, rates and the key of its streams.
+#[derive(Debug, Clone, Copy)]
+pub struct WorkforceInput<'a> {
+    pub policy: &'a WorkforcePolicy,
+    pub rates: WorkforceRates,
+    pub seed: u64,
+    /// The output iteration whose future the workforce's streams are (paired across scenarios).
+    pub iteration: u64,
+}
+
+/// A month's workforce flows (people).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct WorkforceFlows {
+    pub leavers: f64,
+    pub started: f64,
+    pub qualified: f64,
+    pub hires: f64,
+}
+
+/// What the region asks of its workforce this month (from the policy start).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct WorkforceMonth {
+    /// Months since the policy start.
+    pub(crate) s: usize,
+    /// Business-as-usual growth of headcount a month (1 = replace leavers only).
+    pub(crate) growth: f64,
+    /// Extra trainees started this month in this region.
+    pub(crate) extra_trainees: f64,
+    /// Share of turnover cut now.
+    pub(crate) turnover_cut: f64,
+    /// Demand hires wanted this month (people), before the ceiling.
+    pub(crate) wanted: f64,
+    /// Hiring allowance added this month (people).
+    pub(crate) allowance: f64,
+}
+
+/// One region's workforce from the policy start: before it headcount is the calibrated path.
+#[derive(Debug, Clone)]
+pub(crate) struct Workforce {
+    region: usize,
+    /// Headcount (people) at the end of the last month: whole people from the policy start.
+    pub(crate) headcount: f64,
+    /// FTE per head relative to the part-time factor, so that the whole people at the policy
+    /// start carry the calibrated FTE (within half a person of one).
+    pub(crate) adjust: f64,
+    /// FTE per head relative to the part-time factor beyond `adjust` under a fixed capacity
+    /// policy: the capacity driver as it stood at the policy start.
+    pub(crate) frozen: f64,
+    /// Headcount at the policy start: the base of business as usual.
+    h0: f64,
+    plan_cum: f64,
+    trained_cum: f64,
+    extra_cum: f64,
+    /// Extra trainees in training by month started, oldest first.
+    pipeline: VecDeque<u64>,
+    /// Unused hiring allowance (at most a year's).
+    budget: f64,
+    streams: Option<[ChaCha8Rng; 2]>,
+}
+
+impl Workforce {
+    /// The workforce of `region` whose calibrated path has `headcount` people at the start and
+    /// `at_policy_start` at the policy start: counted in people of `adjust` so that the latter is
+    /// whole (a drawn leaver is a whole person).
+    pub(crate) fn new(region: usize, headcount: f64, at_policy_start: f64) -> Self {
+        let adjust = if at_policy_start > 0.5 {
+            at_policy_start / at_policy_start.round()
+        } else {
+            1.0
+        };
+        Workforce {
+            region,
+            headcount: headcount / adjust,
+            adjust,
+            frozen: 1.0,
+            h0: headcount / adjust,
+            plan_cum: 0.0,
+            trained_cum: 0.0,
+            extra_cum: 0.0,
+            pipeline: VecDeque::new(),
+            budget: 0.0,
+            streams: None,
+        }
+    }
+
+    /// A month of the calibrated history: headcount moves to `headcount` and the flows are the
+    /// expected ones that make it so (leavers at the rates, the rest of the change as inflow).
+    pub(crate) fn history(&mut self, headcount: f64, rates: &WorkforceRates) -> WorkforceFlows {
+        let headcount = headcount / self.adjust;
+        let leavers = rates.leave_month(0.0) * self.headcount;
+        let inflow = (headcount - self.headcount + leavers).max(0.0);
+        let leavers = self.headcount + inflow - headcount;
+        self.headcount = headcount;
+        let qualified = inflow * rates.trained_share_of_inflow;
+        WorkforceFlows {
+            leavers,
+            started: qualified / rates.training_completion.max(1e-9),
+            qualified,
+            hires: inflow - qualified,
+        }
+    }
+
+    /// Start the stock-and-flow at the policy start from the path's (whole) headcount, with the
+    /// iteration's own streams: one uniform each a month for leavers and for qualifying extra
+    /// trainees, and before them one that offsets the rounding of the planned inflow (so whole
+    /// people add up to the plan in expectation, not with the same rounding in every iteration).
+    pub(crate) fn start(&mut self, input: &WorkforceInput, frozen: f64) {
+        self.headcount = self.headcount.round();
+        self.h0 = self.headcount;
+        self.frozen = frozen;
+        let key = |flow: &str| format!("workforce.{flow}.region{}", self.region);
+        let mut leavers = keyed_stream(input.seed, &key("leavers"), input.iteration);
+        self.plan_cum = leavers.random::<f64>() - 0.5;
+        self.streams = Some([
+            leavers,
+            keyed_stream(input.seed, &key("qualified"), input.iteration),
+        ]);
+    }
+
+    pub(crate) fn started(&self) -> bool {
+        self.streams.is_some()
+    }
+
+    /// One month from the policy start: leavers drawn, business-as-usual inflow as planned, extra
+    /// trainees who qualify drawn, demand hires within the allowance. Headcount changes by
+    /// exactly qualified + hires − leavers.
+    pub(crate) fn month(&mut self, rates: &WorkforceRates, w: &WorkforceMonth) -> WorkforceFlows {
+        let [u_leave, u_qualify] = match &mut self.streams {
+            Some([a, b]) => [a.random::<f64>(), b.random::<f64>()],
+            None => [0.5, 0.5],
+        };
+        let at_work = self.headcount.round().max(0.0) as u64;
+        let leavers = binomial_inv(at_work, rates.leave_month(w.turnover_cut), u_leave);
+        // Business as usual replaces the leavers expected at the uncut rates and grows headcount
+        // by `growth` a month: E[headcount] = h0 growth^(s+1) without levers.
+        let planned =
+            (self.h0 * w.growth.powi(w.s as i32) * (w.growth - 1.0 + rates.leave_month(0.0)))
+                .max(0.0);
+        let inflow = whole_step(&mut self.plan_cum, planned);
+        let trained = whole_step(
+            &mut self.trained_cum,
+            planned * rates.trained_share_of_inflow,
+        )
+        .min(inflow);
+        let started_extra = whole_step(&mut self.extra_cum, w.extra_trainees);
+        self.pipeline.push_back(started_extra);
+        let qualifying = if self.pipeline.len() > rates.training() {
+            self.pipeline.pop_front().unwrap_or(0)
+        } else {
+            0
+        };
+        let qualified_extra = binomial_inv(qualifying, rates.training_completion, u_qualify);
+        self.budget = (self.budget + w.allowance).min(12.0 * w.allowance);
+        let demand_hires = (w.wanted.max(0.0).min(self.budget)).floor();
+        self.budget -= demand_hires;
+        let hires = (inflow - trained) as f64 + demand_hires;
+        let qualified = (trained + qualified_extra) as f64;
+        self.headcount += qualified + hires - leavers as f64;
+        // Business-as-usual trainees start `training` months before they qualify.
+        let bau_started =
+            planned * w.growth.powi(rates.training() as i32) * rates.trained_share_of_inflow
+                / rates.training_completion.max(1e-9);
+        WorkforceFlows {
+            leavers: leavers as f64,
+            started: bau_started + started_extra as f64,
+            qualified,
+            hires,
+        }
+    }
+}
+
+/// Whole people of a flow planned as `amount` this month: cumulative rounding of the running
+/// total `cum`, so the whole flows add up to the planned total to within one person.
+fn whole_step(cum: &mut f64, amount: f64) -> u64 {
+    let before = cum.round();
+    *cum += amount;
+    (cum.round() - before).max(0.0) as u64
+}
+
+impl std::ops::AddAssign for WorkforceFlows {
+    fn add_assign(&mut self, o: Self) {
+        self.leavers += o.leavers;
+        self.started += o.started;
+        self.qualified += o.qualified;
+        self.hires += o.hires;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_steps_add_up_to_the_planned_total() {
+        let mut cum = 0.0;
+        let total: u64 = (0..120).map(|_| whole_step(&mut cum, 0.37)).sum();
+        assert_eq!(total, (120.0_f64 * 0.37).round() as u64);
+    }
+}
