@@ -62,19 +62,52 @@ pub fn draw_columns(years: usize) -> Vec<DrawColumn> {
 /// together keeps its buckets in cache (one iteration at a time touches thousands of them).
 pub(super) const BATCH: usize = 128;
 
-/// Per-metric, per-period sketches of one worker (merged at the end, in any order).
+/// Per-metric, per-period sketches of a run, shared by its workers: each adds its iterations a
+/// [`Batch`] at a time. Counts and exact sums, so the order of the batches does not matter.
 #[derive(Debug, Clone)]
 pub(super) struct Summaries {
     /// `[metric][year]`.
     yearly: Vec<Sketch>,
     /// `[metric][month]`.
     monthly: Vec<Sketch>,
-    /// Values of up to [`BATCH`] iterations not yet added, `[sketch][iteration]` (the yearly
-    /// sketches first, then the monthly ones), so that a flush reads each sketch's values in a
-    /// row.
-    pending: Vec<f64>,
-    /// Iterations in `pending`.
-    pending_len: usize,
+}
+
+/// Values of up to [`BATCH`] iterations of one worker not yet in the sketches,
+/// `[sketch][iteration]` (the yearly sketches first, then the monthly ones), so that adding
+/// them reads each sketch's values in a row.
+#[derive(Debug)]
+pub(super) struct Batch {
+    values: Vec<f64>,
+    /// Iterations in `values`.
+    len: usize,
+}
+
+impl Batch {
+    pub(super) fn new(years: usize, months: usize) -> Self {
+        Batch {
+            values: vec![f64::NAN; (N_METRICS * years + N_MONTHLY * months) * BATCH],
+            len: 0,
+        }
+    }
+
+    /// Add one iteration; true when the batch is full.
+    pub(super) fn push(&mut self, r: &IterationResult) -> bool {
+        let (years, months) = (r.yearly.len(), r.monthly.len());
+        let i = self.len;
+        for (y, values) in r.yearly.iter().enumerate() {
+            for (k, &v) in values.iter().enumerate() {
+                self.values[(k * years + y) * BATCH + i] = v;
+            }
+        }
+        let monthly = &mut self.values[N_METRICS * years * BATCH..];
+        for (m, values) in r.monthly.iter().enumerate() {
+            for (k, &v) in values.iter().enumerate() {
+                monthly[(k * months + m) * BATCH + i] = v;
+            }
+        }
+        self.len += 1;
+        self.len == BATCH
+    }
 }
 
 impl Summaries {
@@ -82,60 +115,28 @@ impl Summaries {
         Summaries {
             yearly: vec![Sketch::default(); N_METRICS * years],
             monthly: vec![Sketch::default(); N_MONTHLY * months],
-            pending: vec![f64::NAN; (N_METRICS * years + N_MONTHLY * months) * BATCH],
-            pending_len: 0,
         }
     }
 
-    pub(super) fn add(&mut self, r: &IterationResult) {
-        let (years, months) = (r.yearly.len(), r.monthly.len());
-        let i = self.pending_len;
-        for (y, values) in r.yearly.iter().enumerate() {
-            for (k, &v) in values.iter().enumerate() {
-                self.pending[(k * years + y) * BATCH + i] = v;
-            }
-        }
-        let monthly = &mut self.pending[N_METRICS * years * BATCH..];
-        for (m, values) in r.monthly.iter().enumerate() {
-            for (k, &v) in values.iter().enumerate() {
-                monthly[(k * months + m) * BATCH + i] = v;
-            }
-        }
-        self.pending_len += 1;
-        if self.pending_len == BATCH {
-            self.flush();
-        }
-    }
-
-    pub(super) fn flush(&mut self) {
-        let n = self.pending_len;
+    /// Add a worker's batch and empty it.
+    pub(super) fn add(&mut self, batch: &mut Batch) {
+        let n = std::mem::take(&mut batch.len);
         for (sketch, values) in self
             .yearly
             .iter_mut()
             .chain(self.monthly.iter_mut())
-            .zip(self.pending.chunks_exact(BATCH))
+            .zip(batch.values.chunks_exact(BATCH))
         {
             for &v in &values[..n] {
                 sketch.add(v);
             }
-        }
-        self.pending_len = 0;
-    }
-
-    pub(super) fn merge(&mut self, other: &Summaries) {
-        debug_assert!(other.pending_len == 0);
-        for (a, b) in self.yearly.iter_mut().zip(&other.yearly) {
-            a.merge(b);
-        }
-        for (a, b) in self.monthly.iter_mut().zip(&other.monthly) {
-            a.merge(b);
         }
     }
 }
 
 /// A finished run: every iteration's drawn inputs and its [`draw_columns`] (f32), and sketches
 /// of every metric per year and month. Memory per iteration is a few hundred bytes; the
-/// sketches do not grow with the iterations.
+/// sketches grow only by the pages of buckets new values touch.
 #[derive(Debug, Clone)]
 pub struct RunResults {
     pub parameters: Vec<ParameterDraw>,

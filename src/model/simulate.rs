@@ -13,7 +13,7 @@ use crate::model::projection::{
     WEEKS_PER_MONTH,
 };
 use crate::model::queues;
-use crate::model::results::{draw_columns, IterationResult, RunResults, Summaries};
+use crate::model::results::{draw_columns, Batch, IterationResult, RunResults, Summaries};
 use crate::model::streams::FlowStreams;
 use crate::model::workforce::{WorkforceInput, WorkforceRates};
 use crate::scenario::{self, ParameterDraw};
@@ -390,8 +390,8 @@ fn monthly_value(metric: Metric, t: &Trajectory, m: usize) -> f64 {
 }
 
 /// Run every iteration on `threads` threads (0 = all cores), calling `progress` after each.
-/// Each worker summarises its iterations into its own sketches, merged at the end: integer
-/// counts and sums, so the result is the same for any thread count.
+/// Each worker adds its iterations to the run's one set of sketches a batch at a time: integer
+/// counts and sums, so the result is the same for any thread count and order.
 ///
 /// # Errors
 /// When the thread pool cannot be built.
@@ -412,7 +412,10 @@ pub fn run(
     let mut parameters = vec![model.central; n];
     let mut pooled = vec![PooledDraw::default(); n];
     let mut outcomes = vec![0f32; n * width];
-    let workers: Vec<std::sync::Mutex<Option<Summaries>>> = (0..pool.current_num_threads())
+    // One set of sketches for the run (not one per worker): each worker fills its own batch
+    // and adds it when full.
+    let summaries = std::sync::Mutex::new(Summaries::new(years, months));
+    let batches: Vec<std::sync::Mutex<Option<Batch>>> = (0..pool.current_num_threads())
         .map(|_| std::sync::Mutex::new(None))
         .collect();
     pool.install(|| {
@@ -432,20 +435,19 @@ pub fn run(
                 for (cell, c) in row.iter_mut().zip(&columns) {
                     *cell = r.yearly[c.year_index][c.metric as usize] as f32;
                 }
-                let worker = rayon::current_thread_index().unwrap_or(0) % workers.len();
-                workers[worker]
-                    .lock()
-                    .expect("no worker panicked")
-                    .get_or_insert_with(|| Summaries::new(years, months))
-                    .add(r);
+                let worker = rayon::current_thread_index().unwrap_or(0) % batches.len();
+                let mut batch = batches[worker].lock().expect("no worker panicked");
+                let batch = batch.get_or_insert_with(|| Batch::new(years, months));
+                if batch.push(r) {
+                    summaries.lock().expect("no worker panicked").add(batch);
+                }
                 progress();
             });
     });
-    let mut summaries = Summaries::new(years, months);
-    for w in workers {
-        if let Some(mut s) = w.into_inner().expect("no worker panicked") {
-            s.flush();
-            summaries.merge(&s);
+    let mut summaries = summaries.into_inner().expect("no worker panicked");
+    for b in batches {
+        if let Some(mut b) = b.into_inner().expect("no worker panicked") {
+            summaries.add(&mut b);
         }
     }
     Ok(RunResults {

@@ -1,6 +1,6 @@
-//! Quantiles and means of many Monte Carlo iterations in memory that does not grow with them:
-//! a log-linear histogram per metric and period, mergeable in any order with the same result,
-//! so summaries are identical for any thread count.
+//! Quantiles and means of many Monte Carlo iterations in memory bounded by the buckets they
+//! touch: a paged log-linear histogram per metric and period, mergeable in any order with the
+//! same result, so summaries are identical for any thread count.
 
 /// Mantissa bits kept in a bucket key: 2⁹ buckets per octave.
 const SUB_BITS: u32 = 9;
@@ -13,7 +13,7 @@ const SCALE: f64 = 4_294_967_296.0;
 /// within 2⁻¹⁰ (0.1%) of any value in it: a quantile reported from the sketch is within 0.1% of
 /// the exact order statistic, and exact when all values are equal (clamped to the seen range).
 /// The mean comes from an exact fixed-point sum (resolution 2⁻³²).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Sketch {
     positive: Buckets,
     negative: Buckets,
@@ -24,43 +24,81 @@ pub struct Sketch {
     max: f64,
 }
 
-/// Dense counts over the keys `lo..lo + counts.len()`.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Keys per page of counts: 2⁴, a 32nd of an octave.
+const PAGE_BITS: u32 = 4;
+const PAGE: usize = 1 << PAGE_BITS;
+/// A page not yet allocated.
+const NO_PAGE: u32 = u32::MAX;
+
+/// Counts by key in pages of [`PAGE`] keys, a page allocated when a value first falls in it: a
+/// metric whose values reach down many octaves (a share near zero, a difference crossing zero)
+/// holds only the pages its values touch, not every bucket between its extremes.
+#[derive(Debug, Clone, Default)]
 struct Buckets {
+    /// Page number of `directory[0]`.
     lo: u32,
-    counts: Vec<u32>,
+    /// Per page number from `lo`: its index in `pages`, or [`NO_PAGE`].
+    directory: Vec<u32>,
+    /// Boxed one by one: a vector of the pages themselves would double (and copy) them as it
+    /// grows, up to twice the counts' memory.
+    #[allow(clippy::vec_box)]
+    pages: Vec<Box<[u32; PAGE]>>,
 }
 
 impl Buckets {
     #[inline]
     fn add(&mut self, key: u32, n: u32) {
-        if self.counts.is_empty() {
-            self.lo = key;
-            self.counts.push(n);
-            return;
-        }
-        if key < self.lo {
-            // Grow downwards with slack, so that a run of new minima shifts the counts only a
-            // logarithmic number of times.
-            let slack = (self.counts.len() / 2 + 16) as u32;
-            let new_lo = key.saturating_sub(slack);
+        let page = key >> PAGE_BITS;
+        if self.directory.is_empty() {
+            self.lo = page;
+            self.directory.push(NO_PAGE);
+        } else if page < self.lo {
+            // Grow downwards with slack, so that a run of new minima shifts the directory only
+            // a logarithmic number of times.
+            let slack = (self.directory.len() / 2 + 4) as u32;
+            let new_lo = page.saturating_sub(slack);
             let grow = (self.lo - new_lo) as usize;
-            self.counts.splice(0..0, std::iter::repeat_n(0, grow));
+            self.directory
+                .splice(0..0, std::iter::repeat_n(NO_PAGE, grow));
             self.lo = new_lo;
         }
-        let i = (key - self.lo) as usize;
-        if i >= self.counts.len() {
-            self.counts.resize(i + 1, 0);
+        let i = (page - self.lo) as usize;
+        if i >= self.directory.len() {
+            self.directory.resize(i + 1, NO_PAGE);
         }
-        self.counts[i] += n;
+        if self.directory[i] == NO_PAGE {
+            self.directory[i] = self.pages.len() as u32;
+            self.pages.push(Box::new([0; PAGE]));
+        }
+        self.pages[self.directory[i] as usize][key as usize % PAGE] += n;
+    }
+
+    /// `(key, count)` of every non-empty bucket, by ascending key.
+    fn counts(&self) -> impl DoubleEndedIterator<Item = (u32, u32)> + '_ {
+        self.directory
+            .iter()
+            .enumerate()
+            .filter(|&(_, &slot)| slot != NO_PAGE)
+            .flat_map(move |(i, &slot)| {
+                let first = (self.lo + i as u32) << PAGE_BITS;
+                self.pages[slot as usize]
+                    .iter()
+                    .enumerate()
+                    .map(move |(j, &n)| (first + j as u32, n))
+            })
+            .filter(|&(_, n)| n > 0)
     }
 
     fn merge(&mut self, other: &Buckets) {
-        for (i, &n) in other.counts.iter().enumerate() {
-            if n > 0 {
-                self.add(other.lo + i as u32, n);
-            }
+        for (key, n) in other.counts() {
+            self.add(key, n);
         }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        4 * self.directory.capacity()
+            + std::mem::size_of::<Box<[u32; PAGE]>>() * self.pages.capacity()
+            + 4 * PAGE * self.pages.len()
     }
 }
 
@@ -142,7 +180,7 @@ impl Sketch {
 
     /// Bytes held by the buckets.
     pub fn heap_bytes(&self) -> usize {
-        4 * (self.positive.counts.capacity() + self.negative.counts.capacity())
+        self.positive.heap_bytes() + self.negative.heap_bytes()
     }
 
     /// The value of the `rank`-th smallest (0-based), to the bucket's midpoint.
@@ -159,20 +197,14 @@ impl Sketch {
                 next += 1;
             }
         };
-        let neg = &self.negative;
-        for (i, &n) in neg.counts.iter().enumerate().rev() {
-            if n > 0 {
-                visit(n as u64, -midpoint(neg.lo + i as u32), &mut out);
-            }
+        for (key, n) in self.negative.counts().rev() {
+            visit(n as u64, -midpoint(key), &mut out);
         }
         if self.zeros > 0 {
             visit(self.zeros, 0.0, &mut out);
         }
-        let pos = &self.positive;
-        for (i, &n) in pos.counts.iter().enumerate() {
-            if n > 0 {
-                visit(n as u64, midpoint(pos.lo + i as u32), &mut out);
-            }
+        for (key, n) in self.positive.counts() {
+            visit(n as u64, midpoint(key), &mut out);
         }
         out.map(|v| v.clamp(self.min, self.max))
     }
@@ -279,6 +311,19 @@ mod tests {
         a.merge(&parts[1]);
         assert_eq!(a.stats(), whole.stats());
         assert_eq!(a.len(), 3000);
+    }
+
+    #[test]
+    fn values_far_apart_hold_only_the_pages_they_touch() {
+        // A share near zero beside its usual values: 2⁹ buckets per octave over the ~110
+        // octaves of both signs would be ~230 kB dense; pages hold seven values and the
+        // directory one entry per 16 buckets.
+        let mut s = Sketch::default();
+        for v in [1e-22, 3e-9, 0.1, 0.12, 0.15, -2.0, -1e-12] {
+            s.add(v);
+        }
+        assert!(s.heap_bytes() < 32 * 1024, "{}", s.heap_bytes());
+        assert_eq!(s.stats()[3], midpoint(key(3e-9)));
     }
 
     #[test]

@@ -273,6 +273,9 @@ fn run_scenario(
     let summary = summarise(model, &results);
     let monthly = summarise_monthly(model, &results);
     let mut artifacts = tables(model, &results, &summary, &monthly, posterior)?;
+    // The tables hold everything from here on: a large run's rows need not sit beside the run
+    // read back.
+    drop(results);
     let mut manifest = manifest(
         model,
         path,
@@ -291,7 +294,7 @@ fn run_scenario(
         artifacts
             .iter()
             .find(|a| a.name == file)
-            .map(|a| a.bytes.clone())
+            .map(|a| std::borrow::Cow::Borrowed(a.bytes.as_slice()))
     })?;
     artifacts.push(report::workbook::workbook(&run, request.lang)?);
     if request.report {
