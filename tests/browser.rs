@@ -63,11 +63,11 @@ fn report_html_renders_in_headless_chromium_without_network() {
         r["height"].as_u64().unwrap() > 3000,
         "the page has content: {r}"
     );
-    // Eight projection charts, the hindcast chart of the (default) calibrated run and people
-    // with dementia beside projections by others.
-    assert_eq!(r["images"], 10, "{r}");
+    // Eight projection charts, the case managers' flows, the hindcast chart of the (default)
+    // calibrated run and people with dementia beside projections by others.
+    assert_eq!(r["images"], 11, "{r}");
     assert_eq!(
-        r["figures"], 10,
+        r["figures"], 11,
         "every chart is a figure with its caption: {r}"
     );
     assert_eq!(r["loaded"], r["images"], "every image loads: {r}");

@@ -286,6 +286,40 @@ fn a_replacing_run_killed_at_any_step_leaves_a_complete_run() {
     }
 }
 
+/// A kill while the old folder is deleted, after the new one is in place, leaves the old one
+/// marked (its marker goes last) or empty: the next run finishes the deletion either way, and a
+/// look-alike with someone's file in it is kept.
+#[test]
+fn a_deletion_of_the_old_folder_killed_part_way_is_finished_by_recovery() {
+    let w = WorkDir::new("swap-delete");
+    let out = w.path.join("out");
+    write_version(&out, "new", None);
+    let pid = dead_pid();
+    let marked = out.join(format!(".run.old-{pid}"));
+    std::fs::create_dir_all(marked.join("sub")).unwrap();
+    std::fs::write(marked.join(MARKER), "").unwrap();
+    std::fs::write(marked.join("sub/c.csv"), "old").unwrap();
+    let empty = out.join(format!(".other.old-{pid}"));
+    std::fs::create_dir_all(&empty).unwrap();
+    let lookalike = out.join(format!(".mine.old-{pid}"));
+    std::fs::create_dir_all(&lookalike).unwrap();
+    std::fs::write(lookalike.join("keep.txt"), "mine").unwrap();
+    outputs::recover(&out).unwrap();
+    assert_eq!(
+        entries(&out),
+        [
+            ".mine.old-".to_string() + &pid.to_string(),
+            ".omvang.lock".into(),
+            "run".into()
+        ]
+    );
+    assert_eq!(complete_version(&out.join("run")), "new");
+    assert_eq!(
+        std::fs::read_to_string(lookalike.join("keep.txt")).unwrap(),
+        "mine"
+    );
+}
+
 #[test]
 fn a_first_run_killed_before_it_is_in_place_leaves_nothing_after_recovery() {
     let w = WorkDir::new("swap-first");

@@ -114,6 +114,33 @@ pub fn is_ours(dir: &Path) -> bool {
     })
 }
 
+/// Delete omvang's own folder `dir` with its marker last, so that a kill part-way leaves either
+/// a marked folder or an empty one, and [`recover`] can finish either.
+fn remove_ours(dir: &Path) -> Result<(), OutputError> {
+    for entry in fs::read_dir(dir).map_err(io_err(dir))? {
+        let path = entry.map_err(io_err(dir))?.path();
+        if path.file_name().is_some_and(|n| n == MARKER) {
+            continue;
+        }
+        if fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+            fs::remove_dir_all(&path).map_err(io_err(&path))?;
+        } else {
+            fs::remove_file(&path).map_err(io_err(&path))?;
+        }
+    }
+    let marker = dir.join(MARKER);
+    if fs::symlink_metadata(&marker).is_ok() {
+        fs::remove_file(&marker).map_err(io_err(&marker))?;
+    }
+    fs::remove_dir(dir).map_err(io_err(dir))
+}
+
+/// An empty real folder: what a kill leaves between [`remove_ours`]' marker and the folder.
+fn is_empty_dir(dir: &Path) -> bool {
+    fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir())
+        && fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_none())
+}
+
 /// Check early that `out` can hold a run (creating it if needed), before a long simulation.
 ///
 /// # Errors
@@ -167,7 +194,8 @@ fn parse_sibling(file_name: &str) -> Option<(&str, &str, u32)> {
 
 /// Finish what killed runs left in `out` (call with the lock held): a set-aside old folder is
 /// restored when its run folder is missing and deleted when the run folder is complete; marked
-/// temporary folders of dead processes are deleted. Anything without the marker is left alone.
+/// temporary folders of dead processes are deleted, and so are empty ones (a deletion killed
+/// after its marker, see [`remove_ours`]). Anything else without the marker is left alone.
 ///
 /// # Errors
 /// I/O errors while renaming or deleting omvang's own folders.
@@ -180,18 +208,19 @@ pub fn recover(out: &Path) -> Result<(), OutputError> {
             let path = e.ok()?.path();
             let file_name = path.file_name()?.to_str()?.to_string();
             let (name, kind, pid) = parse_sibling(&file_name)?;
-            (is_ours(&path) && !pid_alive(pid)).then(|| (path.clone(), name.into(), kind.into()))
+            ((is_ours(&path) || is_empty_dir(&path)) && !pid_alive(pid))
+                .then(|| (path.clone(), name.into(), kind.into()))
         })
         .collect();
     siblings.sort();
     for (path, name, kind) in siblings {
         let target = out.join(&name);
-        if kind == "tmp" {
-            fs::remove_dir_all(&path).map_err(io_err(&path))?;
+        if kind == "tmp" || is_empty_dir(&path) {
+            remove_ours(&path)?;
         } else if fs::symlink_metadata(&target).is_err() {
             fs::rename(&path, &target).map_err(io_err(&target))?;
         } else if is_ours(&target) {
-            fs::remove_dir_all(&path).map_err(io_err(&path))?;
+            remove_ours(&path)?;
         }
     }
     Ok(())
@@ -272,7 +301,7 @@ pub fn swap_in(
         }
         at(SwapStep::NewInPlace)?;
         if had_old {
-            fs::remove_dir_all(&aside).map_err(io_err(&aside))?;
+            remove_ours(&aside)?;
         }
         Ok(())
     })();
