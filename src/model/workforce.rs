@@ -2,13 +2,11 @@
 //! headcount × part-time factor, leavers (turnover, retirement), trainees who qualify after their
 //! training and lateral hires; business as usual is sized to the calibrated FTE growth.
 
-use std::collections::VecDeque;
-
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
 use crate::model::samplers::binomial_inv;
-use crate::scenario::{keyed_stream, WorkforcePolicy};
+use crate::scenario::{keyed_stream, WorkforcePolicy, MAX_TRAINING_MONTHS};
 
 /// The workforce rates of one iteration (scenario parameters).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -41,11 +39,18 @@ impl WorkforceRates {
         let hazard = self.turnover_per_year * (1.0 - cut) + self.retirement_per_year;
         -(-hazard / 12.0).exp_m1()
     }
-    /// Months from a trainee's start to qualifying, whole months and at least one.
+    /// Months from a trainee's start to qualifying, whole months from one to
+    /// [`MAX_TRAINING_MONTHS`] (the parameter's range).
     pub fn training(&self) -> usize {
-        self.training_months.round().max(1.0) as usize
+        self.training_months
+            .round()
+            .clamp(1.0, MAX_TRAINING_MONTHS as f64) as usize
     }
 }
+
+/// Months of trainees the ring keeps: more than the longest training, so that the month loop
+/// allocates nothing.
+const PIPELINE: usize = MAX_TRAINING_MONTHS + 1;
 
 /// What a projection needs to run the workforce: levers, rates and the key of its streams.
 #[derive(Debug, Clone, Copy)]
@@ -100,8 +105,8 @@ pub(crate) struct Workforce {
     plan_cum: f64,
     trained_cum: f64,
     extra_cum: f64,
-    /// Extra trainees in training by month started, oldest first.
-    pipeline: VecDeque<u64>,
+    /// Extra trainees started in month `s` of the policy at `pipeline[s % PIPELINE]`.
+    pipeline: [u64; PIPELINE],
     /// Unused hiring allowance (at most a year's).
     budget: f64,
     streams: Option<[ChaCha8Rng; 2]>,
@@ -126,7 +131,7 @@ impl Workforce {
             plan_cum: 0.0,
             trained_cum: 0.0,
             extra_cum: 0.0,
-            pipeline: VecDeque::new(),
+            pipeline: [0; PIPELINE],
             budget: 0.0,
             streams: None,
         }
@@ -192,12 +197,10 @@ impl Workforce {
         )
         .min(inflow);
         let started_extra = whole_step(&mut self.extra_cum, w.extra_trainees);
-        self.pipeline.push_back(started_extra);
-        let qualifying = if self.pipeline.len() > rates.training() {
-            self.pipeline.pop_front().unwrap_or(0)
-        } else {
-            0
-        };
+        self.pipeline[w.s % PIPELINE] = started_extra;
+        let qualifying =
+            w.s.checked_sub(rates.training())
+                .map_or(0, |started| self.pipeline[started % PIPELINE]);
         let qualified_extra = binomial_inv(qualifying, rates.training_completion, u_qualify);
         self.budget = (self.budget + w.allowance).min(12.0 * w.allowance);
         let demand_hires = (w.wanted.max(0.0).min(self.budget)).floor();

@@ -15,7 +15,7 @@ mod workforce;
 pub use description::Description;
 pub use load::load;
 pub use random::{keyed_stream, latent_normal, normal_cdf, normal_quantile};
-pub use workforce::{Ceiling, Hiring, HiringKind, WorkforcePolicy};
+pub use workforce::{Ceiling, Hiring, HiringKind, WorkforcePolicy, MAX_TRAINING_MONTHS};
 
 use distributions::Dist;
 
@@ -287,7 +287,7 @@ parameters! {
     /// FTE per case manager (the part-time factor).
     part_time_factor: [0.05, 1.0] = 0.75,
     /// Months of the post-HBO case-management training: trainees started now work this much later.
-    training_months: [1.0, 60.0] = 12.0,
+    training_months: [1.0, MAX_TRAINING_MONTHS as f64] = 12.0,
     /// Share of trainees who complete the training and start as case managers.
     training_completion: [0.0, 1.0] = 0.9,
     /// Share of the business-as-usual inflow that comes from training (the rest are lateral

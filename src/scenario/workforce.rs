@@ -28,6 +28,10 @@ pub(super) struct WorkforceFile {
     hiring_lag_months: Option<u32>,
 }
 
+/// Longest post-HBO training a scenario may state (`parameters.training_months`): the engine
+/// keeps the trainees in training in a ring of this many months.
+pub const MAX_TRAINING_MONTHS: usize = 60;
+
 /// How regions hire beyond business as usual.
 #[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Default)]
 #[serde(rename_all = "snake_case")]
