@@ -345,3 +345,46 @@ fn calibration_follows_the_record_the_run_reads() {
         "{observed} outside {low}-{high}"
     );
 }
+
+/// The calibration sees a history as the sum of its regions' parts: the observed values made
+/// that way are those of the national trajectory (to the rounding of the sums' order), and a
+/// renewal of one region's history that simulates that region alone gives exactly what the
+/// whole history gives.
+#[test]
+fn a_renewal_of_one_region_simulated_alone_gives_the_whole_historys_values() {
+    use omvang::model::projection::REGIONS;
+    use omvang::model::simulate::{observe_by_regions, observe_particle, Scratch};
+    let model = crate::forecasts::baseline(10);
+    assert!(model.observations.len() >= 10);
+    let scratch = &mut Scratch::default();
+    for i in 0..6u64 {
+        let particle = model.prior_particle(i);
+        let national = observe_particle(&model, &particle, scratch);
+        let (by_regions, parts) = observe_by_regions(&model, &particle, None, scratch);
+        for (k, (a, b)) in national.iter().zip(&by_regions).enumerate() {
+            let o = &model.observations[k];
+            assert!(
+                (a - b).abs() <= 1e-9 * a.abs().max(1.0),
+                "particle {i}, {} {}: {a} vs {b}",
+                o.metric,
+                o.date
+            );
+        }
+        // Renew one region's flows: only that region's row of parts changes.
+        let region = (i as usize * 5) % REGIONS;
+        let mut renewed = particle.clone();
+        renewed.history[region] = 9_000 + i;
+        let whole = observe_by_regions(&model, &renewed, None, scratch);
+        let alone = observe_by_regions(&model, &renewed, Some((&parts, region)), scratch);
+        assert_eq!(whole, alone, "particle {i}, region {region}");
+        let width = parts.len() / REGIONS;
+        let changed: Vec<usize> = (0..REGIONS)
+            .filter(|&r| parts[r * width..(r + 1) * width] != whole.1[r * width..(r + 1) * width])
+            .collect();
+        assert_eq!(changed, [region], "particle {i}");
+        assert_ne!(
+            whole.0, by_regions,
+            "a new history moves the observed values"
+        );
+    }
+}

@@ -116,9 +116,9 @@ fn peak_memory_mb() -> Option<f64> {
 }
 
 /// Time one calibration of `n` particles on `threads` threads and print it: seconds, stages,
-/// histories evaluated per second (each up to `history_months` long; early rejection cuts some
-/// short, so history-months are those of whole histories) and the final effective sample size
-/// per second.
+/// histories evaluated per second (each up to `history_months` long, a renewal of one region's
+/// flows counted as a twelfth; early rejection cuts some short, so history-months are those of
+/// whole histories) and the final effective sample size per second.
 fn time_calibration(model: &Model, n: usize, threads: usize, label: &str) -> Result<()> {
     let start = Instant::now();
     let posterior = rayon::ThreadPoolBuilder::new()
@@ -128,7 +128,7 @@ fn time_calibration(model: &Model, n: usize, threads: usize, label: &str) -> Res
     let secs = start.elapsed().as_secs_f64();
     let ess = posterior.final_ess().unwrap_or(n as f64);
     println!(
-        "  {label}: {secs:.3} s, {} stages, {} histories of up to {} months: {:.0} histories/s ({:.2} M history-months/s if whole), final ESS {ess:.0} ({:.0} ESS/s), {} distinct histories",
+        "  {label}: {secs:.3} s, {} stages, {} histories of up to {} months (a one-region renewal a twelfth): {:.0} histories/s ({:.2} M history-months/s if whole), final ESS {ess:.0} ({:.0} ESS/s), {} distinct histories",
         posterior.stages.len(),
         posterior.evaluations,
         model.history_months,

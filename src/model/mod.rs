@@ -11,6 +11,7 @@ pub mod latent;
 pub mod metrics;
 pub mod observation;
 pub mod particle;
+pub mod parts;
 pub mod pooling;
 pub mod projection;
 pub mod queue;

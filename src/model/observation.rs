@@ -40,35 +40,9 @@ pub fn log_likelihood(observations: &[Observation], model: &[f64]) -> f64 {
         .sum()
 }
 
-fn log_density(o: &Observation, m: f64) -> f64 {
+pub(crate) fn log_density(o: &Observation, m: f64) -> f64 {
     let z = (o.value.max(FLOOR).ln() - (o.coverage * m).max(FLOOR).ln()) / o.sd_log;
     -0.5 * z * z - o.sd_log.ln()
-}
-
-/// An upper bound of the log-likelihood of a projection that has run `months` months: the
-/// terms of the observations within them, and each later one's peak (a perfect fit), plus a
-/// margin for the rounding of the sums' order. The calibration rejects a proposal whose bound
-/// already falls short: the likelihood can only be lower.
-pub fn log_likelihood_bound(
-    observations: &[Observation],
-    months: usize,
-    parameters: &ParameterDraw,
-    epi: &Epidemiology,
-    t: &Trajectory,
-) -> f64 {
-    let mut value = Vec::with_capacity(1);
-    let bound: f64 = observations
-        .iter()
-        .map(|o| {
-            if months_needed(o.metric, o.state_index) <= months {
-                observe(std::slice::from_ref(o), parameters, epi, t, &mut value);
-                log_density(o, value[0])
-            } else {
-                -o.sd_log.ln()
-            }
-        })
-        .sum();
-    bound + 1e-9 * (1.0 + bound.abs())
 }
 
 /// Months a projection must run to give an observation of `metric` at `state_index`: a mean

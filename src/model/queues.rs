@@ -1,6 +1,7 @@
 //! The twelve regional queues of one iteration month by month (docs/MODEL.md §3): each region's
 //! month (`region.rs`) from the inputs of `projection.rs`, summed into the national trajectory.
 
+use crate::model::parts::ObservationPlan;
 use crate::model::projection::{
     FlowUniforms, ProjectionInput, Trajectory, MONTH_UNIFORMS, REGIONS,
 };
@@ -15,7 +16,7 @@ pub fn project(
 ) -> Trajectory {
     let mut t = Trajectory::default();
     let fixed = &mut FixedDraws::default();
-    project_into(input, months, uniforms, fixed, &mut t, |_, _| false);
+    project_into(input, months, uniforms, fixed, &mut t);
     t
 }
 
@@ -53,16 +54,13 @@ impl Trajectory {
     }
 }
 
-/// Run the queue model for `months` months into `t`, reusing its buffers and `fixed`'s rows;
-/// `stop(m, t)` after each month (with `m` months done) may cut the projection short (the
-/// calibration's early rejection of a history that can no longer be accepted).
+/// Run the queue model for `months` months into `t`, reusing its buffers and `fixed`'s rows.
 pub fn project_into(
     input: &ProjectionInput,
     months: usize,
     uniforms: &mut impl FlowUniforms,
     fixed: &mut FixedDraws,
     t: &mut Trajectory,
-    mut stop: impl FnMut(usize, &Trajectory) -> bool,
 ) {
     t.clear();
     let mut k = Constants::new(input);
@@ -101,10 +99,51 @@ pub fn project_into(
         t.fte_needed
             .push((clients + waiting) as f64 * mo.weight / input.caseload);
         t.share_waiting_over_norm.push(share);
-        if stop(m + 1, t) {
-            return;
+    }
+}
+
+/// Run the queue model for `months` months for the calibration: no national trajectory, only
+/// each region's parts of the observations (`plan`) into its row of `parts`, for every region
+/// or (`only`) for one, whose row is made anew while the others' rows stay as they are (the
+/// regions share no state). `stop(m, parts)` after each month (`m` months done) may cut the
+/// projection short; returns whether it ran to the end.
+pub(crate) fn project_parts(
+    input: &ProjectionInput,
+    months: usize,
+    uniforms: &mut impl FlowUniforms,
+    fixed: &mut FixedDraws,
+    (plan, only): (&ObservationPlan, Option<usize>),
+    parts: &mut [f64],
+    mut stop: impl FnMut(usize, &[f64]) -> bool,
+) -> bool {
+    let mut k = Constants::new(input);
+    let mut regions = start_regions(input, &mut k);
+    fixed.reset(&k);
+    let which = only.map_or(0..REGIONS, |r| r..r + 1);
+    for r in which.clone() {
+        let row = plan.row(parts, r);
+        row.fill(0.0);
+        let fte = regions[r].fte;
+        plan.record_state(0, row, &regions[r], (fte, -1, k.norm_months));
+    }
+    let mut growth = 1.0;
+    let mut u = [0.0; MONTH_UNIFORMS];
+    for m in 0..months {
+        growth *= k.growth_per_month;
+        let mo = MonthInputs::new(input, &k, m, growth);
+        uniforms.next_month(&mut u);
+        for r in which.clone() {
+            let region = &mut regions[r];
+            let flows = region.step(input, &k, &mo, fixed, |flow| u[flow as usize * REGIONS + r]);
+            let row = plan.row(parts, r);
+            plan.record_month(m, row, &flows);
+            plan.record_state(m + 1, row, region, (flows.fte, m as i64, k.norm_months));
+        }
+        if stop(m + 1, parts) {
+            return false;
         }
     }
+    true
 }
 
 /// The month's flows into the trajectory.

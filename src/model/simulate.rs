@@ -6,8 +6,9 @@ use rayon::prelude::*;
 
 use crate::model::build::Model;
 use crate::model::metrics::{Metric, N_METRICS};
-use crate::model::observation::{log_likelihood_bound, months_needed, observe, Observation};
+use crate::model::observation::{months_needed, observe, Observation};
 use crate::model::particle::{Draws, Particle, PooledDraw};
+use crate::model::parts::ObservationPlan;
 use crate::model::projection::{
     Drivers, Epidemiology, Feedback, InitialState, ProjectionInput, Rates, Trajectory,
     WEEKS_PER_MONTH,
@@ -42,22 +43,16 @@ pub fn iterate(model: &Model, i: u64) -> IterationResult {
     scratch.result.expect("iterate_into fills the result")
 }
 
-/// What may stop a projection early: `stop(m, parameters, epidemiology, trajectory)` after
-/// each month, `m` months done.
-pub(crate) type Stop<'a> =
-    &'a mut dyn FnMut(usize, &ParameterDraw, &Epidemiology, &Trajectory) -> bool;
-
-/// Project `months` months of a particle into `scratch` (future flows keyed by `slot`), unless
-/// `stop` cuts it short.
+/// Project `months` months of a particle into `scratch` (future flows keyed by `slot`).
 pub(crate) fn project_particle<'s>(
     model: &Model,
     slot: u64,
     particle: &Particle,
-    (months, stop): (usize, Option<Stop>),
+    months: usize,
     scratch: &'s mut Scratch,
 ) -> (Draws, f64, &'s Epidemiology, &'s Trajectory) {
     let workforce = &model.scenario.workforce;
-    project_particle_with(model, slot, particle, (months, stop), scratch, workforce)
+    project_particle_with(model, slot, particle, months, scratch, workforce)
 }
 
 /// [`project_particle`] under other workforce levers (the `target` search).
@@ -65,10 +60,40 @@ pub(crate) fn project_particle_with<'s>(
     model: &Model,
     slot: u64,
     particle: &Particle,
-    (months, stop): (usize, Option<Stop>),
+    months: usize,
     scratch: &'s mut Scratch,
     workforce: &crate::scenario::WorkforcePolicy,
 ) -> (Draws, f64, &'s Epidemiology, &'s Trajectory) {
+    let seed = model.scenario.run.seed;
+    let (draws, extrapolated, ()) = with_input(
+        model,
+        (slot, particle, months),
+        scratch,
+        workforce,
+        |input, _, fixed, trajectory| {
+            let mut flows = FlowStreams::new(seed, &particle.history, slot, model.policy_start);
+            queues::project_into(input, months, &mut flows, fixed, trajectory)
+        },
+    );
+    let epi = scratch.epidemiology.as_ref().expect("with_input fills it");
+    (draws, extrapolated, epi, &scratch.trajectory)
+}
+
+/// The projection input of `particle` for `months` months (future flows keyed by `slot`),
+/// handed to `project` with the worker's fixed draws and trajectory buffer; returns the
+/// particle's draws, the chains' uptake extrapolated to the country and what `project` gave.
+fn with_input<R>(
+    model: &Model,
+    (slot, particle, months): (u64, &Particle, usize),
+    scratch: &mut Scratch,
+    workforce: &crate::scenario::WorkforcePolicy,
+    project: impl FnOnce(
+        &ProjectionInput,
+        &ParameterDraw,
+        &mut queues::FixedDraws,
+        &mut Trajectory,
+    ) -> R,
+) -> (Draws, f64, R) {
     let s = &model.scenario;
     let draws = model.draws(&particle.z);
     let params = draws.parameters;
@@ -132,17 +157,8 @@ pub(crate) fn project_particle_with<'s>(
             iteration: slot,
         },
     };
-    let mut flows = FlowStreams::new(s.run.seed, &particle.history, slot, model.policy_start);
-    let (fixed, trajectory) = (&mut scratch.fixed, &mut scratch.trajectory);
-    match stop {
-        Some(stop) => {
-            queues::project_into(&input, months, &mut flows, fixed, trajectory, |m, t| {
-                stop(m, &params, epi, t)
-            })
-        }
-        None => queues::project_into(&input, months, &mut flows, fixed, trajectory, |_, _| false),
-    }
-    (draws, extrapolated, &*epi, &scratch.trajectory)
+    let out = project(&input, &params, &mut scratch.fixed, &mut scratch.trajectory);
+    (draws, extrapolated, out)
 }
 
 /// The model's national value of every observation for one particle: its history only, up to
@@ -151,35 +167,81 @@ pub fn observe_particle(model: &Model, particle: &Particle, scratch: &mut Scratc
     observe_beyond(model, particle, 0, &model.observations, scratch)
 }
 
-/// [`observe_particle`], unless `rejects(bound)` for an upper bound of the particle's
+/// The calibration's plan of the regions' parts of the model's observations.
+pub(crate) fn observation_plan(model: &Model) -> ObservationPlan {
+    ObservationPlan::new(&model.observations, months_for(model, &model.observations))
+}
+
+/// A particle's observed values made from the regions' parts of its history (`plan`): the
+/// parts made anew in `parts` for every region, or (`only`) for one region's renewed flows with
+/// the other regions' rows as they are. `None` when `rejects(bound)` for an upper bound of the
 /// log-likelihood known part-way (the observations so far and the peak of each one to come):
-/// then `None`, the history cut short where the bound showed it.
-pub(crate) fn observe_unless(
+/// the history is cut short where the bound showed it.
+pub(crate) fn observe_parts(
     model: &Model,
     particle: &Particle,
+    (plan, only): (&ObservationPlan, Option<usize>),
+    parts: &mut [f64],
     scratch: &mut Scratch,
     rejects: &dyn Fn(f64) -> bool,
 ) -> Option<Vec<f64>> {
     let observations = &model.observations;
     let months = months_for(model, observations);
-    let mut rejected = false;
-    let mut stop = |m: usize, params: &ParameterDraw, epi: &Epidemiology, t: &Trajectory| {
-        // Only where a new observation has come within reach.
-        rejected = m < months
-            && observations
-                .iter()
-                .any(|o| months_needed(o.metric, o.state_index) == m)
-            && rejects(log_likelihood_bound(observations, m, params, epi, t));
-        rejected
-    };
-    let (draws, _, epi, t) =
-        project_particle(model, 0, particle, (months, Some(&mut stop)), scratch);
-    if rejected {
+    let (seed, start) = (model.scenario.run.seed, model.policy_start);
+    let workforce = &model.scenario.workforce;
+    let (draws, _, whole) = with_input(
+        model,
+        (0, particle, months),
+        scratch,
+        workforce,
+        |input, params, fixed, _| {
+            let mut flows = match only {
+                Some(r) => FlowStreams::for_region(seed, &particle.history, 0, start, r),
+                None => FlowStreams::new(seed, &particle.history, 0, start),
+            };
+            let epi = input.epidemiology;
+            queues::project_parts(
+                input,
+                months,
+                &mut flows,
+                fixed,
+                (plan, only),
+                parts,
+                |m, p| {
+                    // Only where a new observation has come within reach.
+                    m < months
+                        && plan.completes_at(m)
+                        && rejects(plan.log_likelihood_bound(observations, m, p, params, epi))
+                },
+            )
+        },
+    );
+    if !whole {
         return None;
     }
+    let epi = scratch.epidemiology.as_ref().expect("with_input fills it");
     let mut observed = Vec::with_capacity(observations.len());
-    observe(observations, &draws.parameters, epi, t, &mut observed);
+    plan.observe(parts, &draws.parameters, epi, &mut observed);
     Some(observed)
+}
+
+/// A particle's observed values the calibration's way, from its regions' parts, and the parts:
+/// with `renew` = (the parts of a particle that differs only in one region's history, that
+/// region) only that region is simulated.
+pub fn observe_by_regions(
+    model: &Model,
+    particle: &Particle,
+    renew: Option<(&[f64], usize)>,
+    scratch: &mut Scratch,
+) -> (Vec<f64>, Vec<f64>) {
+    let plan = observation_plan(model);
+    let mut parts = renew.map_or_else(|| vec![0.0; plan.len()], |(p, _)| p.to_vec());
+    let only = renew.map(|(_, r)| r);
+    let values = observe_parts(model, particle, (&plan, only), &mut parts, scratch, &|_| {
+        false
+    })
+    .expect("a history that nothing rejects runs to its end");
+    (values, parts)
 }
 
 /// Months a projection runs to give `observations`: at least the model's history.
@@ -203,7 +265,7 @@ pub fn observe_beyond(
     scratch: &mut Scratch,
 ) -> Vec<f64> {
     let months = months_for(model, observations);
-    let (draws, _, epi, t) = project_particle(model, slot, particle, (months, None), scratch);
+    let (draws, _, epi, t) = project_particle(model, slot, particle, months, scratch);
     let mut observed = Vec::with_capacity(observations.len());
     observe(observations, &draws.parameters, epi, t, &mut observed);
     observed
@@ -213,8 +275,7 @@ pub fn observe_beyond(
 pub fn iterate_into(model: &Model, slot: u64, particle: &Particle, scratch: &mut Scratch) {
     let months = model.scenario.months();
     let mut result = scratch.result.take();
-    let (draws, extrapolated, epi, t) =
-        project_particle(model, slot, particle, (months, None), scratch);
+    let (draws, extrapolated, epi, t) = project_particle(model, slot, particle, months, scratch);
     let params = draws.parameters;
     let out = result.get_or_insert_with(|| IterationResult {
         parameters: params,

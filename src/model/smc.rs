@@ -2,7 +2,7 @@
 //! iterations, are reweighted along a ladder of temperatures chosen so that each step keeps half
 //! the effective sample size, resampled, and moved by Metropolis steps: a random walk in their
 //! latent normals shaped by the particles' covariance, and renewals of one region's history
-//! flows at a time. Pure and deterministic: every random number comes from a stream keyed by stage and
+//! flows at a time (that region simulated alone, `model::parts`). Pure and deterministic: every random number comes from a stream keyed by stage and
 //! particle, so the posterior does not depend on the thread count.
 
 use rayon::prelude::*;
@@ -11,9 +11,9 @@ use crate::model::build::Model;
 use crate::model::latent;
 use crate::model::observation::log_likelihood;
 use crate::model::particle::{Particle, PooledDraw, POLICY_ONLY};
+use crate::model::parts::ObservationPlan;
 use crate::model::projection::REGIONS;
-use crate::model::simulate::Scratch;
-use crate::model::simulate::{observe_particle, observe_unless};
+use crate::model::simulate::{observation_plan, observe_parts, Scratch};
 use crate::model::stats::Band;
 use crate::scenario::{keyed_stream, latent_normal, Parameters};
 
@@ -74,7 +74,8 @@ pub struct Posterior {
     /// Distinct history flow streams among the final particles.
     pub unique_histories: usize,
     /// Histories evaluated (each up to `history_months` long: early rejection cuts a proposal's
-    /// short): the calibration's work, as the steps it takes.
+    /// short; a renewal of one region's flows simulates that region only and counts as a
+    /// twelfth): the calibration's work, as the steps it takes.
     pub evaluations: usize,
 }
 
@@ -101,8 +102,6 @@ impl Posterior {
     }
 }
 
-/// A particle after its Metropolis steps: with its observed values and log-likelihood, and how
-/// many latent and history moves it accepted.
 /// Lower Cholesky factor (row-major, d × d) of the particles' covariance of their latent
 /// normals, with a small ridge so that it exists when particles coincide in some direction.
 fn population_cholesky(particles: &[Particle]) -> Vec<f64> {
@@ -162,35 +161,61 @@ fn next_step(log_lik: &[f64], phi: f64) -> f64 {
     lo.max(rest * 1e-9)
 }
 
-/// The observed-scale value of every observation for a particle, and its log-likelihood.
-fn evaluate(model: &Model, particle: &Particle, scratch: &mut Scratch) -> (Vec<f64>, f64) {
-    with_likelihood(model, observe_particle(model, particle, scratch))
+/// A particle's observed values, its log-likelihood, and each region's parts of its history
+/// (`model::parts`), from which a renewal of one region's flows is evaluated.
+#[derive(Debug, Clone)]
+struct Evaluation {
+    values: Vec<f64>,
+    ll: f64,
+    parts: Vec<f64>,
 }
 
-fn with_likelihood(model: &Model, values: Vec<f64>) -> (Vec<f64>, f64) {
-    let ll = log_likelihood(&model.observations, &values);
-    (
-        values,
-        if ll.is_finite() {
-            ll
-        } else {
-            f64::NEG_INFINITY
-        },
-    )
+/// The observed-scale value of every observation for a particle, and its log-likelihood.
+fn evaluate(
+    model: &Model,
+    plan: &ObservationPlan,
+    particle: &Particle,
+    scratch: &mut Scratch,
+) -> Evaluation {
+    evaluate_for(model, (plan, None), particle, scratch, &|_| true)
+        .expect("a test that accepts everything never stops a history")
 }
 
 /// A proposal's evaluation if the Metropolis test `accepts(log-likelihood)` may pass: the
 /// history stops where an upper bound of its log-likelihood shows it cannot (early
 /// rejection). The test is monotone in the log-likelihood, so every decision is the one the
-/// whole history would have given.
+/// whole history would have given. With `renewed` = (the current evaluation, a region) only
+/// that region is simulated and the other regions' parts are the current ones.
 fn evaluate_for(
     model: &Model,
+    (plan, renewed): (&ObservationPlan, Option<(&Evaluation, usize)>),
     particle: &Particle,
     scratch: &mut Scratch,
     accepts: &dyn Fn(f64) -> bool,
-) -> Option<(Vec<f64>, f64)> {
-    observe_unless(model, particle, scratch, &|bound| !accepts(bound))
-        .map(|values| with_likelihood(model, values))
+) -> Option<Evaluation> {
+    let mut parts = match renewed {
+        Some((current, _)) => current.parts.clone(),
+        None => vec![0.0; plan.len()],
+    };
+    let only = renewed.map(|(_, r)| r);
+    let values = observe_parts(
+        model,
+        particle,
+        (plan, only),
+        &mut parts,
+        scratch,
+        &|bound| !accepts(bound),
+    )?;
+    let ll = log_likelihood(&model.observations, &values);
+    Some(Evaluation {
+        values,
+        ll: if ll.is_finite() {
+            ll
+        } else {
+            f64::NEG_INFINITY
+        },
+        parts,
+    })
 }
 
 /// Summaries of the quantities reported per particle: every drawn parameter and pooled rate.
@@ -244,9 +269,10 @@ pub fn posterior(
     stage: &(dyn Fn(&Stage) + Sync),
 ) -> Posterior {
     let prior: Vec<Particle> = (0..n as u64).map(|j| model.prior_particle(j)).collect();
-    let evaluated = evaluate_all(model, &prior);
+    let plan = observation_plan(model);
+    let evaluated = evaluate_all(model, &plan, &prior);
     let prior_bands = observed_scale(model, &evaluated);
-    let prior_ess = ess(&evaluated.iter().map(|(_, l)| *l).collect::<Vec<_>>());
+    let prior_ess = ess(&evaluated.iter().map(|e| e.ll).collect::<Vec<_>>());
     let calibrating = calibrate && !model.observations.is_empty() && n > 1;
     // Only a calibration moves the particles away from the prior: without one they are the
     // same vector, not a copy (100,000 iterations' latents are ~100 MB).
@@ -258,7 +284,7 @@ pub fn posterior(
     let mut stages = Vec::new();
     let mut evaluations = n;
     if calibrating {
-        evaluations += temper(model, &mut cloud, &mut stages, stage);
+        evaluations += temper(model, &plan, &mut cloud, &mut stages, stage);
         renew_policy_only(model, &mut cloud.particles);
     }
     let posterior_bands = calibrating.then(|| observed_scale(model, &cloud.evaluated));
@@ -295,31 +321,35 @@ pub fn posterior(
 /// The particles and, for each, its observed values and log-likelihood.
 struct Cloud {
     particles: Vec<Particle>,
-    evaluated: Vec<(Vec<f64>, f64)>,
+    evaluated: Vec<Evaluation>,
 }
 
 /// Every particle's observed values and log-likelihood, in parallel.
-fn evaluate_all(model: &Model, particles: &[Particle]) -> Vec<(Vec<f64>, f64)> {
+fn evaluate_all(model: &Model, plan: &ObservationPlan, particles: &[Particle]) -> Vec<Evaluation> {
     particles
         .par_iter()
-        .map_init(Scratch::default, |scratch, p| evaluate(model, p, scratch))
+        .map_init(Scratch::default, |scratch, p| {
+            evaluate(model, plan, p, scratch)
+        })
         .collect()
 }
 
 /// The band of each observation over the particles, on the observed scale (× coverage).
-fn observed_scale(model: &Model, evaluated: &[(Vec<f64>, f64)]) -> Vec<Band> {
+fn observed_scale(model: &Model, evaluated: &[Evaluation]) -> Vec<Band> {
     model
         .observations
         .iter()
         .enumerate()
-        .map(|(k, o)| Band::of_values(evaluated.iter().map(|(v, _)| v[k] * o.coverage).collect()))
+        .map(|(k, o)| Band::of_values(evaluated.iter().map(|e| e.values[k] * o.coverage).collect()))
         .collect()
 }
 
 /// The tempering ladder from the prior to the posterior: reweight, resample and move the cloud
-/// stage by stage until the temperature reaches 1. Returns the histories simulated.
+/// stage by stage until the temperature reaches 1. Returns the histories simulated, a renewal
+/// of one region's flows counted as a twelfth.
 fn temper(
     model: &Model,
+    plan: &ObservationPlan,
     cloud: &mut Cloud,
     stages: &mut Vec<Stage>,
     stage: &(dyn Fn(&Stage) + Sync),
@@ -332,7 +362,7 @@ fn temper(
         steps: MIN_STEPS,
     };
     for s in 0..MAX_STAGES {
-        let lls: Vec<f64> = cloud.evaluated.iter().map(|(_, l)| *l).collect();
+        let lls: Vec<f64> = cloud.evaluated.iter().map(|e| e.ll).collect();
         let last = s + 1 == MAX_STAGES;
         let step = if last {
             1.0 - phi
@@ -351,8 +381,8 @@ fn temper(
             scale: tuning.scale * 2.38 / (model.latent_dim() as f64).sqrt(),
             steps: tuning.steps,
         };
-        let (acceptance, history_acceptance) = move_cloud(model, cloud, &moves);
-        evaluations += 2 * n * moves.steps;
+        let (acceptance, history_acceptance) = move_cloud(model, plan, cloud, &moves);
+        evaluations += n * moves.steps + (n * moves.steps).div_ceil(REGIONS);
         tuning = tuning.after(acceptance);
         let done = Stage {
             temperature,
@@ -424,14 +454,19 @@ struct Moves {
 /// One particle after its moves.
 struct Moved {
     particle: Particle,
-    evaluated: (Vec<f64>, f64),
+    evaluated: Evaluation,
     accepted: usize,
     history_accepted: usize,
 }
 
 /// Move every particle (in parallel, each on its own keyed stream); returns the acceptance of
 /// the latent moves and of the history renewals.
-fn move_cloud(model: &Model, cloud: &mut Cloud, moves: &Moves) -> (f64, f64) {
+fn move_cloud(
+    model: &Model,
+    plan: &ObservationPlan,
+    cloud: &mut Cloud,
+    moves: &Moves,
+) -> (f64, f64) {
     let n = cloud.particles.len();
     let moved: Vec<Moved> = cloud
         .particles
@@ -439,7 +474,7 @@ fn move_cloud(model: &Model, cloud: &mut Cloud, moves: &Moves) -> (f64, f64) {
         .zip(cloud.evaluated.par_iter())
         .enumerate()
         .map_init(Scratch::default, |scratch, (i, (p, e))| {
-            move_particle(model, moves, i, (p, e), scratch)
+            move_particle((model, plan), moves, i, (p, e), scratch)
         })
         .collect();
     let total = (n * moves.steps) as f64;
@@ -454,10 +489,10 @@ fn move_cloud(model: &Model, cloud: &mut Cloud, moves: &Moves) -> (f64, f64) {
 /// 2.38/√d, Roberts & Rosenthal), then a renewal of one region's history flows per step, each
 /// accepted against prior × likelihood^temperature.
 fn move_particle(
-    model: &Model,
+    (model, plan): (&Model, &ObservationPlan),
     moves: &Moves,
     i: usize,
-    (p, e): (&Particle, &(Vec<f64>, f64)),
+    (p, e): (&Particle, &Evaluation),
     scratch: &mut Scratch,
 ) -> Moved {
     let (s, dim) = (moves.stage, model.latent_dim());
@@ -488,9 +523,9 @@ fn move_particle(
         // the simulation takes nothing from this stream, so the draws are those of drawing after.
         let log_u = rand::RngExt::random::<f64>(&mut rng).ln();
         let (prior_new, prior_old) = (log_prior(&proposal.z), log_prior(&p.z));
-        let accepts = |ll: f64| log_u < moves.temperature * (ll - e.1) + prior_new - prior_old;
-        if let Some(candidate) = evaluate_for(model, &proposal, scratch, &accepts) {
-            if accepts(candidate.1) {
+        let accepts = |ll: f64| log_u < moves.temperature * (ll - e.ll) + prior_new - prior_old;
+        if let Some(candidate) = evaluate_for(model, (plan, None), &proposal, scratch, &accepts) {
+            if accepts(candidate.ll) {
                 (p, e) = (proposal, candidate);
                 accepted += 1;
             }
@@ -503,9 +538,11 @@ fn move_particle(
             history,
         };
         let log_u = rand::RngExt::random::<f64>(&mut rng).ln();
-        let accepts = |ll: f64| log_u < moves.temperature * (ll - e.1);
-        if let Some(candidate) = evaluate_for(model, &proposal, scratch, &accepts) {
-            if accepts(candidate.1) {
+        let accepts = |ll: f64| log_u < moves.temperature * (ll - e.ll);
+        let renewed = Some((&e, region));
+        if let Some(candidate) = evaluate_for(model, (plan, renewed), &proposal, scratch, &accepts)
+        {
+            if accepts(candidate.ll) {
                 (p, e) = (proposal, candidate);
                 history_accepted += 1;
             }

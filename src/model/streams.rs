@@ -30,7 +30,9 @@ fn flow_keys() -> &'static [[[String; REGIONS]; FLOWS]; 2] {
 /// the region); from it they are the iteration's own future (keyed by the output iteration), so
 /// iterations that share a calibrated history still have their own futures.
 pub struct FlowStreams {
+    /// `[flow][region]` for the regions drawn (`regions`).
     streams: Vec<ChaCha8Rng>,
+    regions: std::ops::Range<usize>,
     seed: u64,
     future: u64,
     switch: usize,
@@ -39,13 +41,36 @@ pub struct FlowStreams {
 
 impl FlowStreams {
     pub fn new(seed: u64, history: &[u64; REGIONS], future: u64, switch: usize) -> Self {
+        Self::for_regions(seed, history, future, switch, 0..REGIONS)
+    }
+
+    /// The streams of region `r` alone: the other regions' uniforms are left as they are (a
+    /// calibration's renewal of one region's history).
+    pub fn for_region(
+        seed: u64,
+        history: &[u64; REGIONS],
+        future: u64,
+        switch: usize,
+        r: usize,
+    ) -> Self {
+        Self::for_regions(seed, history, future, switch, r..r + 1)
+    }
+
+    fn for_regions(
+        seed: u64,
+        history: &[u64; REGIONS],
+        future: u64,
+        switch: usize,
+        regions: std::ops::Range<usize>,
+    ) -> Self {
         let keys = &flow_keys()[0];
         let streams = (0..FLOWS)
-            .flat_map(|f| (0..REGIONS).map(move |r| (f, r)))
+            .flat_map(|f| regions.clone().map(move |r| (f, r)))
             .map(|(f, r)| keyed_stream(seed, &keys[f][r], history[r]))
             .collect();
         FlowStreams {
             streams,
+            regions,
             seed,
             future,
             switch,
@@ -56,15 +81,21 @@ impl FlowStreams {
 
 impl FlowUniforms for FlowStreams {
     fn next_month(&mut self, u: &mut [f64; MONTH_UNIFORMS]) {
+        let regions = self.regions.clone();
+        let per_flow = regions.len();
         if self.month == self.switch {
             let keys = &flow_keys()[1];
             for (k, stream) in self.streams.iter_mut().enumerate() {
-                *stream = keyed_stream(self.seed, &keys[k / REGIONS][k % REGIONS], self.future);
+                let (f, r) = (k / per_flow, regions.start + k % per_flow);
+                *stream = keyed_stream(self.seed, &keys[f][r], self.future);
             }
         }
         self.month += 1;
-        for (x, stream) in u.iter_mut().zip(&mut self.streams) {
-            *x = rand::RngExt::random::<f64>(stream);
+        for (f, streams) in self.streams.chunks_exact_mut(per_flow).enumerate() {
+            let row = &mut u[f * REGIONS + regions.start..f * REGIONS + regions.end];
+            for (x, stream) in row.iter_mut().zip(streams) {
+                *x = rand::RngExt::random::<f64>(stream);
+            }
         }
     }
 }

@@ -80,8 +80,7 @@ fn meets(
 ) -> (bool, f64) {
     let months = months_to(model, goal);
     let levers = model.scenario.workforce.with_extra_trainees(extra);
-    let (draws, _, epi, t) =
-        project_particle_with(model, slot, particle, (months, None), scratch, &levers);
+    let (draws, _, epi, t) = project_particle_with(model, slot, particle, months, scratch, &levers);
     let start = model.policy_start.min(months);
     let started = t.trainees_started[start..(start + 12).min(months)]
         .iter()
