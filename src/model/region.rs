@@ -74,7 +74,7 @@ pub(crate) struct Constants {
     /// Hazard a month at which people waiting die or move to a nursing home.
     pub(crate) lost_month: f64,
     pub(crate) lost_death_share: f64,
-    /// Split losses by reason (`ProjectionInput::by_reason`).
+    /// Split exits and losses by reason (`ProjectionInput::by_reason`).
     pub(crate) by_reason: bool,
     /// The Zorgstandaard arrival rate: it fills the need in steady state, ρ* H_ref / μ = Need.
     pub(crate) rho_star: f64,
@@ -507,8 +507,13 @@ impl Region {
         self.clients = clients - exits0 - exits1 + admitted.count;
         self.arrivals_last = arrivals as f64;
         let exits = exits0 + exits1;
-        let deaths = fixed.deaths.draw(exits, at(Flow::ExitsDeath));
-        let other = fixed.other.draw(exits - deaths, at(Flow::ExitsOther));
+        // Without the split (the calibration's histories) every exit counts as institution.
+        let (deaths, other) = if k.by_reason {
+            let deaths = fixed.deaths.draw(exits, at(Flow::ExitsDeath));
+            (deaths, fixed.other.draw(exits - deaths, at(Flow::ExitsOther)))
+        } else {
+            (0, 0)
+        };
         MonthFlows {
             arrivals: arrivals as f64,
             admitted: admitted.count as f64,
