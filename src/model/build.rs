@@ -267,13 +267,12 @@ impl Model {
             at_home_ref: Vec::new(),
             need: Vec::new(),
         };
-        self.epidemiology_into(p, &mut e);
+        self.epidemiology_into(p, self.scenario.months(), &mut e);
         e
     }
 
-    /// [`Model::epidemiology`] into reused buffers.
-    pub fn epidemiology_into(&self, p: &ParameterDraw, e: &mut Epidemiology) {
-        let months = self.scenario.months();
+    /// [`Model::epidemiology`] of the first `months` months into reused buffers.
+    pub fn epidemiology_into(&self, p: &ParameterDraw, months: usize, e: &mut Epidemiology) {
         let base = self.scenario.run.base_year as f64;
         for v in [
             &mut e.people_with_dementia,

@@ -510,7 +510,10 @@ impl Region {
         // Without the split (the calibration's histories) every exit counts as institution.
         let (deaths, other) = if k.by_reason {
             let deaths = fixed.deaths.draw(exits, at(Flow::ExitsDeath));
-            (deaths, fixed.other.draw(exits - deaths, at(Flow::ExitsOther)))
+            (
+                deaths,
+                fixed.other.draw(exits - deaths, at(Flow::ExitsOther)),
+            )
         } else {
             (0, 0)
         };

@@ -22,8 +22,7 @@ use crate::scenario::{self, ParameterDraw};
 /// Buffers one worker reuses from iteration to iteration.
 #[derive(Debug, Default)]
 pub struct Scratch {
-    epidemiology: Option<Epidemiology>,
-    drivers: Drivers,
+    setups: Setups,
     fixed: queues::FixedDraws,
     trajectory: Trajectory,
     result: Option<IterationResult>,
@@ -33,6 +32,82 @@ impl Scratch {
     /// The trajectory of the last projection.
     pub fn trajectory(&self) -> &Trajectory {
         &self.trajectory
+    }
+}
+
+/// What a projection draws from a particle's latent normals before its first month.
+#[derive(Debug)]
+struct Setup {
+    z: Vec<f64>,
+    slot: u64,
+    months: usize,
+    draws: Draws,
+    extrapolated: f64,
+    epidemiology: Epidemiology,
+    drivers: Drivers,
+}
+
+/// The setups of the last two projections: a calibration renews a region's flows of the
+/// particle it has just evaluated or of the one before it (a move it rejected), and those
+/// share the particle's draws, epidemiology and drivers.
+#[derive(Debug, Default)]
+struct Setups {
+    kept: [Option<Setup>; 2],
+    /// Which of `kept` is the newer.
+    newer: usize,
+}
+
+impl Setups {
+    /// The setup of `particle` for `months` months (future keyed by `slot`), made anew unless
+    /// one of the last two is it.
+    fn get(&mut self, model: &Model, particle: &Particle, slot: u64, months: usize) -> &Setup {
+        let same = |s: &Option<Setup>| {
+            s.as_ref()
+                .is_some_and(|s| s.slot == slot && s.months == months && s.z == particle.z)
+        };
+        if let Some(i) = (0..2).find(|&i| same(&self.kept[i])) {
+            self.newer = i;
+            return self.kept[i].as_ref().expect("found");
+        }
+        let i = 1 - self.newer;
+        self.newer = i;
+        let draws = model.draws(&particle.z);
+        let setup = self.kept[i].get_or_insert_with(|| Setup {
+            z: Vec::new(),
+            slot,
+            months,
+            draws,
+            extrapolated: 0.0,
+            epidemiology: Epidemiology {
+                people_with_dementia: Vec::new(),
+                at_home: Vec::new(),
+                at_home_ref: Vec::new(),
+                need: Vec::new(),
+            },
+            drivers: Drivers::default(),
+        });
+        setup.z.clone_from(&particle.z);
+        (setup.slot, setup.months) = (slot, months);
+        setup.draws = draws;
+        let params = setup.draws.parameters;
+        model.epidemiology_into(&params, months, &mut setup.epidemiology);
+        setup.extrapolated = setup.draws.pooled.uptake * setup.epidemiology.at_home_ref[0];
+        model.drivers_into(&particle.z, &params, slot, months, &mut setup.drivers);
+        setup
+    }
+
+    /// The setup of the last projection.
+    fn newest(&self) -> &Setup {
+        self.kept[self.newer]
+            .as_ref()
+            .expect("a projection has run")
+    }
+}
+
+impl Scratch {
+    /// The epidemiology of the last projection.
+    fn epidemiology(&self) -> &Epidemiology {
+        &self.setups.newest().epidemiology
     }
 }
 
@@ -75,8 +150,12 @@ pub(crate) fn project_particle_with<'s>(
             queues::project_into(input, months, &mut flows, fixed, trajectory)
         },
     );
-    let epi = scratch.epidemiology.as_ref().expect("with_input fills it");
-    (draws, extrapolated, epi, &scratch.trajectory)
+    (
+        draws,
+        extrapolated,
+        scratch.epidemiology(),
+        &scratch.trajectory,
+    )
 }
 
 /// The projection input of `particle` for `months` months (future flows keyed by `slot`),
@@ -95,24 +174,21 @@ fn with_input<R>(
     ) -> R,
 ) -> (Draws, f64, R) {
     let s = &model.scenario;
-    let draws = model.draws(&particle.z);
-    let params = draws.parameters;
-    let pooled = draws.pooled;
-    let epi = scratch.epidemiology.get_or_insert_with(|| Epidemiology {
-        people_with_dementia: Vec::new(),
-        at_home: Vec::new(),
-        at_home_ref: Vec::new(),
-        need: Vec::new(),
-    });
-    model.epidemiology_into(&params, epi);
-    let extrapolated = pooled.uptake * epi.at_home_ref[0];
+    let Scratch {
+        setups,
+        fixed,
+        trajectory,
+        ..
+    } = scratch;
+    let setup = setups.get(model, particle, slot, months);
+    let (draws, extrapolated) = (setup.draws, setup.extrapolated);
+    let (params, pooled, epi) = (draws.parameters, draws.pooled, &setup.epidemiology);
     let initial = model.initial_actuals.unwrap_or(InitialState {
         clients: extrapolated.round() as u64,
         waiting: (extrapolated * pooled.waiting_share * params.initial_waiting_scale).round()
             as u64,
         waiting_over_norm_share: model.initial_over_norm_share,
     });
-    model.drivers_into(&particle.z, &params, slot, months, &mut scratch.drivers);
     let input = ProjectionInput {
         epidemiology: epi,
         rates: Rates {
@@ -140,7 +216,7 @@ fn with_input<R>(
             caseload_stretch_max: params.caseload_stretch_max,
         },
         regional_demand: draws.regional_demand,
-        drivers: &scratch.drivers,
+        drivers: &setup.drivers,
         by_reason: months > model.history_months,
         policy_start: model.policy_start,
         workforce: WorkforceInput {
@@ -157,7 +233,7 @@ fn with_input<R>(
             iteration: slot,
         },
     };
-    let out = project(&input, &params, &mut scratch.fixed, &mut scratch.trajectory);
+    let out = project(&input, &params, fixed, trajectory);
     (draws, extrapolated, out)
 }
 
@@ -219,9 +295,13 @@ pub(crate) fn observe_parts(
     if !whole {
         return None;
     }
-    let epi = scratch.epidemiology.as_ref().expect("with_input fills it");
     let mut observed = Vec::with_capacity(observations.len());
-    plan.observe(parts, &draws.parameters, epi, &mut observed);
+    plan.observe(
+        parts,
+        &draws.parameters,
+        scratch.epidemiology(),
+        &mut observed,
+    );
     Some(observed)
 }
 
