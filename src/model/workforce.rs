@@ -105,11 +105,21 @@ pub(crate) struct Workforce {
     plan_cum: f64,
     trained_cum: f64,
     extra_cum: f64,
-    /// Extra trainees started in month `s` of the policy at `pipeline[s % PIPELINE]`.
-    pipeline: [u64; PIPELINE],
     /// Unused hiring allowance (at most a year's).
     budget: f64,
-    streams: Option<[ChaCha8Rng; 2]>,
+    /// From the policy start: boxed, so that a region stays small to start and to copy (a
+    /// calibration starts the twelve regions of tens of thousands of histories that never get
+    /// there).
+    started: Option<Box<Started>>,
+}
+
+/// What the stock-and-flow keeps from the policy start.
+#[derive(Debug, Clone)]
+struct Started {
+    /// Extra trainees started in month `s` of the policy at `pipeline[s % PIPELINE]`.
+    pipeline: [u64; PIPELINE],
+    /// Uniforms for leavers and for qualifying extra trainees.
+    streams: [ChaCha8Rng; 2],
 }
 
 impl Workforce {
@@ -131,9 +141,8 @@ impl Workforce {
             plan_cum: 0.0,
             trained_cum: 0.0,
             extra_cum: 0.0,
-            pipeline: [0; PIPELINE],
             budget: 0.0,
-            streams: None,
+            started: None,
         }
     }
 
@@ -165,24 +174,27 @@ impl Workforce {
         let key = |flow: &str| format!("workforce.{flow}.region{}", self.region);
         let mut leavers = keyed_stream(input.seed, &key("leavers"), input.iteration);
         self.plan_cum = leavers.random::<f64>() - 0.5;
-        self.streams = Some([
-            leavers,
-            keyed_stream(input.seed, &key("qualified"), input.iteration),
-        ]);
+        self.started = Some(Box::new(Started {
+            pipeline: [0; PIPELINE],
+            streams: [
+                leavers,
+                keyed_stream(input.seed, &key("qualified"), input.iteration),
+            ],
+        }));
     }
 
     pub(crate) fn started(&self) -> bool {
-        self.streams.is_some()
+        self.started.is_some()
     }
 
     /// One month from the policy start: leavers drawn, business-as-usual inflow as planned, extra
     /// trainees who qualify drawn, demand hires within the allowance. Headcount changes by
     /// exactly qualified + hires − leavers.
     pub(crate) fn month(&mut self, rates: &WorkforceRates, w: &WorkforceMonth) -> WorkforceFlows {
-        let [u_leave, u_qualify] = match &mut self.streams {
-            Some([a, b]) => [a.random::<f64>(), b.random::<f64>()],
-            None => [0.5, 0.5],
+        let Some(started) = self.started.as_deref_mut() else {
+            unreachable!("the stock-and-flow runs from its start");
         };
+        let [u_leave, u_qualify] = started.streams.each_mut().map(|s| s.random::<f64>());
         let at_work = self.headcount.round().max(0.0) as u64;
         let leavers = binomial_inv(at_work, rates.leave_month(w.turnover_cut), u_leave);
         // Business as usual replaces the leavers expected at the uncut rates and grows headcount
@@ -197,10 +209,10 @@ impl Workforce {
         )
         .min(inflow);
         let started_extra = whole_step(&mut self.extra_cum, w.extra_trainees);
-        self.pipeline[w.s % PIPELINE] = started_extra;
+        started.pipeline[w.s % PIPELINE] = started_extra;
         let qualifying =
             w.s.checked_sub(rates.training())
-                .map_or(0, |started| self.pipeline[started % PIPELINE]);
+                .map_or(0, |s| started.pipeline[s % PIPELINE]);
         let qualified_extra = binomial_inv(qualifying, rates.training_completion, u_qualify);
         self.budget = (self.budget + w.allowance).min(12.0 * w.allowance);
         let demand_hires = (w.wanted.max(0.0).min(self.budget)).floor();
