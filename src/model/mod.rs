@@ -7,6 +7,7 @@ pub mod build;
 pub mod chains;
 pub mod clock;
 pub mod epidemiology;
+pub mod evaluation;
 pub mod latent;
 pub mod metrics;
 pub mod observation;

@@ -8,12 +8,12 @@
 use rayon::prelude::*;
 
 use crate::model::build::Model;
+use crate::model::evaluation::{evaluate_all, evaluate_for, Evaluation};
 use crate::model::latent;
-use crate::model::observation::log_likelihood;
 use crate::model::particle::{Particle, PooledDraw, POLICY_ONLY};
 use crate::model::parts::ObservationPlan;
 use crate::model::projection::REGIONS;
-use crate::model::simulate::{observation_plan, observe_parts, Scratch};
+use crate::model::simulate::{observation_plan, Scratch};
 use crate::model::stats::Band;
 use crate::scenario::{keyed_stream, latent_normal, Parameters};
 
@@ -161,63 +161,6 @@ fn next_step(log_lik: &[f64], phi: f64) -> f64 {
     lo.max(rest * 1e-9)
 }
 
-/// A particle's observed values, its log-likelihood, and each region's parts of its history
-/// (`model::parts`), from which a renewal of one region's flows is evaluated.
-#[derive(Debug, Clone)]
-struct Evaluation {
-    values: Vec<f64>,
-    ll: f64,
-    parts: Vec<f64>,
-}
-
-/// The observed-scale value of every observation for a particle, and its log-likelihood.
-fn evaluate(
-    model: &Model,
-    plan: &ObservationPlan,
-    particle: &Particle,
-    scratch: &mut Scratch,
-) -> Evaluation {
-    evaluate_for(model, (plan, None), particle, scratch, &|_| true)
-        .expect("a test that accepts everything never stops a history")
-}
-
-/// A proposal's evaluation if the Metropolis test `accepts(log-likelihood)` may pass: the
-/// history stops where an upper bound of its log-likelihood shows it cannot (early
-/// rejection). The test is monotone in the log-likelihood, so every decision is the one the
-/// whole history would have given. With `renewed` = (the current evaluation, a region) only
-/// that region is simulated and the other regions' parts are the current ones.
-fn evaluate_for(
-    model: &Model,
-    (plan, renewed): (&ObservationPlan, Option<(&Evaluation, usize)>),
-    particle: &Particle,
-    scratch: &mut Scratch,
-    accepts: &dyn Fn(f64) -> bool,
-) -> Option<Evaluation> {
-    let mut parts = match renewed {
-        Some((current, _)) => current.parts.clone(),
-        None => vec![0.0; plan.len()],
-    };
-    let only = renewed.map(|(_, r)| r);
-    let values = observe_parts(
-        model,
-        particle,
-        (plan, only),
-        &mut parts,
-        scratch,
-        &|bound| !accepts(bound),
-    )?;
-    let ll = log_likelihood(&model.observations, &values);
-    Some(Evaluation {
-        values,
-        ll: if ll.is_finite() {
-            ll
-        } else {
-            f64::NEG_INFINITY
-        },
-        parts,
-    })
-}
-
 /// Summaries of the quantities reported per particle: every drawn parameter and pooled rate.
 fn parameter_bands(model: &Model, particles: &[Particle]) -> Vec<(String, Band)> {
     let draws: Vec<_> = particles.iter().map(|p| model.draws(&p.z)).collect();
@@ -322,16 +265,6 @@ pub fn posterior(
 struct Cloud {
     particles: Vec<Particle>,
     evaluated: Vec<Evaluation>,
-}
-
-/// Every particle's observed values and log-likelihood, in parallel.
-fn evaluate_all(model: &Model, plan: &ObservationPlan, particles: &[Particle]) -> Vec<Evaluation> {
-    particles
-        .par_iter()
-        .map_init(Scratch::default, |scratch, p| {
-            evaluate(model, plan, p, scratch)
-        })
-        .collect()
 }
 
 /// The band of each observation over the particles, on the observed scale (× coverage).
