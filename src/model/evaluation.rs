@@ -67,16 +67,23 @@ pub(crate) fn evaluate_for(
     })
 }
 
-/// Every particle's observed values and log-likelihood, in parallel.
+/// Every particle's observed values and log-likelihood, in parallel, and its parts if
+/// `keep_parts` (only a calibration renews regions; 100,000 prior iterations' parts would be
+/// ~150 MB).
 pub(crate) fn evaluate_all(
     model: &Model,
     plan: &ObservationPlan,
     particles: &[Particle],
+    keep_parts: bool,
 ) -> Vec<Evaluation> {
     particles
         .par_iter()
         .map_init(Scratch::default, |scratch, p| {
-            evaluate(model, plan, p, scratch)
+            let mut e = evaluate(model, plan, p, scratch);
+            if !keep_parts {
+                e.parts = Vec::new();
+            }
+            e
         })
         .collect()
 }

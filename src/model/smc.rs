@@ -212,11 +212,11 @@ pub fn posterior(
     stage: &(dyn Fn(&Stage) + Sync),
 ) -> Posterior {
     let prior: Vec<Particle> = (0..n as u64).map(|j| model.prior_particle(j)).collect();
+    let calibrating = calibrate && !model.observations.is_empty() && n > 1;
     let plan = observation_plan(model);
-    let evaluated = evaluate_all(model, &plan, &prior);
+    let evaluated = evaluate_all(model, &plan, &prior, calibrating);
     let prior_bands = observed_scale(model, &evaluated);
     let prior_ess = ess(&evaluated.iter().map(|e| e.ll).collect::<Vec<_>>());
-    let calibrating = calibrate && !model.observations.is_empty() && n > 1;
     // Only a calibration moves the particles away from the prior: without one they are the
     // same vector, not a copy (100,000 iterations' latents are ~100 MB).
     let prior_kept = calibrating.then(|| prior.clone());
