@@ -26,4 +26,5 @@ pub mod streams;
 pub mod summaries;
 pub mod synthetic;
 pub mod target;
+pub mod weights;
 pub mod workforce;
