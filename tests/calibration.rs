@@ -5,8 +5,9 @@
 use std::collections::BTreeMap;
 
 use omvang::model::build::Model;
-use omvang::model::smc;
-use omvang::pipeline::read_inputs;
+use omvang::model::metrics::Metric;
+use omvang::model::{simulate, smc};
+use omvang::pipeline::{load_model, read_inputs};
 use omvang::scenario;
 
 use crate::util::{omvang, path_str, root, WorkDir};
@@ -387,4 +388,110 @@ fn a_renewal_of_one_region_simulated_alone_gives_the_whole_historys_values() {
             "a new history moves the observed values"
         );
     }
+}
+
+/// A run without calibration takes its hindcast and prior ESS from its own projections
+/// (`smc::prior_from_run`) instead of projecting every prior history a second time: they are
+/// those of an explicit evaluation of the prior particles (`smc::posterior` without
+/// calibration), in the engine for 1 and 2 threads and in the run's files: to the rounding of
+/// the sums' order (the explicit evaluation sums the regions' parts, `model::parts`), and
+/// everything else bit for bit. A record whose last year-mean needs months after the policy
+/// start keeps the explicit path.
+#[test]
+fn a_prior_run_gives_the_hindcast_of_an_explicit_evaluation_of_its_particles() {
+    let n = 200;
+    let baseline = root().join("scenarios/baseline.toml");
+    let model = load_model(&baseline, &[format!("run.iterations={n}")]).unwrap();
+    assert!(smc::prior_from_run(&model, n, false));
+    assert!(
+        !smc::prior_from_run(&model, n, true),
+        "a calibration moves them"
+    );
+    let explicit = smc::posterior(&model, n, false, &|_| {});
+    assert_eq!(explicit.hindcast.len(), model.observations.len());
+    for threads in [1, 2] {
+        let particles = smc::prior_particles(&model, n);
+        let (_, observed) = simulate::run_observed(&model, &particles, threads, &|| {}).unwrap();
+        let mut from_run = smc::prior_posterior(&model, particles, &observed);
+        for (a, b) in from_run.hindcast.iter().zip(&explicit.hindcast) {
+            assert_eq!(a.observation, b.observation);
+            assert_eq!(a.posterior, None);
+            assert!(
+                same_band(&a.prior, &b.prior),
+                "{threads} threads: {a:?} {b:?}"
+            );
+        }
+        assert!(
+            close(from_run.prior_ess, explicit.prior_ess),
+            "{threads} threads: prior ESS {} against {}",
+            from_run.prior_ess,
+            explicit.prior_ess
+        );
+        from_run.hindcast.clone_from(&explicit.hindcast);
+        from_run.prior_ess = explicit.prior_ess;
+        assert!(from_run == explicit, "{threads} threads: the rest differs");
+    }
+
+    // The run itself (without the cache, which would skip the path): hindcast.csv and the
+    // manifest's prior ESS are the explicit evaluation's.
+    let w = WorkDir::new("prior-hindcast");
+    let o = omvang(&[
+        "run",
+        "scenarios/baseline.toml",
+        "--iterations",
+        "200",
+        "--no-calibration",
+        "--no-cache",
+        "--no-report",
+        "--quiet",
+        "--threads",
+        "2",
+        "--out",
+        path_str(&w.path),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let dir = w.path.join("baseline");
+    let text = std::fs::read_to_string(dir.join("hindcast.csv")).unwrap();
+    let rows: Vec<&str> = text.lines().skip(1).collect();
+    assert_eq!(rows.len(), explicit.hindcast.len());
+    for (row, bands) in rows.iter().zip(&explicit.hindcast) {
+        let cells: Vec<&str> = row.split(',').collect();
+        let o = &model.observations[bands.observation];
+        assert_eq!(
+            (cells[0], cells[1]),
+            (o.metric.as_str(), &*o.date.to_string())
+        );
+        let prior: Vec<f64> = cells[4..7].iter().map(|c| c.parse().unwrap()).collect();
+        let b = bands.prior;
+        let expected = [b.median, b.low, b.high];
+        assert!(
+            prior.iter().zip(expected).all(|(a, b)| close(*a, b)),
+            "{row}"
+        );
+    }
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    let calibration = &manifest["calibration"];
+    let ess = calibration["prior_ess"].as_f64().unwrap();
+    assert!(close(ess, explicit.prior_ess), "{ess}");
+    assert_eq!(calibration["calibrated"].as_bool(), Some(false));
+
+    // A mean wait of the policy start's own year needs the months after it: not from the run.
+    let mut later = model.clone();
+    let mut observations = model.observations.clone();
+    let mut wait = observations[0].clone();
+    wait.metric = Metric::MeanWaitWeeks;
+    wait.state_index = model.policy_start;
+    observations.push(wait);
+    later.set_observations(observations);
+    assert!(!smc::prior_from_run(&later, n, false));
+}
+
+/// Equal to the rounding of a sum's order.
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1e-300)
+}
+
+fn same_band(a: &omvang::model::stats::Band, b: &omvang::model::stats::Band) -> bool {
+    close(a.low, b.low) && close(a.median, b.median) && close(a.high, b.high)
 }

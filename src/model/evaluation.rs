@@ -55,16 +55,21 @@ pub(crate) fn evaluate_for(
         scratch,
         &|bound| !accepts(bound),
     )?;
-    let ll = log_likelihood(&model.observations, &values);
     Some(Evaluation {
+        ll: likelihood(model, &values),
         values,
-        ll: if ll.is_finite() {
-            ll
-        } else {
-            f64::NEG_INFINITY
-        },
         parts,
     })
+}
+
+/// The log-likelihood of a particle's observed values, −∞ for a non-finite one.
+pub(crate) fn likelihood(model: &Model, values: &[f64]) -> f64 {
+    let ll = log_likelihood(&model.observations, values);
+    if ll.is_finite() {
+        ll
+    } else {
+        f64::NEG_INFINITY
+    }
 }
 
 /// Every particle's observed values and log-likelihood, in parallel, and its parts if

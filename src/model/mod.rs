@@ -28,4 +28,5 @@ pub mod streams;
 pub mod summaries;
 pub mod synthetic;
 pub mod target;
+pub mod weights;
 pub mod workforce;

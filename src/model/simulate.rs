@@ -33,6 +33,19 @@ impl Scratch {
     pub fn trajectory(&self) -> &Trajectory {
         &self.trajectory
     }
+
+    /// The national value of each of `observations` in the iteration last run into this scratch
+    /// ([`iterate_into`]), into `out`.
+    fn observe_result(&self, observations: &[Observation], out: &mut Vec<f64>) {
+        let result = self.result.as_ref().expect("iterate_into fills the result");
+        observe(
+            observations,
+            &result.parameters,
+            self.epidemiology(),
+            &self.trajectory,
+            out,
+        );
+    }
 }
 
 /// What a projection draws from a particle's latent normals before its first month.
@@ -542,6 +555,33 @@ pub fn run(
     threads: usize,
     progress: &(dyn Fn() + Sync),
 ) -> Result<RunResults, rayon::ThreadPoolBuildError> {
+    run_with(model, particles, (threads, false), progress).map(|(results, _)| results)
+}
+
+/// [`run`], and the national value of each of the model's observations in every iteration's
+/// own projection (iteration-major, one value per observation). Where the observations lie
+/// before the policy start and each particle is the history its iteration projects, these are
+/// what [`observe_particle`] gives for the particles: a run of the prior needs no second
+/// projection of its histories for its hindcast.
+///
+/// # Errors
+/// When the thread pool cannot be built.
+pub fn run_observed(
+    model: &Model,
+    particles: &[Particle],
+    threads: usize,
+    progress: &(dyn Fn() + Sync),
+) -> Result<(RunResults, Vec<f64>), rayon::ThreadPoolBuildError> {
+    run_with(model, particles, (threads, true), progress)
+}
+
+/// [`run`] on `threads`, keeping every iteration's observed values when `observing`.
+fn run_with(
+    model: &Model,
+    particles: &[Particle],
+    (threads, observing): (usize, bool),
+    progress: &(dyn Fn() + Sync),
+) -> Result<(RunResults, Vec<f64>), rayon::ThreadPoolBuildError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()?;
@@ -559,31 +599,41 @@ pub fn run(
     let batches: Vec<std::sync::Mutex<Option<Batch>>> = (0..pool.current_num_threads())
         .map(|_| std::sync::Mutex::new(None))
         .collect();
+    let k = model.observations.len();
+    let observed = std::sync::Mutex::new(vec![0.0; if observing { n * k } else { 0 }]);
     pool.install(|| {
         outcomes
             .par_chunks_mut(width.max(1))
             .zip(parameters.par_iter_mut())
             .zip(pooled.par_iter_mut())
             .enumerate()
-            .for_each_init(Scratch::default, |scratch, (i, ((row, par), poo))| {
-                iterate_into(model, i as u64, &particles[i], scratch);
-                let r = scratch
-                    .result
-                    .as_ref()
-                    .expect("iterate_into fills the result");
-                *par = r.parameters;
-                *poo = r.pooled;
-                for (cell, c) in row.iter_mut().zip(&columns) {
-                    *cell = r.yearly[c.year_index][c.metric as usize] as f32;
-                }
-                let worker = rayon::current_thread_index().unwrap_or(0) % batches.len();
-                let mut batch = batches[worker].lock().expect("no worker panicked");
-                let batch = batch.get_or_insert_with(|| Batch::new(years, months));
-                if batch.push(r) {
-                    summaries.lock().expect("no worker panicked").add(batch);
-                }
-                progress();
-            });
+            .for_each_init(
+                || (Scratch::default(), Vec::new()),
+                |(scratch, values), (i, ((row, par), poo))| {
+                    iterate_into(model, i as u64, &particles[i], scratch);
+                    if observing {
+                        scratch.observe_result(&model.observations, values);
+                        observed.lock().expect("no worker panicked")[i * k..(i + 1) * k]
+                            .copy_from_slice(values);
+                    }
+                    let r = scratch
+                        .result
+                        .as_ref()
+                        .expect("iterate_into fills the result");
+                    *par = r.parameters;
+                    *poo = r.pooled;
+                    for (cell, c) in row.iter_mut().zip(&columns) {
+                        *cell = r.yearly[c.year_index][c.metric as usize] as f32;
+                    }
+                    let worker = rayon::current_thread_index().unwrap_or(0) % batches.len();
+                    let mut batch = batches[worker].lock().expect("no worker panicked");
+                    let batch = batch.get_or_insert_with(|| Batch::new(years, months));
+                    if batch.push(r) {
+                        summaries.lock().expect("no worker panicked").add(batch);
+                    }
+                    progress();
+                },
+            );
     });
     let mut summaries = summaries.into_inner().expect("no worker panicked");
     for b in batches {
@@ -591,7 +641,7 @@ pub fn run(
             summaries.add(&mut b);
         }
     }
-    Ok(RunResults {
+    let results = RunResults {
         parameters,
         pooled,
         columns,
@@ -599,7 +649,8 @@ pub fn run(
         years,
         months,
         summaries,
-    })
+    };
+    Ok((results, observed.into_inner().expect("no worker panicked")))
 }
 
 /// [`run`] on the prior iterations `0..iterations` (no calibration).

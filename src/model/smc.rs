@@ -2,19 +2,24 @@
 //! iterations, are reweighted along a ladder of temperatures chosen so that each step keeps half
 //! the effective sample size, resampled, and moved by Metropolis steps: a random walk in their
 //! latent normals shaped by the particles' covariance, and renewals of one region's history
-//! flows at a time (that region simulated alone, `model::parts`). Pure and deterministic: every random number comes from a stream keyed by stage and
-//! particle, so the posterior does not depend on the thread count.
+//! flows at a time (that region simulated alone, `model::parts`). Pure and deterministic: every
+//! random number comes from a stream keyed by stage and particle, so the posterior does not
+//! depend on the thread count.
+//! Without a calibration the iterations are the prior's, whose hindcast a run can give from
+//! its own projections ([`prior_from_run`], [`prior_posterior`]).
 
 use rayon::prelude::*;
 
 use crate::model::build::Model;
-use crate::model::evaluation::{evaluate_all, evaluate_for, Evaluation};
+use crate::model::evaluation::{evaluate_all, evaluate_for, likelihood, Evaluation};
 use crate::model::latent;
+use crate::model::observation::months_needed;
 use crate::model::particle::{Particle, PooledDraw, POLICY_ONLY};
 use crate::model::parts::ObservationPlan;
 use crate::model::projection::REGIONS;
 use crate::model::simulate::{observation_plan, Scratch};
 use crate::model::stats::Band;
+use crate::model::weights::{effective_sample_size, relative_weights, systematic_resample};
 use crate::scenario::{keyed_stream, latent_normal, Parameters};
 
 /// Most tempering stages before the ladder is cut short (at temperature 1 regardless).
@@ -211,54 +216,121 @@ pub fn posterior(
     calibrate: bool,
     stage: &(dyn Fn(&Stage) + Sync),
 ) -> Posterior {
-    let prior: Vec<Particle> = (0..n as u64).map(|j| model.prior_particle(j)).collect();
-    let calibrating = calibrate && !model.observations.is_empty() && n > 1;
+    let prior = prior_particles(model, n);
+    let calibrating = calibrates(model, n, calibrate);
     let plan = observation_plan(model);
     let evaluated = evaluate_all(model, &plan, &prior, calibrating);
-    let prior_bands = observed_scale(model, &evaluated);
+    let prior_bands = observed_scale(model, n, |i, k| evaluated[i].values[k]);
     let prior_ess = ess(&evaluated.iter().map(|e| e.ll).collect::<Vec<_>>());
-    // Only a calibration moves the particles away from the prior: without one they are the
-    // same vector, not a copy (100,000 iterations' latents are ~100 MB).
-    let prior_kept = calibrating.then(|| prior.clone());
+    if !calibrating {
+        return prior_only(model, prior, prior_bands, prior_ess);
+    }
     let mut cloud = Cloud {
-        particles: prior,
+        particles: prior.clone(),
         evaluated,
     };
     let mut stages = Vec::new();
-    let mut evaluations = n;
-    if calibrating {
-        evaluations += temper(model, &plan, &mut cloud, &mut stages, stage);
-        renew_policy_only(model, &mut cloud.particles);
+    let evaluations = n + temper(model, &plan, &mut cloud, &mut stages, stage);
+    renew_policy_only(model, &mut cloud.particles);
+    let posterior_bands = observed_scale(model, n, |i, k| cloud.evaluated[i].values[k]);
+    let hindcast = prior_bands
+        .into_iter()
+        .zip(posterior_bands)
+        .enumerate()
+        .map(|(k, (prior, posterior))| ObservationBands {
+            observation: k,
+            prior,
+            posterior: Some(posterior),
+        })
+        .collect();
+    let particles = cloud.particles;
+    Posterior {
+        parameters: parameter_rows(model, &prior, Some(&particles)),
+        unique_histories: unique_histories(model, &particles),
+        particles,
+        calibrated: true,
+        prior_ess,
+        stages,
+        hindcast,
+        evaluations,
     }
-    let posterior_bands = calibrating.then(|| observed_scale(model, &cloud.evaluated));
+}
+
+/// Whether [`posterior`] moves the particles away from the prior: asked to, with observations
+/// to calibrate to and more than one particle.
+fn calibrates(model: &Model, n: usize, calibrate: bool) -> bool {
+    calibrate && !model.observations.is_empty() && n > 1
+}
+
+/// Prior iterations `0..n` as particles.
+pub fn prior_particles(model: &Model, n: usize) -> Vec<Particle> {
+    (0..n as u64).map(|j| model.prior_particle(j)).collect()
+}
+
+/// Whether a run of `n` iterations can give its hindcast itself ([`prior_posterior`]) rather
+/// than [`posterior`] projecting every history first: it keeps the prior, and every observation
+/// lies within the months before the policy start, where the projection of output iteration i
+/// from prior particle i is that particle's history, whatever its future.
+pub fn prior_from_run(model: &Model, n: usize, calibrate: bool) -> bool {
+    !calibrates(model, n, calibrate)
+        && model
+            .observations
+            .iter()
+            .all(|o| months_needed(o.metric, o.state_index) <= model.policy_start)
+}
+
+/// What [`posterior`] gives without calibrating, from `observed`: the value of every
+/// observation for each of the prior `particles` as `simulate::observe_particle` gives it (iteration-
+/// major, one value per observation), taken from the run's own projections.
+pub fn prior_posterior(model: &Model, particles: Vec<Particle>, observed: &[f64]) -> Posterior {
+    let (n, k) = (particles.len(), model.observations.len());
+    assert_eq!(
+        observed.len(),
+        n * k,
+        "one value per particle and observation"
+    );
+    let value = |i: usize, o: usize| observed[i * k + o];
+    let lls: Vec<f64> = (0..n)
+        .map(|i| likelihood(model, &observed[i * k..(i + 1) * k]))
+        .collect();
+    prior_only(model, particles, observed_scale(model, n, value), ess(&lls))
+}
+
+/// The prior iterations as a run's iterations, with their bands and prior ESS.
+fn prior_only(
+    model: &Model,
+    particles: Vec<Particle>,
+    prior_bands: Vec<Band>,
+    prior_ess: f64,
+) -> Posterior {
     let hindcast = prior_bands
         .into_iter()
         .enumerate()
         .map(|(k, prior)| ObservationBands {
             observation: k,
             prior,
-            posterior: posterior_bands.as_ref().map(|b| b[k]),
+            posterior: None,
         })
         .collect();
-    let particles = cloud.particles;
-    let parameters = match &prior_kept {
-        Some(prior) => parameter_rows(model, prior, Some(&particles)),
-        None => parameter_rows(model, &particles, None),
-    };
+    Posterior {
+        parameters: parameter_rows(model, &particles, None),
+        unique_histories: unique_histories(model, &particles),
+        evaluations: particles.len(),
+        particles,
+        calibrated: false,
+        prior_ess,
+        stages: Vec::new(),
+        hindcast,
+    }
+}
+
+/// Distinct history flow streams among the particles.
+fn unique_histories(model: &Model, particles: &[Particle]) -> usize {
+    debug_assert!(particles.iter().all(|p| p.z.len() == model.latent_dim()));
     let mut histories: Vec<[u64; REGIONS]> = particles.iter().map(|p| p.history).collect();
     histories.sort_unstable();
     histories.dedup();
-    debug_assert!(particles.iter().all(|p| p.z.len() == model.latent_dim()));
-    Posterior {
-        particles,
-        calibrated: calibrating,
-        prior_ess,
-        stages,
-        hindcast,
-        parameters,
-        unique_histories: histories.len(),
-        evaluations,
-    }
+    histories.len()
 }
 
 /// The particles and, for each, its observed values and log-likelihood.
@@ -267,13 +339,14 @@ struct Cloud {
     evaluated: Vec<Evaluation>,
 }
 
-/// The band of each observation over the particles, on the observed scale (× coverage).
-fn observed_scale(model: &Model, evaluated: &[Evaluation]) -> Vec<Band> {
+/// The band of each observation over `n` particles, on the observed scale (× coverage), from
+/// `value(particle, observation)`.
+fn observed_scale(model: &Model, n: usize, value: impl Fn(usize, usize) -> f64) -> Vec<Band> {
     model
         .observations
         .iter()
         .enumerate()
-        .map(|(k, o)| Band::of_values(evaluated.iter().map(|e| e.values[k] * o.coverage).collect()))
+        .map(|(k, o)| Band::of_values((0..n).map(|i| value(i, k) * o.coverage).collect()))
         .collect()
 }
 
@@ -502,140 +575,6 @@ fn renew_policy_only(model: &Model, particles: &mut [Particle]) {
         let prior = model.prior_particle(k as u64);
         for &i in &free {
             p.z[i] = prior.z[i];
-        }
-    }
-}
-
-/// Weights `exp(l − max l)` of log-weights, 0 for a non-finite one; `None` when none is finite.
-pub fn relative_weights(log_weights: &[f64]) -> Option<Vec<f64>> {
-    let top = log_weights
-        .iter()
-        .copied()
-        .filter(|l| l.is_finite())
-        .fold(f64::NEG_INFINITY, f64::max);
-    top.is_finite().then(|| {
-        log_weights
-            .iter()
-            .map(|&l| if l.is_finite() { (l - top).exp() } else { 0.0 })
-            .collect()
-    })
-}
-
-/// Kish's effective sample size (Σ w)² / Σ w² of weights, normalised or not.
-pub fn effective_sample_size(weights: &[f64]) -> f64 {
-    let s: f64 = weights.iter().sum();
-    s * s / weights.iter().map(|x| x * x).sum::<f64>()
-}
-
-/// Systematic resampling: `n` indices, index `i` appearing ⌊n wᵢ⌋ or ⌈n wᵢ⌉ times, in
-/// increasing order.
-pub fn systematic_resample(weights: &[f64], n: usize, u: f64) -> Vec<usize> {
-    let mut out = Vec::with_capacity(n);
-    let mut cumulative = 0.0;
-    let mut i = 0;
-    for k in 0..n {
-        let point = (k as f64 + u.clamp(0.0, 1.0 - f64::EPSILON)) / n as f64;
-        while i + 1 < weights.len() && cumulative + weights[i] <= point {
-            cumulative += weights[i];
-            i += 1;
-        }
-        out.push(i);
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::metrics::Metric;
-    use crate::model::observation::{log_likelihood, Observation};
-
-    #[test]
-    fn an_empty_model_value_weighs_almost_nothing_and_nothing_is_nan() {
-        let obs = [Observation {
-            metric: Metric::WaitingList,
-            state_index: 0,
-            value: 2551.0,
-            coverage: 0.97,
-            sd_log: 0.15,
-            date: crate::data::Date {
-                year: 2000,
-                month: 1,
-                day: 1,
-            },
-            source: String::new(),
-        }];
-        let ll = [
-            log_likelihood(&obs, &[0.0]),
-            log_likelihood(&obs, &[2600.0]),
-        ];
-        assert!(ll.iter().all(|l| l.is_finite()));
-        let w = relative_weights(&ll).unwrap();
-        assert!(w[0] < 1e-100 && w[1] == 1.0);
-        assert!((effective_sample_size(&w) - 1.0).abs() < 1e-9);
-    }
-
-    /// A conjugate check: θ ~ N(0, 1) a priori, one observation log y = θ + ε, ε ~ N(0, σ²).
-    /// The posterior is N(log y / (1 + σ²), σ² / (1 + σ²)); importance sampling over prior draws
-    /// must recover its mean and variance.
-    #[test]
-    fn importance_weights_recover_a_conjugate_normal_posterior() {
-        let n = 40_000;
-        let sigma = 0.5;
-        let observed = 0.8f64;
-        // Prior draws by inversion on a regular grid of uniforms: deterministic and exact.
-        let theta: Vec<f64> = (0..n)
-            .map(|i| crate::scenario::normal_quantile((i as f64 + 0.5) / n as f64))
-            .collect();
-        let obs = [Observation {
-            metric: Metric::ClientsInCare,
-            state_index: 0,
-            value: 1000.0 * observed.exp(),
-            coverage: 1.0,
-            sd_log: sigma,
-            date: crate::data::Date {
-                year: 2000,
-                month: 1,
-                day: 1,
-            },
-            source: String::new(),
-        }];
-        let ll: Vec<f64> = theta
-            .iter()
-            .map(|t| log_likelihood(&obs, &[1000.0 * t.exp()]))
-            .collect();
-        let raw = relative_weights(&ll).unwrap();
-        let total: f64 = raw.iter().sum();
-        let weights: Vec<f64> = raw.iter().map(|w| w / total).collect();
-        let mean: f64 = theta.iter().zip(&weights).map(|(t, w)| t * w).sum();
-        let var: f64 = theta
-            .iter()
-            .zip(&weights)
-            .map(|(t, w)| (t - mean).powi(2) * w)
-            .sum();
-        let s2 = sigma * sigma;
-        assert!((mean - observed / (1.0 + s2)).abs() < 1e-3, "{mean}");
-        assert!((var - s2 / (1.0 + s2)).abs() < 1e-3, "{var}");
-        // Analytic ESS / n = E[w]² / E[w²] = σ√(2+σ²)/(1+σ²) · exp(−y²/(1+σ²) + y²/(2+σ²)) ≈ 0.478.
-        let ess = effective_sample_size(&weights);
-        assert!((ess / n as f64 - 0.478).abs() < 0.005, "{ess}");
-        let resampled = systematic_resample(&weights, n, 0.5);
-        let resampled_mean =
-            resampled.iter().map(|&i| theta[i]).sum::<f64>() / resampled.len() as f64;
-        assert!((resampled_mean - mean).abs() < 5e-3, "{resampled_mean}");
-    }
-
-    #[test]
-    fn systematic_resampling_keeps_counts_within_one_of_n_times_weight() {
-        let w = [0.1, 0.0, 0.35, 0.05, 0.5];
-        for u in [0.0, 0.3, 0.77, 0.999] {
-            let r = systematic_resample(&w, 40, u);
-            assert_eq!(r.len(), 40);
-            assert!(r.windows(2).all(|p| p[0] <= p[1]));
-            for (i, wi) in w.iter().enumerate() {
-                let count = r.iter().filter(|&&j| j == i).count() as f64;
-                assert!((count - 40.0 * wi).abs() <= 1.0, "u {u} i {i}: {count}");
-            }
         }
     }
 }

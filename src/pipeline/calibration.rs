@@ -11,6 +11,7 @@ use anyhow::Result;
 use super::inputs::input_files;
 use super::{Event, Observer};
 use crate::model::build::Model;
+use crate::model::particle::Particle;
 use crate::model::smc;
 use crate::output::cache::{self, CacheDir, CacheKey, Lookup};
 use crate::output::sha256_file;
@@ -91,12 +92,84 @@ pub(super) fn calibrate_cached(
     pool_threads: usize,
     observe: Observer<'_>,
 ) -> Result<Calibration> {
+    let key = match look_up(model, on, cache, observe)? {
+        Ok(hit) => return Ok(hit),
+        Err(key) => key,
+    };
+    let posterior = calibrate(model, on, pool_threads, observe)?;
+    Ok(keep(cache, key, posterior, observe))
+}
+
+/// The particles a run of `model` projects: its calibration as [`calibrate_cached`] gives it,
+/// or, for a run of the prior that can give its hindcast itself ([`smc::prior_from_run`]) and
+/// is not in the cache, the prior particles, their calibration finished from the run
+/// ([`PriorRun::finish`]).
+///
+/// # Errors
+/// As [`calibrate_cached`].
+pub(super) fn prepare(
+    model: &Model,
+    on: bool,
+    cache: Option<&CacheDir>,
+    pool_threads: usize,
+    observe: Observer<'_>,
+) -> Result<Prepared> {
+    let n = model.scenario.run.iterations;
+    if !smc::prior_from_run(model, n, on) {
+        return calibrate_cached(model, on, cache, pool_threads, observe).map(Prepared::Ready);
+    }
+    Ok(match look_up(model, on, cache, observe)? {
+        Ok(hit) => Prepared::Ready(hit),
+        Err(key) => Prepared::Prior(PriorRun {
+            particles: smc::prior_particles(model, n),
+            key,
+        }),
+    })
+}
+
+/// What a run projects: a finished calibration, or the prior iterations whose hindcast the run
+/// gives.
+pub(super) enum Prepared {
+    Ready(Calibration),
+    Prior(PriorRun),
+}
+
+/// The prior iterations of a run that gives their hindcast and prior ESS from its own
+/// projections, and the cache key their calibration is kept under.
+pub(super) struct PriorRun {
+    pub particles: Vec<Particle>,
+    key: Option<CacheKey>,
+}
+
+impl PriorRun {
+    /// The calibration of the prior from `observed`, every iteration's observed values as
+    /// [`crate::model::simulate::run_observed`] gave them, kept in `cache` as
+    /// [`calibrate_cached`] keeps one.
+    pub fn finish(
+        self,
+        model: &Model,
+        observed: &[f64],
+        cache: Option<&CacheDir>,
+        observe: Observer<'_>,
+    ) -> Calibration {
+        let posterior = smc::prior_posterior(model, self.particles, observed);
+        keep(cache, self.key, posterior, observe)
+    }
+}
+
+/// The calibration `cache` holds for `model` (`Ok`), else the key to keep it under when there
+/// is a cache (`Err`); an entry that cannot be trusted is reported.
+///
+/// # Errors
+/// An input file that cannot be read for the key.
+fn look_up(
+    model: &Model,
+    on: bool,
+    cache: Option<&CacheDir>,
+    observe: Observer<'_>,
+) -> Result<Result<Calibration, Option<CacheKey>>> {
     let Some(cache) = cache else {
-        return Ok(Calibration {
-            posterior: calibrate(model, on, pool_threads, observe)?,
-            from_cache: false,
-            key: None,
-        });
+        return Ok(Err(None));
     };
     let name = &model.scenario.name;
     let inputs = input_files(&model.scenario)
@@ -111,11 +184,11 @@ pub(super) fn calibrate_cached(
                 key: key.as_str(),
                 path: &cache.entry(&key),
             });
-            return Ok(Calibration {
+            return Ok(Ok(Calibration {
                 posterior: posterior.for_model(model),
                 from_cache: true,
                 key: Some(key.as_str().to_string()),
-            });
+            }));
         }
         Lookup::Missing => {}
         Lookup::Ignored { path, reason } => observe(Event::CacheEntryIgnored {
@@ -124,17 +197,28 @@ pub(super) fn calibrate_cached(
             reason: &reason,
         }),
     }
-    let posterior = calibrate(model, on, pool_threads, observe)?;
-    if let Err(e) = cache.store(&key, &posterior) {
-        observe(Event::Warning(format!(
-            "the calibration could not be kept in the cache ({e}); the run goes on"
-        )));
+    Ok(Err(Some(key)))
+}
+
+/// A computed calibration, kept in `cache` under `key` (a failure to keep it is a warning).
+fn keep(
+    cache: Option<&CacheDir>,
+    key: Option<CacheKey>,
+    posterior: smc::Posterior,
+    observe: Observer<'_>,
+) -> Calibration {
+    if let (Some(cache), Some(key)) = (cache, &key) {
+        if let Err(e) = cache.store(key, &posterior) {
+            observe(Event::Warning(format!(
+                "the calibration could not be kept in the cache ({e}); the run goes on"
+            )));
+        }
     }
-    Ok(Calibration {
+    Calibration {
         posterior,
         from_cache: false,
-        key: Some(key.as_str().to_string()),
-    })
+        key: key.map(|k| k.as_str().to_string()),
+    }
 }
 
 /// The particles a scenario projects: calibrated to the national record (or its prior).

@@ -14,7 +14,7 @@ pub use inputs::{check_table, input_files, load_model, load_scenario, read_input
 pub use target::{target, TargetRequest, TargetWritten};
 
 use artifacts::{calibration_info, check_finite_draws, key_figures, manifest, tables};
-use calibration::{calibrate_cached, open_cache, Calibration};
+use calibration::{open_cache, prepare, Calibration, Prepared};
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -31,6 +31,7 @@ use crate::model::simulate;
 use crate::model::smc;
 use crate::model::stats::Band;
 use crate::model::summaries::{summarise, summarise_monthly};
+use crate::output::cache::CacheDir;
 use crate::output::{self, parse_run, read_comparison, read_run};
 use crate::report::{self, charts, CompareError, Lang};
 use crate::run_data::{Artifact, ComparisonManifest, RunData};
@@ -180,28 +181,29 @@ pub fn run(request: &RunRequest, observe: Observer<'_>) -> Result<Vec<Written>> 
         let started = (SystemTime::now(), Instant::now());
         // Scenarios with the same history share its calibration: computed once, identical.
         let fingerprint = model.history_fingerprint();
-        let calibration = match calibrations.iter().find(|(f, _)| *f == fingerprint) {
-            Some((_, c)) => c.for_model(model),
-            None => {
-                let c = calibrate_cached(
-                    model,
-                    request.calibrate,
-                    cache.as_ref(),
-                    pool_threads,
-                    observe,
-                )?;
-                calibrations.push((fingerprint, c.clone()));
-                c
-            }
+        let shared = calibrations.iter().find(|(f, _)| *f == fingerprint);
+        let prepared = match shared {
+            Some((_, c)) => Prepared::Ready(c.for_model(model)),
+            None => prepare(
+                model,
+                request.calibrate,
+                cache.as_ref(),
+                pool_threads,
+                observe,
+            )?,
         };
-        let (done, run) = run_scenario(
+        let fresh = shared.is_none();
+        let (done, run, calibration) = run_scenario(
             request,
             (path, model),
-            &calibration,
+            (prepared, cache.as_ref()),
             started,
             pool_threads,
             observe,
         )?;
+        if fresh {
+            calibrations.push((fingerprint, calibration));
+        }
         observe(Event::Written(&done));
         written.push(done);
         runs.push(run);
@@ -245,19 +247,19 @@ fn load_models(request: &RunRequest) -> Result<Vec<(&PathBuf, Model)>> {
 }
 
 /// One scenario from its particles to its folder: the iterations, tables, manifest, workbook
-/// and report. Returns what was written and the run as the report read it back.
+/// and report. Returns what was written, the run as the report read it back and the
+/// calibration (a prior run's finished from its own projections and kept in `cache`).
 /// `started` is when its calibration began: the run's time includes it.
 fn run_scenario(
     request: &RunRequest,
     (path, model): (&Path, &Model),
-    calibration: &Calibration,
+    (prepared, cache): (Prepared, Option<&CacheDir>),
     (started_at, clock): (SystemTime, Instant),
     pool_threads: usize,
     observe: Observer<'_>,
-) -> Result<(Written, RunData)> {
+) -> Result<(Written, RunData, Calibration)> {
     let name = &model.scenario.name;
     let n = model.scenario.run.iterations;
-    let posterior = &calibration.posterior;
     observe(Event::Simulating {
         scenario: name,
         iterations: n,
@@ -267,7 +269,18 @@ fn run_scenario(
         let k = done.fetch_add(1, Ordering::Relaxed) + 1;
         observe(Event::Iteration { done: k, of: n });
     };
-    let results = simulate::run(model, &posterior.particles, pool_threads, &progress)?;
+    let (results, calibration) = match prepared {
+        Prepared::Ready(c) => (
+            simulate::run(model, &c.posterior.particles, pool_threads, &progress)?,
+            c,
+        ),
+        Prepared::Prior(prior) => {
+            let (results, observed) =
+                simulate::run_observed(model, &prior.particles, pool_threads, &progress)?;
+            (results, prior.finish(model, &observed, cache, observe))
+        }
+    };
+    let posterior = &calibration.posterior;
     check_finite_draws(model, path, &results)?;
     observe(Event::Simulated);
     let summary = summarise(model, &results);
@@ -284,7 +297,7 @@ fn run_scenario(
         started_at,
         clock,
     )?;
-    manifest.calibration = Some(calibration_info(model, calibration));
+    manifest.calibration = Some(calibration_info(model, &calibration));
     artifacts.push(Artifact {
         name: "manifest.json".into(),
         bytes: serde_json::to_vec_pretty(&manifest)?,
@@ -313,7 +326,7 @@ fn run_scenario(
         lang: request.lang,
         key_figures: key_figures(model, &summary),
     };
-    Ok((written, run))
+    Ok((written, run, calibration))
 }
 
 /// The comparison folder of paired runs: its manifest, the paired differences and its report.
