@@ -2,7 +2,7 @@
 //! exits, the month's clock ([`MonthClock`]), losses from the list over the time actually spent
 //! on it and admissions as places free up; and the regions' start in their own steady state.
 
-use crate::model::clock::{ClockInput, MonthClock};
+use crate::model::clock::{ClockInput, ExitHazard, MonthClock};
 use crate::model::projection::{
     ramp, Drivers, Flow, ProjectionInput, ADMISSION_NORM_WEEKS, REGIONS, WEEKS_PER_MONTH,
 };
@@ -60,7 +60,7 @@ pub const STRETCH_ADJUST_MONTHS: f64 = 6.0;
 #[derive(Debug, Clone)]
 pub(crate) struct Constants {
     /// Hazard of leaving care a month.
-    pub(crate) mu_month: f64,
+    pub(crate) mu_month: ExitHazard,
     /// Probability that a client in care at the start of a month leaves it within the month.
     pub(crate) p_exit: f64,
     /// Places that free up in a month per place-full of clients, refilled places included:
@@ -107,7 +107,7 @@ impl Constants {
         let mu_wait = rates.hazard_death + rates.hazard_institution;
         let intensity = input.intensity;
         Constants {
-            mu_month,
+            mu_month: ExitHazard::new(mu_month),
             p_exit,
             freeing_per_client: p_exit * (1.0 + q),
             refill: 1.0 + q,
@@ -519,7 +519,7 @@ impl Region {
         // those admitted during the month may leave again before its end, and free a place too.
         let free = slots as i128 - (clients - exits0) as i128;
         let first = (self.queue.total as i128).min(free.max(0)) as u64;
-        let p_again = clock.exit_after_admission(k.mu_month);
+        let p_again = clock.exit_after_admission(&k.mu_month);
         let exits1 = binomial_inv(first, p_again, at(Flow::ExitsAdmitted));
         let places = (free + exits1 as i128).max(0) as u64;
         let admitted = self

@@ -28,40 +28,38 @@ const Z_MAX: f64 = 8.5;
 /// (checked in the sampler tests). Inputs that are not a probability
 /// (NaN, negative) give 0 and p ≥ 1 gives n: the caller validates rates.
 pub fn binomial_inv(n: u64, p: f64, u: f64) -> u64 {
-    binomial_by(n, p, u, &mut |n, p, u| {
-        let ratio = p / (1.0 - p);
-        let pmf0 = binomial_pmf0(n, p);
-        if n > EXACT_COUNT {
-            return walk_up(pmf0, u, n, |k| (n - k) as f64 / (k + 1) as f64 * ratio);
-        }
-        let (.., k) = binomial_walk(pmf0, pmf0, 0, n, ratio, |c| c < u, |_, _| {});
-        k
+    binomial_by(n, p, u, &mut |n, p, u| exact_inv(n, p, (-p).ln_1p(), u))
+}
+
+/// [`binomial_inv`] given `ln_q` = `(-p).ln_1p()`, which draws that share p (a workforce's
+/// leavers in every region) compute once: the same value, so the same draws, without a `log1p`
+/// each.
+pub fn binomial_inv_ln(n: u64, p: f64, ln_q: f64, u: f64) -> u64 {
+    binomial_by(n, p, u, &mut |n, q, u| {
+        // By symmetry the walk may be at 1 − p, whose logarithm is not the one given.
+        let ln_q = if q.to_bits() == p.to_bits() {
+            ln_q
+        } else {
+            (-q).ln_1p()
+        };
+        exact_inv(n, q, ln_q, u)
     })
 }
 
-/// Counts up to which a `u64` converts to `f64` exactly (2⁵³), so that the binomial walk can
-/// count in `f64`.
-const EXACT_COUNT: u64 = 1 << 53;
-
-/// The binomial CDF walk from `k` (pmf `pmf`, CDF `cdf`) on while `more(CDF(k))`, up to `n` and
-/// while the sum still grows, with `ratio` = p / (1 − p); calls `seen(k, CDF(k))` at each new k
-/// and returns (pmf, CDF, k) where it stopped. The same products and sums as [`walk_up`] with
-/// the ratio `(n − k) / (k + 1) · ratio`, but with the counts kept in `f64` (exact up to
-/// [`EXACT_COUNT`], which the caller ensures for `n`): the conversions of `u64` to `f64` they
-/// save were a third of the instructions of a step on the baseline x86-64 target.
+/// The exact inversion of [`binomial_inv`] (p ≤ ½), with `ln_q` = ln(1 − p): the walk from
+/// pmf(0) = exp(n · ln_q), as [`binomial_pmf0`] computes it.
 #[inline]
-fn binomial_walk(
-    mut pmf: f64,
-    mut cdf: f64,
-    mut k: u64,
-    n: u64,
-    ratio: f64,
-    mut more: impl FnMut(f64) -> bool,
-    mut seen: impl FnMut(u64, f64),
-) -> (f64, f64, u64) {
-    debug_assert!(n <= EXACT_COUNT);
-    let (nf, mut kf) = (n as f64, k as f64);
-    while more(cdf) && k < n {
+fn exact_inv(n: u64, p: f64, ln_q: f64, u: f64) -> u64 {
+    let ratio = p / (1.0 - p);
+    let pmf0 = (n as f64 * ln_q).exp();
+    if n > EXACT_COUNT {
+        return walk_up(pmf0, u, n, |k| (n - k) as f64 / (k + 1) as f64 * ratio);
+    }
+    // The same products and sums as `walk_up` with the ratio (n − k) / (k + 1) · ratio, but the
+    // counts kept in f64 (exact up to EXACT_COUNT): the conversions of u64 to f64 they save
+    // were a third of the instructions of a step on the baseline x86-64 target.
+    let (nf, mut k, mut kf, mut pmf, mut cdf) = (n as f64, 0u64, 0.0f64, pmf0, pmf0);
+    while cdf < u && k < n {
         pmf *= (nf - kf) / (kf + 1.0) * ratio;
         if cdf + pmf == cdf {
             break;
@@ -69,10 +67,13 @@ fn binomial_walk(
         cdf += pmf;
         k += 1;
         kf += 1.0;
-        seen(k, cdf);
     }
-    (pmf, cdf, k)
+    k
 }
+
+/// Counts up to which a `u64` converts to `f64` exactly (2⁵³), so that the binomial walk can
+/// count in `f64`.
+const EXACT_COUNT: u64 = 1 << 53;
 
 /// [`binomial_inv`] with its exact inversion (`exact(n, p, u)`, p ≤ ½, variance below
 /// [`EXACT_VARIANCE`]) left to the caller, so that [`BinomialMemo`] can memoise it.
@@ -261,7 +262,7 @@ impl BinomialMemo {
             }
         }
         // Go on with the walk where the row ends, as `walk` would (counts in f64 as in
-        // `binomial_walk`: exact, n being below MEMO_MAX_N), setting the guide entries the
+        // `exact_inv`: exact, n being below MEMO_MAX_N), setting the guide entries the
         // new sums reach.
         let ratio = p / (1.0 - p);
         let start = row.start as usize;
@@ -322,7 +323,20 @@ pub fn poisson_inv(lambda: f64, u: f64) -> u64 {
         return 0;
     }
     if lambda < EXACT_VARIANCE {
-        walk_up((-lambda).exp(), u, u64::MAX, |k| lambda / (k + 1) as f64)
+        // `walk_up` with the ratio λ / (k + 1), counting in f64 as the binomial walk does
+        // (exact: the sum stops growing long before 2⁵³).
+        let (mut k, mut kf, pmf0) = (0u64, 0.0f64, (-lambda).exp());
+        let (mut pmf, mut cdf) = (pmf0, pmf0);
+        while cdf < u {
+            pmf *= lambda / (kf + 1.0);
+            if cdf + pmf == cdf {
+                break;
+            }
+            cdf += pmf;
+            k += 1;
+            kf += 1.0;
+        }
+        k
     } else {
         let sd = lambda.sqrt();
         let x = lambda + sd * cornish_fisher(u, 1.0 / sd, 1.0 / lambda) - 0.5;
@@ -560,6 +574,31 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    /// The Poisson walk counting in f64 gives the draws of the walk counting in u64, and draws
+    /// given ln(1 − p) those of `binomial_inv`, also above p = ½ (where the symmetry walks at
+    /// 1 − p).
+    #[test]
+    fn f64_counted_and_given_log_draws_are_the_same() {
+        let mut x = 0.29f64;
+        for _ in 0..200_000 {
+            x = (x * 7_919.0 + 0.618_033_988_749) % 1.0;
+            let lambda = x * 49.9;
+            x = (x * 7_919.0 + 0.618_033_988_749) % 1.0;
+            let u = if x < 0.01 { x * 1e-12 } else { x };
+            let reference = walk_up((-lambda).exp(), u, u64::MAX, |k| lambda / (k + 1) as f64);
+            assert_eq!(poisson_inv(lambda, u), reference, "{lambda} {u}");
+            let n = (lambda * 20.0) as u64;
+            let p: f64 = [0.003, 0.02, 0.3, 0.5, 0.8, 0.997][n as usize % 6];
+            let ln_q = (-p).ln_1p();
+            assert_eq!(
+                binomial_inv_ln(n, p, ln_q, u),
+                binomial_inv(n, p, u),
+                "{n} {p} {u}"
+            );
+            assert_eq!(binomial_inv(n, p, u), reference_inv(n, p, u), "{n} {p} {u}");
         }
     }
 

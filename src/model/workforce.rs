@@ -5,7 +5,7 @@
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
-use crate::model::samplers::{binomial_inv, floor, round};
+use crate::model::samplers::{binomial_inv, binomial_inv_ln, floor, round};
 use crate::scenario::{keyed_stream, WorkforcePolicy, MAX_TRAINING_MONTHS};
 
 /// The workforce rates of one iteration (scenario parameters).
@@ -87,6 +87,8 @@ pub(crate) struct WorkforceMonth {
     /// [`WorkforceRates::leave_month`] at this month's cut of turnover and at none.
     pub(crate) leave: f64,
     pub(crate) leave_uncut: f64,
+    /// ln(1 − `leave`), for the draws of leavers ([`binomial_inv_ln`]).
+    pub(crate) leave_ln: f64,
     /// Extra trainees started this month in this region.
     pub(crate) extra_trainees: f64,
     /// Demand hires wanted this month (people), before the ceiling.
@@ -106,13 +108,15 @@ impl WorkforceMonth {
         extra_trainees: f64,
     ) -> Self {
         let training = rates.training();
+        let leave = rates.leave_month(turnover_cut);
         WorkforceMonth {
             s,
             growth,
             growth_s: growth.powi(s as i32),
             training,
             growth_training: growth.powi(training as i32),
-            leave: rates.leave_month(turnover_cut),
+            leave,
+            leave_ln: (-leave).ln_1p(),
             leave_uncut: rates.leave_month(0.0),
             extra_trainees,
             wanted: 0.0,
@@ -223,7 +227,7 @@ impl Workforce {
             None => [0.5, 0.5],
         };
         let at_work = round(self.headcount).max(0.0) as u64;
-        let leavers = binomial_inv(at_work, w.leave, u_leave);
+        let leavers = binomial_inv_ln(at_work, w.leave, w.leave_ln, u_leave);
         // Business as usual replaces the leavers expected at the uncut rates and grows headcount
         // by `growth` a month: E[headcount] = h0 growth^(s+1) without levers.
         let planned = (self.h0 * w.growth_s * (w.growth - 1.0 + w.leave_uncut)).max(0.0);
