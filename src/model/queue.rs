@@ -3,6 +3,7 @@
 //! ([`MonthClock`]), and the share that has waited longer than a norm.
 
 use crate::model::clock::MonthClock;
+use crate::model::samplers::floor;
 
 /// Months of arrival kept as separate cohorts; people who have waited longer share one bucket.
 pub const COHORT_WINDOW: usize = 36;
@@ -93,18 +94,32 @@ impl WaitingList {
     /// sums to `lost` exactly, stays within one of the proportional share and never exceeds
     /// the cohort. People waiting share one hazard whatever their wait.
     pub fn remove_proportionally(&mut self, lost: u64) {
-        let size = self.total as u128;
-        if lost == 0 || size == 0 {
+        if lost == 0 || self.total == 0 {
             return;
         }
         let lost = lost.min(self.total);
-        let share = |running: u128| (lost as u128 * running / size) as u64;
-        let mut running = self.old_count as u128;
+        if self.total <= u64::from(u32::MAX) {
+            // lost · running < 2⁶⁴: the same quotients in 64 bits, a division instruction where
+            // the 128-bit one is a call (`__udivti3`) for each cohort.
+            let size = self.total;
+            self.remove_by(lost, |running| lost * running / size);
+        } else {
+            let size = u128::from(self.total);
+            self.remove_by(lost, |running| {
+                (u128::from(lost) * u128::from(running) / size) as u64
+            });
+        }
+    }
+
+    /// [`Self::remove_proportionally`] with `share(C)` = ⌊lost·C/S⌋.
+    #[inline]
+    fn remove_by(&mut self, lost: u64, share: impl Fn(u64) -> u64) {
+        let mut running = self.old_count;
         let mut taken = share(running);
         self.old_count -= taken;
         for a in self.oldest..=self.newest {
             let slot = &mut self.ring[Self::slot(a)];
-            running += *slot as u128;
+            running += *slot;
             let cut = share(running);
             *slot -= cut - taken;
             taken = cut;
@@ -184,7 +199,8 @@ impl WaitingList {
         }
         let mut under = self.old_count as f64
             * (1.0 - over_norm_at(now as f64 - self.old_mean_arrival, norm_months));
-        let young = norm_months.ceil().min(COHORT_WINDOW as f64) as i64;
+        // ⌈x⌉ as −⌊−x⌋, bit for bit, without libm's `ceil` (a call for each region and month).
+        let young = (-floor(-norm_months)).min(COHORT_WINDOW as f64) as i64;
         for a in (now - young + 1).max(self.oldest)..=self.newest {
             let n = self.ring[Self::slot(a)];
             under += n as f64 * (1.0 - over_norm_at((now - a) as f64, norm_months));
@@ -287,6 +303,31 @@ mod tests {
         q.remove_proportionally(87);
         assert_eq!(q.ring[..3], [0, 0, 0]);
         assert_eq!(q.total, 0);
+    }
+
+    /// The 64-bit quotients of lists below 2³² people are those of the 128-bit rule, also for
+    /// lists of billions (the largest the 64-bit path takes) and with an old bucket.
+    #[test]
+    fn losses_in_64_bits_equal_those_in_128() {
+        let mut x = 0.377f64;
+        for case in 0..2_000 {
+            let mut q = WaitingList::new();
+            let scale = if case % 2 == 0 { 1_000.0 } else { 1e8 };
+            for month in 0..(case % 50) as i64 {
+                x = (x * 7_919.0 + 0.618_033_988_749) % 1.0;
+                q.push(month, (x * scale) as u64);
+            }
+            x = (x * 7_919.0 + 0.618_033_988_749) % 1.0;
+            let lost = (x * q.total as f64) as u64;
+            let mut wide = q.clone();
+            let size = u128::from(q.total.max(1));
+            wide.remove_by(lost.min(q.total), |c| {
+                (u128::from(lost.min(q.total)) * u128::from(c) / size) as u64
+            });
+            q.remove_proportionally(lost);
+            assert_eq!(q.ring, wide.ring, "case {case}");
+            assert_eq!((q.old_count, q.total), (wide.old_count, wide.total));
+        }
     }
 
     #[test]

@@ -2,12 +2,12 @@
 //! exits, the month's clock ([`MonthClock`]), losses from the list over the time actually spent
 //! on it and admissions as places free up; and the regions' start in their own steady state.
 
-use crate::model::clock::{ClockInput, MonthClock};
+use crate::model::clock::{ClockInput, ExitHazard, MonthClock};
 use crate::model::projection::{
     ramp, Drivers, Flow, ProjectionInput, ADMISSION_NORM_WEEKS, REGIONS, WEEKS_PER_MONTH,
 };
 use crate::model::queue::WaitingList;
-use crate::model::samplers::{binomial_inv, poisson_inv, BinomialMemo};
+use crate::model::samplers::{binomial_inv, floor, poisson_inv, round, BinomialMemo};
 use crate::model::workforce::{Workforce, WorkforceFlows, WorkforceMonth};
 use crate::scenario::{Ceiling, FtePolicyKind, Hiring, HiringKind};
 
@@ -60,7 +60,7 @@ pub const STRETCH_ADJUST_MONTHS: f64 = 6.0;
 #[derive(Debug, Clone)]
 pub(crate) struct Constants {
     /// Hazard of leaving care a month.
-    pub(crate) mu_month: f64,
+    pub(crate) mu_month: ExitHazard,
     /// Probability that a client in care at the start of a month leaves it within the month.
     pub(crate) p_exit: f64,
     /// Places that free up in a month per place-full of clients, refilled places included:
@@ -84,6 +84,8 @@ pub(crate) struct Constants {
     pub(crate) base_hours: f64,
     pub(crate) growth_per_month: f64,
     pub(crate) index_per_month: f64,
+    /// A case manager's probability of leaving the role within a month, turnover uncut.
+    pub(crate) leave_uncut: f64,
     /// Places per FTE in a region at capacity (`caseload` over the mean served share).
     pub(crate) places_per_fte: f64,
 }
@@ -105,7 +107,7 @@ impl Constants {
         let mu_wait = rates.hazard_death + rates.hazard_institution;
         let intensity = input.intensity;
         Constants {
-            mu_month,
+            mu_month: ExitHazard::new(mu_month),
             p_exit,
             freeing_per_client: p_exit * (1.0 + q),
             refill: 1.0 + q,
@@ -124,6 +126,7 @@ impl Constants {
             base_hours: intensity.hours_weight(intensity.base_share_intensive),
             growth_per_month: (1.0 + input.fte_growth_per_year).powf(1.0 / 12.0),
             index_per_month: (1.0 + input.cost_index_per_year).powf(1.0 / 12.0),
+            leave_uncut: input.workforce.rates.leave_month(0.0),
             // Set by `start_regions`.
             places_per_fte: 0.0,
         }
@@ -238,6 +241,10 @@ pub(crate) struct MonthInputs {
     pub(crate) theta: f64,
     /// Temporary FTE per region.
     pub(crate) boost: f64,
+    /// From the policy start: the progress of the workforce levers' ramp, and the workforce's
+    /// month but for what each region wants and may hire.
+    pub(crate) staff_phase: f64,
+    pub(crate) staff: WorkforceMonth,
 }
 
 impl MonthInputs {
@@ -273,6 +280,22 @@ impl MonthInputs {
             && m >= boost_start
             && (cap.boost_months == 0 || m < boost_start + cap.boost_months as usize);
         let at_home = &input.epidemiology.at_home_ref;
+        let wf = &input.workforce;
+        let (staff_phase, staff) = if policy {
+            let phase = ramp(m, start, wf.policy.ramp_years);
+            let s = m - start;
+            let fixed = input.capacity.policy == FtePolicyKind::Fixed;
+            let staff = WorkforceMonth::new(
+                &wf.rates,
+                s,
+                if fixed { 1.0 } else { k.growth_per_month },
+                phase * wf.policy.turnover_reduction,
+                wf.policy.extra_trainees(s / 12) / 12.0 * PER_REGION,
+            );
+            (phase, staff)
+        } else {
+            (0.0, WorkforceMonth::default())
+        };
         MonthInputs {
             m,
             policy,
@@ -288,6 +311,8 @@ impl MonthInputs {
             } else {
                 0.0
             },
+            staff_phase,
+            staff,
         }
     }
 }
@@ -386,9 +411,9 @@ impl Region {
         let wf = &input.workforce;
         let ptf0 = wf.rates.part_time_factor;
         if !mo.policy {
-            let flows = self
-                .workforce
-                .history(self.fte0 * mo.growth / ptf0, &wf.rates);
+            let flows =
+                self.workforce
+                    .history(self.fte0 * mo.growth / ptf0, &wf.rates, k.leave_uncut);
             return (self.fte0 * mo.path, flows);
         }
         let fixed = input.capacity.policy == FtePolicyKind::Fixed;
@@ -399,7 +424,7 @@ impl Region {
             self.workforce.start(wf, frozen);
         }
         let policy = wf.policy;
-        let phase = ramp(mo.m, input.policy_start, policy.ramp_years);
+        let phase = mo.staff_phase;
         let driver = if fixed {
             self.workforce.frozen
         } else {
@@ -426,7 +451,8 @@ impl Region {
                     / k.places_per_fte;
                 let gap = ((target - self.fte) / per_head).max(0.0);
                 let wanted = if gap >= 0.5 {
-                    (gap / f64::from(hiring.lag_months)).ceil()
+                    // ⌈x⌉ as −⌊−x⌋, bit for bit, without libm's `ceil`.
+                    -floor(-(gap / f64::from(hiring.lag_months)))
                 } else {
                     0.0
                 };
@@ -437,14 +463,10 @@ impl Region {
                 (wanted, people / 12.0 * PER_REGION)
             }
         };
-        let s = mo.m - input.policy_start;
         let month = WorkforceMonth {
-            s,
-            growth: if fixed { 1.0 } else { k.growth_per_month },
-            extra_trainees: policy.extra_trainees(s / 12) / 12.0 * PER_REGION,
-            turnover_cut: phase * policy.turnover_reduction,
             wanted,
             allowance,
+            ..mo.staff
         };
         let flows = self.workforce.month(&wf.rates, &month);
         (self.workforce.headcount.max(0.0) * per_head, flows)
@@ -469,9 +491,8 @@ impl Region {
         let beyond = ((wait - k.norm_months) / k.norm_months).max(0.0);
         let target = fb.caseload_stretch_max * beyond.min(1.0);
         self.stretch += (target - self.stretch) / STRETCH_ADJUST_MONTHS;
-        let slots = (fte * k.places_per_fte * (1.0 + self.stretch) / mo.weight)
-            .floor()
-            .max(0.0) as u64;
+        let slots =
+            floor(fte * k.places_per_fte * (1.0 + self.stretch) / mo.weight).max(0.0) as u64;
         let deterrence = if beyond > 0.0 && fb.referral_elasticity > 0.0 {
             (wait / k.norm_months).powf(-fb.referral_elasticity)
         } else {
@@ -498,7 +519,7 @@ impl Region {
         // those admitted during the month may leave again before its end, and free a place too.
         let free = slots as i128 - (clients - exits0) as i128;
         let first = (self.queue.total as i128).min(free.max(0)) as u64;
-        let p_again = clock.exit_after_admission(k.mu_month);
+        let p_again = clock.exit_after_admission(&k.mu_month);
         let exits1 = binomial_inv(first, p_again, at(Flow::ExitsAdmitted));
         let places = (free + exits1 as i128).max(0) as u64;
         let admitted = self
@@ -572,7 +593,7 @@ impl Region {
         );
         let gone = lost + left;
         let new_share = share_of(clock.exposure_new, exposure);
-        let gone_new = ((gone as f64 * new_share).round() as u64).min(arrivals);
+        let gone_new = (round(gone as f64 * new_share) as u64).min(arrivals);
         let gone_old = (gone - gone_new).min(waiting);
         queue.remove_proportionally(gone_old);
         let joining = arrivals - (gone - gone_old);

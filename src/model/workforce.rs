@@ -5,7 +5,7 @@
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
-use crate::model::samplers::binomial_inv;
+use crate::model::samplers::{binomial_inv, binomial_inv_ln, floor, round};
 use crate::scenario::{keyed_stream, WorkforcePolicy, MAX_TRAINING_MONTHS};
 
 /// The workforce rates of one iteration (scenario parameters).
@@ -42,9 +42,7 @@ impl WorkforceRates {
     /// Months from a trainee's start to qualifying, whole months from one to
     /// [`MAX_TRAINING_MONTHS`] (the parameter's range).
     pub fn training(&self) -> usize {
-        self.training_months
-            .round()
-            .clamp(1.0, MAX_TRAINING_MONTHS as f64) as usize
+        round(self.training_months).clamp(1.0, MAX_TRAINING_MONTHS as f64) as usize
     }
 }
 
@@ -71,21 +69,60 @@ pub struct WorkforceFlows {
     pub hires: f64,
 }
 
-/// What the region asks of its workforce this month (from the policy start).
-#[derive(Debug, Clone, Copy)]
+/// What the region asks of its workforce this month (from the policy start). All but `wanted`
+/// and `allowance` are the same for every region, and are computed once a month
+/// (`MonthInputs`): the exponentials, powers and roundings they hold cost some 5% of a run
+/// when every region computed them.
+#[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct WorkforceMonth {
     /// Months since the policy start.
     pub(crate) s: usize,
     /// Business-as-usual growth of headcount a month (1 = replace leavers only).
     pub(crate) growth: f64,
+    /// `growth` to the power `s`.
+    pub(crate) growth_s: f64,
+    /// Whole months of training ([`WorkforceRates::training`]) and `growth` to that power.
+    pub(crate) training: usize,
+    pub(crate) growth_training: f64,
+    /// [`WorkforceRates::leave_month`] at this month's cut of turnover and at none.
+    pub(crate) leave: f64,
+    pub(crate) leave_uncut: f64,
+    /// ln(1 − `leave`), for the draws of leavers ([`binomial_inv_ln`]).
+    pub(crate) leave_ln: f64,
     /// Extra trainees started this month in this region.
     pub(crate) extra_trainees: f64,
-    /// Share of turnover cut now.
-    pub(crate) turnover_cut: f64,
     /// Demand hires wanted this month (people), before the ceiling.
     pub(crate) wanted: f64,
     /// Hiring allowance added this month (people).
     pub(crate) allowance: f64,
+}
+
+impl WorkforceMonth {
+    /// Month `s` of the policy, without `wanted` and `allowance`: `growth` a month, a share
+    /// `turnover_cut` of turnover cut and `extra_trainees` started in a region.
+    pub(crate) fn new(
+        rates: &WorkforceRates,
+        s: usize,
+        growth: f64,
+        turnover_cut: f64,
+        extra_trainees: f64,
+    ) -> Self {
+        let training = rates.training();
+        let leave = rates.leave_month(turnover_cut);
+        WorkforceMonth {
+            s,
+            growth,
+            growth_s: growth.powi(s as i32),
+            training,
+            growth_training: growth.powi(training as i32),
+            leave,
+            leave_ln: (-leave).ln_1p(),
+            leave_uncut: rates.leave_month(0.0),
+            extra_trainees,
+            wanted: 0.0,
+            allowance: 0.0,
+        }
+    }
 }
 
 /// One region's workforce from the policy start: before it headcount is the calibrated path.
@@ -148,9 +185,15 @@ impl Workforce {
 
     /// A month of the calibrated history: headcount moves to `headcount` and the flows are the
     /// expected ones that make it so (leavers at the rates, the rest of the change as inflow).
-    pub(crate) fn history(&mut self, headcount: f64, rates: &WorkforceRates) -> WorkforceFlows {
+    /// `leave` is `rates.leave_month(0.0)`, the same every month.
+    pub(crate) fn history(
+        &mut self,
+        headcount: f64,
+        rates: &WorkforceRates,
+        leave: f64,
+    ) -> WorkforceFlows {
         let headcount = headcount / self.adjust;
-        let leavers = rates.leave_month(0.0) * self.headcount;
+        let leavers = leave * self.headcount;
         let inflow = (headcount - self.headcount + leavers).max(0.0);
         let leavers = self.headcount + inflow - headcount;
         self.headcount = headcount;
@@ -168,7 +211,7 @@ impl Workforce {
     /// trainees, and before them one that offsets the rounding of the planned inflow (so whole
     /// people add up to the plan in expectation, not with the same rounding in every iteration).
     pub(crate) fn start(&mut self, input: &WorkforceInput, frozen: f64) {
-        self.headcount = self.headcount.round();
+        self.headcount = round(self.headcount);
         self.h0 = self.headcount;
         self.frozen = frozen;
         let key = |flow: &str| format!("workforce.{flow}.region{}", self.region);
@@ -195,13 +238,11 @@ impl Workforce {
             unreachable!("the stock-and-flow runs from its start");
         };
         let [u_leave, u_qualify] = started.streams.each_mut().map(|s| s.random::<f64>());
-        let at_work = self.headcount.round().max(0.0) as u64;
-        let leavers = binomial_inv(at_work, rates.leave_month(w.turnover_cut), u_leave);
+        let at_work = round(self.headcount).max(0.0) as u64;
+        let leavers = binomial_inv_ln(at_work, w.leave, w.leave_ln, u_leave);
         // Business as usual replaces the leavers expected at the uncut rates and grows headcount
         // by `growth` a month: E[headcount] = h0 growth^(s+1) without levers.
-        let planned =
-            (self.h0 * w.growth.powi(w.s as i32) * (w.growth - 1.0 + rates.leave_month(0.0)))
-                .max(0.0);
+        let planned = (self.h0 * w.growth_s * (w.growth - 1.0 + w.leave_uncut)).max(0.0);
         let inflow = whole_step(&mut self.plan_cum, planned);
         let trained = whole_step(
             &mut self.trained_cum,
@@ -211,19 +252,18 @@ impl Workforce {
         let started_extra = whole_step(&mut self.extra_cum, w.extra_trainees);
         started.pipeline[w.s % PIPELINE] = started_extra;
         let qualifying =
-            w.s.checked_sub(rates.training())
+            w.s.checked_sub(w.training)
                 .map_or(0, |s| started.pipeline[s % PIPELINE]);
         let qualified_extra = binomial_inv(qualifying, rates.training_completion, u_qualify);
         self.budget = (self.budget + w.allowance).min(12.0 * w.allowance);
-        let demand_hires = (w.wanted.max(0.0).min(self.budget)).floor();
+        let demand_hires = floor(w.wanted.max(0.0).min(self.budget));
         self.budget -= demand_hires;
         let hires = (inflow - trained) as f64 + demand_hires;
         let qualified = (trained + qualified_extra) as f64;
         self.headcount += qualified + hires - leavers as f64;
         // Business-as-usual trainees start `training` months before they qualify.
-        let bau_started =
-            planned * w.growth.powi(rates.training() as i32) * rates.trained_share_of_inflow
-                / rates.training_completion.max(1e-9);
+        let bau_started = planned * w.growth_training * rates.trained_share_of_inflow
+            / rates.training_completion.max(1e-9);
         WorkforceFlows {
             leavers: leavers as f64,
             started: bau_started + started_extra as f64,
@@ -236,9 +276,9 @@ impl Workforce {
 /// Whole people of a flow planned as `amount` this month: cumulative rounding of the running
 /// total `cum`, so the whole flows add up to the planned total to within one person.
 fn whole_step(cum: &mut f64, amount: f64) -> u64 {
-    let before = cum.round();
+    let before = round(*cum);
     *cum += amount;
-    (cum.round() - before).max(0.0) as u64
+    (round(*cum) - before).max(0.0) as u64
 }
 
 impl std::ops::AddAssign for WorkforceFlows {
