@@ -128,7 +128,9 @@ const MEMO_MAX_N: u64 = 1 << 16;
 /// first k with CDF(k) ≥ j / [`GUIDE`], so a draw at u scans up from entry ⌊u · GUIDE⌋, on
 /// average a step or two, where a binary search over the row took a chain of dependent loads
 /// and compares. Any search finds the same k: the row is increasing (the walk stops where the
-/// sum no longer grows).
+/// sum no longer grows). The entries are set when a search first needs them, so a row drawn
+/// from once (the calibration's short histories, each at its own probabilities) costs no more
+/// than the walk.
 /// [`BinomialMemo::reset`] starts a new probability without freeing memory.
 #[derive(Debug, Clone, Default)]
 pub struct BinomialMemo {
@@ -147,22 +149,12 @@ pub struct BinomialMemo {
 }
 
 /// Entries of a row's guide table (a power of two, so that j / GUIDE and u · GUIDE are exact).
-const GUIDE: usize = 64;
-
-/// The sum from which guide entry `j` is set: j / [`GUIDE`], and beyond the table none.
-#[inline]
-fn guide_threshold(j: usize) -> f64 {
-    if j < GUIDE {
-        j as f64 / GUIDE as f64
-    } else {
-        f64::INFINITY
-    }
-}
+const GUIDE: usize = 32;
 
 /// Count n's CDF row: `len` sums from `cdf[start]` in room for `cap`, the pmf at the last,
 /// whether the walk has ended there (at n, or where the sum stops growing), and its guide
-/// table at `guide[guide_start..]`, of which the first `guided` entries (all j with
-/// j / GUIDE ≤ the last sum) are set.
+/// table at `guide[guide_start..]`, of which the first `guided` entries are set (their
+/// thresholds j / GUIDE are at most the last sum).
 #[derive(Debug, Clone, Copy, Default)]
 struct MemoRow {
     generation: u32,
@@ -213,9 +205,27 @@ impl BinomialMemo {
             let sums = &self.cdf[start..start + len];
             if sums[len - 1] >= u {
                 // The walk stops at the first k with CDF(k) ≥ u; that k is at least the guide's
-                // entry ⌊u · GUIDE⌋ (set, as j / GUIDE ≤ u ≤ the last sum).
+                // entry ⌊u · GUIDE⌋, whose threshold j / GUIDE ≤ u is within the row.
                 let j = (u * GUIDE as f64) as usize;
-                let mut k = usize::from(self.guide[row.guide_start as usize + j]);
+                let guide = &mut self.guide[row.guide_start as usize..][..GUIDE];
+                let mut guided = row.guided as usize;
+                if guided <= j {
+                    let mut k = if guided == 0 {
+                        0
+                    } else {
+                        usize::from(guide[guided - 1])
+                    };
+                    while guided <= j {
+                        let threshold = guided as f64 / GUIDE as f64;
+                        while sums[k] < threshold {
+                            k += 1;
+                        }
+                        guide[guided] = k as u16;
+                        guided += 1;
+                    }
+                    self.rows[i].guided = guided as u32;
+                }
+                let mut k = usize::from(guide[j]);
                 while sums[k] < u {
                     k += 1;
                 }
@@ -240,19 +250,13 @@ impl BinomialMemo {
             }
             let pmf0 = binomial_pmf0(n, p);
             self.cdf[start] = pmf0;
-            let guide = &mut self.guide[guide_start..guide_start + GUIDE];
-            let mut guided = 0;
-            while guide_threshold(guided) <= pmf0 {
-                guide[guided] = 0;
-                guided += 1;
-            }
             row = MemoRow {
                 generation: self.generation,
                 start: start as u32,
                 cap: cap as u32,
                 len: 1,
                 guide_start: guide_start as u32,
-                guided: guided as u32,
+                guided: 0,
                 done: false,
                 pmf: pmf0,
             };
@@ -262,17 +266,13 @@ impl BinomialMemo {
             }
         }
         // Go on with the walk where the row ends, as `walk` would (counts in f64 as in
-        // `exact_inv`: exact, n being below MEMO_MAX_N), setting the guide entries the
-        // new sums reach.
+        // `exact_inv`: exact, n being below MEMO_MAX_N).
         let ratio = p / (1.0 - p);
         let start = row.start as usize;
         let sums = &mut self.cdf[start..start + row.cap as usize];
-        let guide = &mut self.guide[row.guide_start as usize..][..GUIDE];
         let (nf, last) = (n as f64, sums.len() - 1);
         let (mut k, mut pmf) = (row.len as usize - 1, row.pmf);
         let (mut kf, mut c) = (k as f64, sums[k]);
-        let mut guided = row.guided as usize;
-        let mut next = guide_threshold(guided);
         let mut beyond = false;
         while c < u {
             if k as u64 >= n {
@@ -292,15 +292,9 @@ impl BinomialMemo {
             k += 1;
             kf += 1.0;
             sums[k] = c;
-            while next <= c {
-                guide[guided] = k as u16;
-                guided += 1;
-                next = guide_threshold(guided);
-            }
         }
         row.len = k as u32 + 1;
         row.pmf = pmf;
-        row.guided = guided as u32;
         self.rows[i] = row;
         if beyond {
             return binomial_inv(n, p, u);
