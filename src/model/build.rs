@@ -261,12 +261,7 @@ impl Model {
 
     /// Epidemiology of one iteration per state index (0 = 1 January of the base year).
     pub fn epidemiology(&self, p: &ParameterDraw) -> Epidemiology {
-        let mut e = Epidemiology {
-            people_with_dementia: Vec::new(),
-            at_home: Vec::new(),
-            at_home_ref: Vec::new(),
-            need: Vec::new(),
-        };
+        let mut e = Epidemiology::default();
         self.epidemiology_into(p, self.scenario.months(), &mut e);
         e
     }

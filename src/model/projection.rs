@@ -19,7 +19,7 @@ pub const ADMISSION_NORM_WEEKS: f64 = 4.0;
 
 /// Epidemiology of one iteration per state index: index 0 is 1 January of the base year,
 /// index `m` the end of month `m − 1`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Epidemiology {
     pub people_with_dementia: Vec<f64>,
     pub at_home: Vec<f64>,

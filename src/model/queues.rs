@@ -6,7 +6,9 @@ use crate::model::projection::{
     FlowUniforms, ProjectionInput, Trajectory, MONTH_UNIFORMS, REGIONS,
 };
 pub use crate::model::region::FixedDraws;
-use crate::model::region::{national, ratio, start_regions, Constants, MonthFlows, MonthInputs};
+use crate::model::region::{
+    national, ratio, start_regions, Constants, MonthFlows, MonthInputs, Region,
+};
 
 /// Run the queue model for `months` months.
 pub fn project(
@@ -54,6 +56,56 @@ impl Trajectory {
     }
 }
 
+/// What a projection keeps of its months. The month loop ([`run_months`]) is one for the
+/// national trajectory and for the calibration's regional parts, so the two cannot drift apart.
+trait Keep {
+    /// The regions at the start, before month 0.
+    fn start(&mut self, regions: &[Region; REGIONS], k: &Constants);
+    /// Region `r`'s month `m`, just stepped.
+    fn region(&mut self, m: usize, r: usize, region: &Region, flows: MonthFlows, k: &Constants);
+    /// Month `m` done for every region stepped; `true` stops the projection.
+    fn month(
+        &mut self,
+        m: usize,
+        mo: &MonthInputs,
+        regions: &[Region; REGIONS],
+        k: &Constants,
+    ) -> bool;
+}
+
+/// Step the regions `which` from their start for `months` months, handing each to `keep`;
+/// returns whether the projection ran to its end.
+fn run_months(
+    input: &ProjectionInput,
+    months: usize,
+    uniforms: &mut impl FlowUniforms,
+    fixed: &mut FixedDraws,
+    which: std::ops::Range<usize>,
+    keep: &mut impl Keep,
+) -> bool {
+    let mut k = Constants::new(input);
+    let mut regions = start_regions(input, &mut k);
+    fixed.reset(&k);
+    keep.start(&regions, &k);
+    let mut growth = 1.0;
+    let mut u = [0.0; MONTH_UNIFORMS];
+    for m in 0..months {
+        growth *= k.growth_per_month;
+        let mo = MonthInputs::new(input, &k, m, growth);
+        // One uniform per flow and region a month, whatever the state: common random numbers.
+        uniforms.next_month(&mut u);
+        for r in which.clone() {
+            let region = &mut regions[r];
+            let flows = region.step(input, &k, &mo, fixed, |flow| u[flow as usize * REGIONS + r]);
+            keep.region(m, r, region, flows, &k);
+        }
+        if keep.month(m, &mo, &regions, &k) {
+            return false;
+        }
+    }
+    true
+}
+
 /// Run the queue model for `months` months into `t`, reusing its buffers and `fixed`'s rows.
 pub fn project_into(
     input: &ProjectionInput,
@@ -63,42 +115,65 @@ pub fn project_into(
     t: &mut Trajectory,
 ) {
     t.clear();
-    let mut k = Constants::new(input);
-    let mut regions = start_regions(input, &mut k);
-    fixed.reset(&k);
-    let (c0, w0, s0) = national(&regions, -1, k.norm_months);
-    t.clients_in_care.push(c0 as f64);
-    t.waiting_list.push(w0 as f64);
-    t.fte_available.push(regions.iter().map(|r| r.fte).sum());
-    t.fte_needed.push((c0 + w0) as f64 / input.caseload);
-    t.share_waiting_over_norm.push(s0);
-    t.caseload_stretch.push(0.0);
-    t.case_managers
-        .push(regions.iter().map(|r| r.workforce.headcount).sum());
+    let keep = &mut National {
+        input,
+        t,
+        flows: MonthFlows::default(),
+        index: 0.0,
+    };
+    run_months(input, months, uniforms, fixed, 0..REGIONS, keep);
+}
 
-    let mut growth = 1.0;
-    // Cost index at the middle of month 0: (1 + index)^(0.5/12).
-    let mut index = k.index_per_month.sqrt();
-    let mut u = [0.0; MONTH_UNIFORMS];
-    for m in 0..months {
-        growth *= k.growth_per_month;
-        let mo = MonthInputs::new(input, &k, m, growth);
-        // One uniform per flow and region a month, whatever the state: common random numbers.
-        uniforms.next_month(&mut u);
-        let mut flows = MonthFlows::default();
-        for (r, region) in regions.iter_mut().enumerate() {
-            flows += region.step(input, &k, &mo, fixed, |flow| u[flow as usize * REGIONS + r]);
-        }
+/// The national trajectory: the regions' flows summed month by month.
+struct National<'a> {
+    input: &'a ProjectionInput<'a>,
+    t: &'a mut Trajectory,
+    /// The month's flows so far.
+    flows: MonthFlows,
+    /// Cost index at the middle of the month.
+    index: f64,
+}
+
+impl Keep for National<'_> {
+    fn start(&mut self, regions: &[Region; REGIONS], k: &Constants) {
+        let t = &mut *self.t;
+        let (c0, w0, s0) = national(regions, -1, k.norm_months);
+        t.clients_in_care.push(c0 as f64);
+        t.waiting_list.push(w0 as f64);
+        t.fte_available.push(regions.iter().map(|r| r.fte).sum());
+        t.fte_needed.push((c0 + w0) as f64 / self.input.caseload);
+        t.share_waiting_over_norm.push(s0);
+        t.caseload_stretch.push(0.0);
+        t.case_managers
+            .push(regions.iter().map(|r| r.workforce.headcount).sum());
+        // Cost index at the middle of month 0: (1 + index)^(0.5/12).
+        self.index = k.index_per_month.sqrt();
+    }
+
+    fn region(&mut self, _: usize, _: usize, _: &Region, flows: MonthFlows, _: &Constants) {
+        self.flows += flows;
+    }
+
+    fn month(
+        &mut self,
+        m: usize,
+        mo: &MonthInputs,
+        regions: &[Region; REGIONS],
+        k: &Constants,
+    ) -> bool {
+        let (t, input) = (&mut *self.t, self.input);
+        let flows = std::mem::take(&mut self.flows);
         t.cost_eur
-            .push(flows.mean_clients * mo.hours * input.tariff_per_hour * index);
-        index *= k.index_per_month;
-        record(t, &flows, &mo);
-        let (clients, waiting, share) = national(&regions, m as i64, k.norm_months);
+            .push(flows.mean_clients * mo.hours * input.tariff_per_hour * self.index);
+        self.index *= k.index_per_month;
+        record(t, &flows, mo);
+        let (clients, waiting, share) = national(regions, m as i64, k.norm_months);
         t.clients_in_care.push(clients as f64);
         t.waiting_list.push(waiting as f64);
         t.fte_needed
             .push((clients + waiting) as f64 * mo.weight / input.caseload);
         t.share_waiting_over_norm.push(share);
+        false
     }
 }
 
@@ -114,36 +189,47 @@ pub(crate) fn project_parts(
     fixed: &mut FixedDraws,
     (plan, only): (&ObservationPlan, Option<usize>),
     parts: &mut [f64],
-    mut stop: impl FnMut(usize, &[f64]) -> bool,
+    stop: impl FnMut(usize, &[f64]) -> bool,
 ) -> bool {
-    let mut k = Constants::new(input);
-    let mut regions = start_regions(input, &mut k);
-    fixed.reset(&k);
     let which = only.map_or(0..REGIONS, |r| r..r + 1);
-    for r in which.clone() {
-        let row = plan.row(parts, r);
-        row.fill(0.0);
-        let fte = regions[r].fte;
-        plan.record_state(0, row, &regions[r], (fte, -1, k.norm_months));
-    }
-    let mut growth = 1.0;
-    let mut u = [0.0; MONTH_UNIFORMS];
-    for m in 0..months {
-        growth *= k.growth_per_month;
-        let mo = MonthInputs::new(input, &k, m, growth);
-        uniforms.next_month(&mut u);
-        for r in which.clone() {
-            let region = &mut regions[r];
-            let flows = region.step(input, &k, &mo, fixed, |flow| u[flow as usize * REGIONS + r]);
-            let row = plan.row(parts, r);
-            plan.record_month(m, row, &flows);
-            plan.record_state(m + 1, row, region, (flows.fte, m as i64, k.norm_months));
+    let keep = &mut Parts {
+        plan,
+        which: which.clone(),
+        parts,
+        stop,
+    };
+    run_months(input, months, uniforms, fixed, which, keep)
+}
+
+/// The calibration's parts of the observations, region by region.
+struct Parts<'a, S> {
+    plan: &'a ObservationPlan,
+    which: std::ops::Range<usize>,
+    parts: &'a mut [f64],
+    stop: S,
+}
+
+impl<S: FnMut(usize, &[f64]) -> bool> Keep for Parts<'_, S> {
+    fn start(&mut self, regions: &[Region; REGIONS], k: &Constants) {
+        for r in self.which.clone() {
+            let row = self.plan.row(self.parts, r);
+            row.fill(0.0);
+            let fte = regions[r].fte;
+            self.plan
+                .record_state(0, row, &regions[r], (fte, -1, k.norm_months));
         }
-        if stop(m + 1, parts) {
-            return false;
-        }
     }
-    true
+
+    fn region(&mut self, m: usize, r: usize, region: &Region, flows: MonthFlows, k: &Constants) {
+        let row = self.plan.row(self.parts, r);
+        self.plan.record_month(m, row, &flows);
+        self.plan
+            .record_state(m + 1, row, region, (flows.fte, m as i64, k.norm_months));
+    }
+
+    fn month(&mut self, m: usize, _: &MonthInputs, _: &[Region; REGIONS], _: &Constants) -> bool {
+        (self.stop)(m + 1, self.parts)
+    }
 }
 
 /// The month's flows into the trajectory.

@@ -91,12 +91,7 @@ impl Setups {
             months,
             draws,
             extrapolated: 0.0,
-            epidemiology: Epidemiology {
-                people_with_dementia: Vec::new(),
-                at_home: Vec::new(),
-                at_home_ref: Vec::new(),
-                need: Vec::new(),
-            },
+            epidemiology: Epidemiology::default(),
             drivers: Drivers::default(),
         });
         setup.z.clone_from(&particle.z);

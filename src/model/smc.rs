@@ -280,8 +280,8 @@ pub fn prior_from_run(model: &Model, n: usize, calibrate: bool) -> bool {
 }
 
 /// What [`posterior`] gives without calibrating, from `observed`: the value of every
-/// observation for each of the prior `particles` as `simulate::observe_particle` gives it (iteration-
-/// major, one value per observation), taken from the run's own projections.
+/// observation for each of the prior `particles` as `simulate::observe_particle` gives it
+/// (iteration-major, one value per observation), taken from the run's own projections.
 pub fn prior_posterior(model: &Model, particles: Vec<Particle>, observed: &[f64]) -> Posterior {
     let (n, k) = (particles.len(), model.observations.len());
     assert_eq!(
