@@ -68,6 +68,11 @@ pub(crate) struct Case {
 
 impl Case {
     pub(crate) fn run(&self, months: usize, seed: u64) -> Trajectory {
+        self.run_split(months, seed, true)
+    }
+
+    /// [`Case::run`] with or without the split of exits by reason.
+    pub(crate) fn run_split(&self, months: usize, seed: u64, by_reason: bool) -> Trajectory {
         let input = ProjectionInput {
             epidemiology: &self.epi,
             rates: self.rates,
@@ -86,7 +91,7 @@ impl Case {
             feedback: self.feedback,
             regional_demand: self.regional_demand,
             drivers: &self.drivers,
-            by_reason: true,
+            by_reason,
             policy_start: self.policy_start,
             workforce: WorkforceInput {
                 policy: &self.workforce,
@@ -129,6 +134,43 @@ pub(crate) fn base_case(months: usize) -> Case {
         policy_start: 0,
         workforce: WorkforcePolicy::default(),
         workforce_rates: WorkforceRates::default(),
+    }
+}
+
+/// The month's exits are split by reason once for the country (the regions share the reasons'
+/// probabilities, so one binomial of the national exits has the distribution of twelve regional
+/// ones): over twenty years the shares are the hazards' within Monte Carlo error, and the split
+/// moves no stock and no other flow.
+#[test]
+fn exits_split_by_reason_in_the_hazards_proportions_and_move_no_stock() {
+    let months = 240;
+    let c = base_case(months);
+    let split = c.run_split(months, 7, true);
+    let whole = c.run_split(months, 7, false);
+    assert_eq!(split.clients_in_care, whole.clients_in_care);
+    assert_eq!(split.waiting_list, whole.waiting_list);
+    assert_eq!(split.admissions, whole.admissions);
+    assert_eq!(split.lost, whole.lost);
+    let total = |v: &[f64]| v.iter().sum::<f64>();
+    let deaths = total(&split.exits_death);
+    let other = total(&split.exits_other);
+    let exits = deaths + total(&split.exits_institution) + other;
+    // Without the split every exit counts as institution.
+    assert_eq!(exits, total(&whole.exits_institution));
+    assert_eq!(total(&whole.exits_death) + total(&whole.exits_other), 0.0);
+    let r = c.rates;
+    let mu = r.hazard_death + r.hazard_institution + r.hazard_other;
+    for (name, count, hazard) in [
+        ("death", deaths, r.hazard_death),
+        ("other", other, r.hazard_other),
+    ] {
+        let p = hazard / mu;
+        let sd = (exits * p * (1.0 - p)).sqrt();
+        assert!(
+            (count - exits * p).abs() < 4.0 * sd,
+            "{name}: {count} of {exits} exits, expected {} (sd {sd})",
+            exits * p
+        );
     }
 }
 
@@ -214,8 +256,7 @@ fn mass_is_conserved_every_month() {
             gone += t.exits_death[m]
                 + t.exits_institution[m]
                 + t.exits_other[m]
-                + t.lost_death[m]
-                + t.lost_institution[m]
+                + t.lost[m]
                 + t.left_list[m];
             let present = t.clients_in_care[m + 1] + t.waiting_list[m + 1];
             assert_eq!(arrived, present + gone, "case {case_no}, month {m}");
@@ -227,9 +268,7 @@ fn mass_is_conserved_every_month() {
                 t.clients_in_care[m] - exits + t.admissions[m],
                 "case {case_no}, month {m}"
             );
-            let queue =
-                t.waiting_list[m] - t.lost_death[m] - t.lost_institution[m] - t.left_list[m]
-                    + t.arrivals[m];
+            let queue = t.waiting_list[m] - t.lost[m] - t.left_list[m] + t.arrivals[m];
             assert!(
                 t.admissions[m] <= queue,
                 "case {case_no}, month {m}: {} admitted from a queue of {queue}",
@@ -269,12 +308,7 @@ fn littles_law_when_capacity_is_unconstrained() {
         let t = c.run(months, seed);
         let tail = &t.clients_in_care[361..];
         means.push(tail.iter().sum::<f64>() / tail.len() as f64);
-        assert!(t
-            .lost_death
-            .iter()
-            .chain(&t.lost_institution)
-            .chain(&t.left_list)
-            .all(|&x| x == 0.0));
+        assert!(t.lost.iter().chain(&t.left_list).all(|&x| x == 0.0));
         assert!(t.waiting_list.iter().all(|&q| q == 0.0));
         // Admitted as they arrive: nobody waited.
         assert!(t.wait_months_admitted.iter().all(|&w| w == 0.0));
@@ -314,7 +348,7 @@ fn waiting_list_grows_at_the_analytic_rate_when_demand_exceeds_capacity() {
         let t = c.run(months, seed);
         assert!(t.clients_in_care[1..].iter().all(|&s| s == 40_000.0));
         slopes.push((t.waiting_list[months] - t.waiting_list[12]) / (months - 12) as f64);
-        assert!(t.lost_death.iter().all(|&x| x == 0.0));
+        assert!(t.lost.iter().all(|&x| x == 0.0));
     }
     let mean = slopes.iter().sum::<f64>() / slopes.len() as f64;
     assert!((mean / slope - 1.0).abs() < 0.01, "{mean} vs {slope}");
@@ -395,13 +429,13 @@ proptest::proptest! {
         for m in 0..months {
             arrived += t.arrivals[m];
             gone += t.exits_death[m] + t.exits_institution[m] + t.exits_other[m]
-                + t.lost_death[m] + t.lost_institution[m] + t.left_list[m];
+                + t.lost[m] + t.left_list[m];
             proptest::prop_assert_eq!(arrived, t.clients_in_care[m + 1] + t.waiting_list[m + 1] + gone);
             for v in [
                 t.clients_in_care[m + 1], t.waiting_list[m + 1], t.fte_available[m + 1],
                 t.fte_needed[m + 1], t.share_waiting_over_norm[m + 1], t.arrivals[m],
                 t.admissions[m], t.exits_death[m], t.exits_institution[m], t.exits_other[m],
-                t.lost_death[m], t.lost_institution[m], t.wait_months_admitted[m], t.cost_eur[m],
+                t.lost[m], t.wait_months_admitted[m], t.cost_eur[m],
             ] {
                 proptest::prop_assert!(v.is_finite() && v >= 0.0, "month {}: {}", m, v);
             }

@@ -119,7 +119,7 @@ pub struct ProjectionInput<'a> {
     pub regional_demand: [f64; REGIONS],
     /// Referral, capacity and leaving over time.
     pub drivers: &'a Drivers,
-    /// Split exits and losses by reason (death, institution, other). The calibration's
+    /// Split the month's exits by reason (death, institution, other). The calibration's
     /// histories skip it: the reasons change no stock, and their uniforms are drawn either way.
     pub by_reason: bool,
     /// First month of the scenario's policies: before it capacity grows by
@@ -146,8 +146,8 @@ pub struct Trajectory {
     pub exits_death: Vec<f64>,
     pub exits_institution: Vec<f64>,
     pub exits_other: Vec<f64>,
-    pub lost_death: Vec<f64>,
-    pub lost_institution: Vec<f64>,
+    /// People waiting who died or moved to a nursing home in the month.
+    pub lost: Vec<f64>,
     /// People who left the waiting list for other reasons (other care, moving, giving up).
     pub left_list: Vec<f64>,
     /// Expected referrals that did not happen because waits were long.
@@ -176,25 +176,23 @@ pub struct Trajectory {
     pub hires: Vec<f64>,
 }
 
-/// Uniforms one month takes: one per flow and region.
-pub const MONTH_UNIFORMS: usize = FLOWS * REGIONS;
+/// Uniforms one month takes: one per regional flow and region, then one per national flow.
+pub const MONTH_UNIFORMS: usize = FLOWS * REGIONS + NATIONAL_FLOWS;
 
 /// Where a projection's uniforms come from: one per flow and region a month, flow by flow in
-/// [`Flow`] order (`u[flow * REGIONS + region]`).
+/// [`Flow`] order (`u[flow * REGIONS + region]`), then one per [`NationalFlow`]
+/// (`u[FLOWS * REGIONS + flow]`).
 pub trait FlowUniforms {
     /// Fill `u` with the uniforms of the next month.
     fn next_month(&mut self, u: &mut [f64; MONTH_UNIFORMS]);
 }
 
-/// The random flows of a month, each with its own uniform.
+/// The random flows of a region's month, each with its own uniform.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flow {
     Arrivals,
     Exits,
-    ExitsDeath,
-    ExitsOther,
     Lost,
-    LostDeath,
     LeaveList,
     /// Exits of people admitted during the month before its end.
     ExitsAdmitted,
@@ -204,10 +202,7 @@ impl Flow {
     pub const ALL: [Flow; FLOWS] = [
         Flow::Arrivals,
         Flow::Exits,
-        Flow::ExitsDeath,
-        Flow::ExitsOther,
         Flow::Lost,
-        Flow::LostDeath,
         Flow::LeaveList,
         Flow::ExitsAdmitted,
     ];
@@ -217,10 +212,7 @@ impl Flow {
         match self {
             Flow::Arrivals => "flow.arrivals",
             Flow::Exits => "flow.exits",
-            Flow::ExitsDeath => "flow.exits_death",
-            Flow::ExitsOther => "flow.exits_other",
             Flow::Lost => "flow.lost",
-            Flow::LostDeath => "flow.lost_death",
             Flow::LeaveList => "flow.leave_list",
             Flow::ExitsAdmitted => "flow.exits_admitted",
         }
@@ -231,18 +223,42 @@ impl Flow {
         match self {
             Flow::Arrivals => "future.flow.arrivals",
             Flow::Exits => "future.flow.exits",
-            Flow::ExitsDeath => "future.flow.exits_death",
-            Flow::ExitsOther => "future.flow.exits_other",
             Flow::Lost => "future.flow.lost",
-            Flow::LostDeath => "future.flow.lost_death",
             Flow::LeaveList => "future.flow.leave_list",
             Flow::ExitsAdmitted => "future.flow.exits_admitted",
         }
     }
 }
 
-/// Number of random flows per month.
-pub const FLOWS: usize = 8;
+/// Number of random flows per region and month.
+pub const FLOWS: usize = 5;
+
+/// The random flows of a month drawn once for the country: the split of the month's exits by
+/// reason. The regions' exits share one probability of each reason, and a sum of binomials
+/// with one probability is the binomial of the sum, so one national draw has the distribution of
+/// twelve regional ones; the reasons change no stock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NationalFlow {
+    ExitsDeath,
+    ExitsOther,
+}
+
+impl NationalFlow {
+    pub const ALL: [NationalFlow; NATIONAL_FLOWS] =
+        [NationalFlow::ExitsDeath, NationalFlow::ExitsOther];
+
+    /// Stable name, the key of the flow's random stream: the output iteration's own, from the
+    /// first month (the reasons are not part of the calibrated history).
+    pub fn key(self) -> &'static str {
+        match self {
+            NationalFlow::ExitsDeath => "flow.exits_death",
+            NationalFlow::ExitsOther => "flow.exits_other",
+        }
+    }
+}
+
+/// Number of national random flows per month.
+pub const NATIONAL_FLOWS: usize = 2;
 
 /// One sequential generator: [`MONTH_UNIFORMS`] uniforms a month (tests and simple uses).
 impl FlowUniforms for rand_chacha::ChaCha8Rng {

@@ -3,7 +3,7 @@
 
 use crate::model::parts::ObservationPlan;
 use crate::model::projection::{
-    FlowUniforms, ProjectionInput, Trajectory, MONTH_UNIFORMS, REGIONS,
+    FlowUniforms, NationalFlow, ProjectionInput, Trajectory, FLOWS, MONTH_UNIFORMS, REGIONS,
 };
 pub use crate::model::region::FixedDraws;
 use crate::model::region::{
@@ -38,8 +38,7 @@ impl Trajectory {
             &mut self.exits_death,
             &mut self.exits_institution,
             &mut self.exits_other,
-            &mut self.lost_death,
-            &mut self.lost_institution,
+            &mut self.lost,
             &mut self.wait_months_admitted,
             &mut self.admitted_within_norm,
             &mut self.stated_wait_weeks,
@@ -63,13 +62,15 @@ trait Keep {
     fn start(&mut self, regions: &[Region; REGIONS], k: &Constants);
     /// Region `r`'s month `m`, just stepped.
     fn region(&mut self, m: usize, r: usize, region: &Region, flows: MonthFlows, k: &Constants);
-    /// Month `m` done for every region stepped; `true` stops the projection.
+    /// Month `m` done for every region stepped, with the month's uniforms and the memoised
+    /// draws for what is drawn nationally; `true` stops the projection.
     fn month(
         &mut self,
-        m: usize,
-        mo: &MonthInputs,
+        month: (usize, &MonthInputs),
         regions: &[Region; REGIONS],
         k: &Constants,
+        u: &[f64; MONTH_UNIFORMS],
+        fixed: &mut FixedDraws,
     ) -> bool;
 }
 
@@ -99,7 +100,7 @@ fn run_months(
             let flows = region.step(input, &k, &mo, fixed, |flow| u[flow as usize * REGIONS + r]);
             keep.region(m, r, region, flows, &k);
         }
-        if keep.month(m, &mo, &regions, &k) {
+        if keep.month((m, &mo), &regions, &k, &u, fixed) {
             return false;
         }
     }
@@ -156,16 +157,28 @@ impl Keep for National<'_> {
 
     fn month(
         &mut self,
-        m: usize,
-        mo: &MonthInputs,
+        (m, mo): (usize, &MonthInputs),
         regions: &[Region; REGIONS],
         k: &Constants,
+        u: &[f64; MONTH_UNIFORMS],
+        fixed: &mut FixedDraws,
     ) -> bool {
         let (t, input) = (&mut *self.t, self.input);
         let flows = std::mem::take(&mut self.flows);
         t.cost_eur
             .push(flows.mean_clients * mo.hours * input.tariff_per_hour * self.index);
         self.index *= k.index_per_month;
+        // The regions' exits are whole people, so their sum in f64 is exact.
+        let exits = flows.exits as u64;
+        let uniform = |f: NationalFlow| u[FLOWS * REGIONS + f as usize];
+        let uniforms = (
+            uniform(NationalFlow::ExitsDeath),
+            uniform(NationalFlow::ExitsOther),
+        );
+        let (deaths, other) = fixed.reasons(k, exits, uniforms);
+        t.exits_death.push(deaths as f64);
+        t.exits_institution.push((exits - deaths - other) as f64);
+        t.exits_other.push(other as f64);
         record(t, &flows, mo);
         let (clients, waiting, share) = national(regions, m as i64, k.norm_months);
         t.clients_in_care.push(clients as f64);
@@ -227,7 +240,14 @@ impl<S: FnMut(usize, &[f64]) -> bool> Keep for Parts<'_, S> {
             .record_state(m + 1, row, region, (flows.fte, m as i64, k.norm_months));
     }
 
-    fn month(&mut self, m: usize, _: &MonthInputs, _: &[Region; REGIONS], _: &Constants) -> bool {
+    fn month(
+        &mut self,
+        (m, _): (usize, &MonthInputs),
+        _: &[Region; REGIONS],
+        _: &Constants,
+        _: &[f64; MONTH_UNIFORMS],
+        _: &mut FixedDraws,
+    ) -> bool {
         (self.stop)(m + 1, self.parts)
     }
 }
@@ -236,11 +256,7 @@ impl<S: FnMut(usize, &[f64]) -> bool> Keep for Parts<'_, S> {
 fn record(t: &mut Trajectory, f: &MonthFlows, mo: &MonthInputs) {
     t.arrivals.push(f.arrivals);
     t.admissions.push(f.admitted);
-    t.exits_death.push(f.deaths);
-    t.exits_institution.push(f.institution);
-    t.exits_other.push(f.other);
-    t.lost_death.push(f.lost_death);
-    t.lost_institution.push(f.lost_institution);
+    t.lost.push(f.lost);
     t.left_list.push(f.left);
     t.deterred.push(f.deterred);
     t.wait_months_admitted.push(f.wait_months);

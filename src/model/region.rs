@@ -73,8 +73,7 @@ pub(crate) struct Constants {
     pub(crate) other_given_not_death: f64,
     /// Hazard a month at which people waiting die or move to a nursing home.
     pub(crate) lost_month: f64,
-    pub(crate) lost_death_share: f64,
-    /// Split exits and losses by reason (`ProjectionInput::by_reason`).
+    /// Split the month's exits by reason (`ProjectionInput::by_reason`).
     pub(crate) by_reason: bool,
     /// The Zorgstandaard arrival rate: it fills the need in steady state, ρ* H_ref / μ = Need.
     pub(crate) rho_star: f64,
@@ -117,7 +116,6 @@ impl Constants {
                 rates.hazard_institution + rates.hazard_other,
             ),
             lost_month: mu_wait / 12.0,
-            lost_death_share: ratio(rates.hazard_death, mu_wait),
             by_reason: input.by_reason,
             rho_star: mu * input.epidemiology.need[0] / input.epidemiology.at_home_ref[0],
             norm_months: input.wait_norm_weeks / WEEKS_PER_MONTH,
@@ -200,15 +198,13 @@ pub(crate) fn start_regions(input: &ProjectionInput, k: &mut Constants) -> [Regi
 }
 
 /// The binomial draws whose probability is fixed for a projection, memoised by count
-/// ([`BinomialMemo`]): the split of exits and of losses by reason, and the exits themselves.
-/// Kept by a worker from projection to projection so that the month loop allocates nothing
-/// once the rows have grown.
+/// ([`BinomialMemo`]): the exits and their national split by reason. Kept by a worker from
+/// projection to projection so that the month loop allocates nothing once the rows have grown.
 #[derive(Debug, Clone, Default)]
 pub struct FixedDraws {
     exits: BinomialMemo,
     deaths: BinomialMemo,
     other: BinomialMemo,
-    lost_death: BinomialMemo,
 }
 
 impl FixedDraws {
@@ -217,7 +213,22 @@ impl FixedDraws {
         self.exits.reset(k.p_exit);
         self.deaths.reset(k.share_death);
         self.other.reset(k.other_given_not_death);
-        self.lost_death.reset(k.lost_death_share);
+    }
+
+    /// The month's national `exits` split by reason at the uniforms `u_death` and `u_other`:
+    /// (deaths, other); the rest moved to a nursing home. Without the split (the calibration's
+    /// histories) every exit counts as institution.
+    pub(crate) fn reasons(
+        &mut self,
+        k: &Constants,
+        exits: u64,
+        (u_death, u_other): (f64, f64),
+    ) -> (u64, u64) {
+        if !k.by_reason {
+            return (0, 0);
+        }
+        let deaths = self.deaths.draw(exits, u_death);
+        (deaths, self.other.draw(exits - deaths, u_other))
     }
 }
 
@@ -322,11 +333,10 @@ impl MonthInputs {
 pub(crate) struct MonthFlows {
     pub(crate) arrivals: f64,
     pub(crate) admitted: f64,
-    pub(crate) deaths: f64,
-    pub(crate) institution: f64,
-    pub(crate) other: f64,
-    pub(crate) lost_death: f64,
-    pub(crate) lost_institution: f64,
+    /// Exits from care, all reasons (split nationally: [`FixedDraws::reasons`]).
+    pub(crate) exits: f64,
+    /// People waiting who died or moved to a nursing home.
+    pub(crate) lost: f64,
     pub(crate) left: f64,
     pub(crate) deterred: f64,
     pub(crate) wait_months: f64,
@@ -346,11 +356,8 @@ impl std::ops::AddAssign for MonthFlows {
     fn add_assign(&mut self, o: Self) {
         self.arrivals += o.arrivals;
         self.admitted += o.admitted;
-        self.deaths += o.deaths;
-        self.institution += o.institution;
-        self.other += o.other;
-        self.lost_death += o.lost_death;
-        self.lost_institution += o.lost_institution;
+        self.exits += o.exits;
+        self.lost += o.lost;
         self.left += o.left;
         self.deterred += o.deterred;
         self.wait_months += o.wait_months;
@@ -513,8 +520,7 @@ impl Region {
             freeing: exits0 as f64 * k.refill,
             theta: k.lost_month + leave_month,
         });
-        let (lost, lost_death, left) =
-            self.leave_list(k, &clock, (mo.m, arrivals, leave_month), fixed, &at);
+        let (lost, left) = self.leave_list(k, &clock, (mo.m, arrivals, leave_month), &at);
         // Places free at the start and freed by the exits of the clients in care at the start;
         // those admitted during the month may leave again before its end, and free a place too.
         let free = slots as i128 - (clients - exits0) as i128;
@@ -527,25 +533,11 @@ impl Region {
             .admit(places, mo.m as i64, k.within_months, &clock);
         self.clients = clients - exits0 - exits1 + admitted.count;
         self.arrivals_last = arrivals as f64;
-        let exits = exits0 + exits1;
-        // Without the split (the calibration's histories) every exit counts as institution.
-        let (deaths, other) = if k.by_reason {
-            let deaths = fixed.deaths.draw(exits, at(Flow::ExitsDeath));
-            (
-                deaths,
-                fixed.other.draw(exits - deaths, at(Flow::ExitsOther)),
-            )
-        } else {
-            (0, 0)
-        };
         MonthFlows {
             arrivals: arrivals as f64,
             admitted: admitted.count as f64,
-            deaths: deaths as f64,
-            institution: (exits - deaths - other) as f64,
-            other: other as f64,
-            lost_death: lost_death as f64,
-            lost_institution: (lost - lost_death) as f64,
+            exits: (exits0 + exits1) as f64,
+            lost: lost as f64,
             left: left as f64,
             deterred: demand * (1.0 - deterrence),
             wait_months: admitted.wait_months,
@@ -560,7 +552,7 @@ impl Region {
     }
 
     /// People who leave the list in the month, at the hazards over the person-months the clock
-    /// says they spent on it: (lost, of whom died, left for other reasons). The month's arrivals
+    /// says they spent on it: (lost, left for other reasons). The month's arrivals
     /// join the list; the losses are taken from the list at the start and from the arrivals in
     /// proportion to their person-months, and within each in proportion to the cohorts.
     fn leave_list(
@@ -568,9 +560,8 @@ impl Region {
         k: &Constants,
         clock: &MonthClock,
         (m, arrivals, leave_month): (usize, u64, f64),
-        fixed: &mut FixedDraws,
         at: &impl Fn(Flow) -> f64,
-    ) -> (u64, u64, u64) {
+    ) -> (u64, u64) {
         let queue = &mut self.queue;
         let waiting = queue.total;
         let at_risk = waiting + arrivals;
@@ -581,11 +572,6 @@ impl Region {
             share_of(expected_lost, at_risk as f64),
             at(Flow::Lost),
         );
-        let lost_death = if k.by_reason {
-            fixed.lost_death.draw(lost, at(Flow::LostDeath))
-        } else {
-            0
-        };
         let left = binomial_inv(
             at_risk - lost,
             share_of(leave_month * exposure, at_risk as f64 - expected_lost),
@@ -600,7 +586,7 @@ impl Region {
         if joining > 0 {
             queue.push(m as i64, joining);
         }
-        (lost, lost_death, left)
+        (lost, left)
     }
 }
 

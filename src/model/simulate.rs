@@ -484,7 +484,7 @@ impl Year<'_> {
             Metric::ExitsDeath => self.sum(&t.exits_death),
             Metric::ExitsInstitution => self.sum(&t.exits_institution),
             Metric::ExitsOther => self.sum(&t.exits_other),
-            Metric::LostWhileWaiting => self.sum(&t.lost_death) + self.sum(&t.lost_institution),
+            Metric::LostWhileWaiting => self.sum(&t.lost),
             Metric::LeftWaitingList => self.sum(&t.left_list),
             Metric::DeterredReferrals => self.sum(&t.deterred),
             // Every way demand goes unmet: lost while waiting, left the list, deterred.
@@ -530,7 +530,7 @@ fn monthly_value(metric: Metric, t: &Trajectory, m: usize) -> f64 {
         Metric::WaitingList => t.waiting_list[m + 1],
         Metric::Arrivals => t.arrivals[m],
         Metric::Admissions => t.admissions[m],
-        Metric::LostWhileWaiting => t.lost_death[m] + t.lost_institution[m],
+        Metric::LostWhileWaiting => t.lost[m],
         Metric::FteAvailable => t.fte_available[m + 1],
         Metric::FteNeeded => t.fte_needed[m + 1],
         Metric::CostEur => t.cost_eur[m],

@@ -3,7 +3,9 @@
 
 use rand_chacha::ChaCha8Rng;
 
-use crate::model::projection::{Flow, FlowUniforms, FLOWS, MONTH_UNIFORMS, REGIONS};
+use crate::model::projection::{
+    Flow, FlowUniforms, NationalFlow, FLOWS, MONTH_UNIFORMS, NATIONAL_FLOWS, REGIONS,
+};
 use crate::scenario::keyed_stream;
 /// The random stream of iteration `i` for anything without a name of its own.
 pub fn stream(seed: u64, iteration: u64) -> ChaCha8Rng {
@@ -28,10 +30,13 @@ fn flow_keys() -> &'static [[[String; REGIONS]; FLOWS]; 2] {
 /// The monthly flows of one iteration: one keyed stream per flow and region, one draw a month.
 /// Up to the policy start the streams are the history's (keyed by the particle's history key of
 /// the region); from it they are the iteration's own future (keyed by the output iteration), so
-/// iterations that share a calibrated history still have their own futures.
+/// iterations that share a calibrated history still have their own futures. The national flows
+/// are the output iteration's own from the first month.
 pub struct FlowStreams {
     /// `[flow][region]` for the regions drawn (`regions`).
     streams: Vec<ChaCha8Rng>,
+    /// One per [`NationalFlow`] when every region is drawn; none for one region's renewal.
+    national: Vec<ChaCha8Rng>,
     regions: std::ops::Range<usize>,
     seed: u64,
     future: u64,
@@ -44,8 +49,8 @@ impl FlowStreams {
         Self::for_regions(seed, history, future, switch, 0..REGIONS)
     }
 
-    /// The streams of region `r` alone: the other regions' uniforms are left as they are (a
-    /// calibration's renewal of one region's history).
+    /// The streams of region `r` alone: the other regions' uniforms and the national ones are
+    /// left as they are (a calibration's renewal of one region's history).
     pub fn for_region(
         seed: u64,
         history: &[u64; REGIONS],
@@ -68,8 +73,17 @@ impl FlowStreams {
             .flat_map(|f| regions.clone().map(move |r| (f, r)))
             .map(|(f, r)| keyed_stream(seed, &keys[f][r], history[r]))
             .collect();
+        let national = if regions.len() == REGIONS {
+            NationalFlow::ALL
+                .iter()
+                .map(|f| keyed_stream(seed, f.key(), future))
+                .collect()
+        } else {
+            Vec::new()
+        };
         FlowStreams {
             streams,
+            national,
             regions,
             seed,
             future,
@@ -96,6 +110,10 @@ impl FlowUniforms for FlowStreams {
             for (x, stream) in row.iter_mut().zip(streams) {
                 *x = rand::RngExt::random::<f64>(stream);
             }
+        }
+        let national = &mut u[FLOWS * REGIONS..][..NATIONAL_FLOWS];
+        for (x, stream) in national.iter_mut().zip(&mut self.national) {
+            *x = rand::RngExt::random::<f64>(stream);
         }
     }
 }
