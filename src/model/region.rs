@@ -409,7 +409,26 @@ impl Region {
     /// factor; from it the workforce is stock and flow (docs/MODEL.md §3b): business as usual
     /// grows headcount at the growth rate (`fixed`: replaces leavers only), the levers act on top,
     /// and the capacity driver stays the availability of the FTE around their path.
+    #[inline]
     fn capacity(
+        &mut self,
+        input: &ProjectionInput,
+        k: &Constants,
+        mo: &MonthInputs,
+    ) -> (f64, WorkforceFlows) {
+        if mo.policy {
+            return self.policy_capacity(input, k, mo);
+        }
+        // The history's month, inline: it is every month of the calibration's histories.
+        let rates = &input.workforce.rates;
+        let headcount = self.fte0 * mo.growth / rates.part_time_factor;
+        let flows = self.workforce.history(headcount, rates, k.leave_uncut);
+        (self.fte0 * mo.path, flows)
+    }
+
+    /// [`Region::capacity`] from the policy start.
+    #[inline(never)]
+    fn policy_capacity(
         &mut self,
         input: &ProjectionInput,
         k: &Constants,
@@ -417,12 +436,6 @@ impl Region {
     ) -> (f64, WorkforceFlows) {
         let wf = &input.workforce;
         let ptf0 = wf.rates.part_time_factor;
-        if !mo.policy {
-            let flows =
-                self.workforce
-                    .history(self.fte0 * mo.growth / ptf0, &wf.rates, k.leave_uncut);
-            return (self.fte0 * mo.path, flows);
-        }
         let fixed = input.capacity.policy == FtePolicyKind::Fixed;
         let adjust = self.workforce.adjust;
         if !self.workforce.started() {

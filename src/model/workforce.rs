@@ -186,6 +186,7 @@ impl Workforce {
     /// A month of the calibrated history: headcount moves to `headcount` and the flows are the
     /// expected ones that make it so (leavers at the rates, the rest of the change as inflow).
     /// `leave` is `rates.leave_month(0.0)`, the same every month.
+    #[inline]
     pub(crate) fn history(
         &mut self,
         headcount: f64,
