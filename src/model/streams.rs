@@ -122,6 +122,33 @@ impl FlowUniforms for FlowStreams {
 mod tests {
     use super::*;
 
+    /// Two iterations on one history share the history's regional uniforms but not the split of
+    /// exits by reason, which is each output iteration's own from the first month; one renewed
+    /// region leaves the national uniforms as they were.
+    #[test]
+    fn the_split_by_reason_is_the_output_iterations_own_from_the_first_month() {
+        let history = [7u64; REGIONS];
+        let month = |streams: &mut FlowStreams| {
+            let mut u = [f64::NAN; MONTH_UNIFORMS];
+            streams.next_month(&mut u);
+            u
+        };
+        let (a, b) = (
+            month(&mut FlowStreams::new(1, &history, 10, 60)),
+            month(&mut FlowStreams::new(1, &history, 11, 60)),
+        );
+        let regional = FLOWS * REGIONS;
+        assert_eq!(a[..regional], b[..regional]);
+        assert!(a[regional..]
+            .iter()
+            .zip(&b[regional..])
+            .all(|(x, y)| x != y));
+        assert_eq!(a, month(&mut FlowStreams::new(1, &history, 10, 60)));
+        let renewed = month(&mut FlowStreams::for_region(1, &history, 10, 60, 3));
+        assert!(renewed[regional..].iter().all(|x| x.is_nan()));
+        assert_eq!(renewed[REGIONS + 3], a[REGIONS + 3]);
+    }
+
     #[test]
     fn streams_differ_per_iteration_and_repeat_per_seed() {
         use rand::RngExt;
