@@ -139,9 +139,9 @@ pub(crate) struct Workforce {
     pub(crate) frozen: f64,
     /// Headcount at the policy start: the base of business as usual.
     h0: f64,
-    plan_cum: f64,
-    trained_cum: f64,
-    extra_cum: f64,
+    planned: WholeSteps,
+    trained: WholeSteps,
+    extra: WholeSteps,
     /// Unused hiring allowance (at most a year's).
     budget: f64,
     /// From the policy start: boxed, so that a region stays small to start and to copy (a
@@ -175,9 +175,9 @@ impl Workforce {
             adjust,
             frozen: 1.0,
             h0: headcount / adjust,
-            plan_cum: 0.0,
-            trained_cum: 0.0,
-            extra_cum: 0.0,
+            planned: WholeSteps::from(0.0),
+            trained: WholeSteps::from(0.0),
+            extra: WholeSteps::from(0.0),
             budget: 0.0,
             started: None,
         }
@@ -217,7 +217,7 @@ impl Workforce {
         self.frozen = frozen;
         let key = |flow: &str| format!("workforce.{flow}.region{}", self.region);
         let mut leavers = keyed_stream(input.seed, &key("leavers"), input.iteration);
-        self.plan_cum = leavers.random::<f64>() - 0.5;
+        self.planned = WholeSteps::from(leavers.random::<f64>() - 0.5);
         self.started = Some(Box::new(Started {
             pipeline: [0; PIPELINE],
             streams: [
@@ -244,13 +244,12 @@ impl Workforce {
         // Business as usual replaces the leavers expected at the uncut rates and grows headcount
         // by `growth` a month: E[headcount] = h0 growth^(s+1) without levers.
         let planned = (self.h0 * w.growth_s * (w.growth - 1.0 + w.leave_uncut)).max(0.0);
-        let inflow = whole_step(&mut self.plan_cum, planned);
-        let trained = whole_step(
-            &mut self.trained_cum,
-            planned * rates.trained_share_of_inflow,
-        )
-        .min(inflow);
-        let started_extra = whole_step(&mut self.extra_cum, w.extra_trainees);
+        let inflow = self.planned.step(planned);
+        let trained = self
+            .trained
+            .step(planned * rates.trained_share_of_inflow)
+            .min(inflow);
+        let started_extra = self.extra.step(w.extra_trainees);
         started.pipeline[w.s % PIPELINE] = started_extra;
         let qualifying =
             w.s.checked_sub(w.training)
@@ -274,12 +273,32 @@ impl Workforce {
     }
 }
 
-/// Whole people of a flow planned as `amount` this month: cumulative rounding of the running
-/// total `cum`, so the whole flows add up to the planned total to within one person.
-fn whole_step(cum: &mut f64, amount: f64) -> u64 {
-    let before = round(*cum);
-    *cum += amount;
-    (round(*cum) - before).max(0.0) as u64
+/// Whole people of a flow planned month by month: cumulative rounding of the running total, so
+/// the whole flows add up to the planned total to within one person. The rounding of the total
+/// so far is kept, not made again each month.
+#[derive(Debug, Clone, Copy)]
+struct WholeSteps {
+    total: f64,
+    rounded: f64,
+}
+
+impl From<f64> for WholeSteps {
+    /// Start the running total at `total` (an offset of the rounding).
+    fn from(total: f64) -> Self {
+        WholeSteps {
+            total,
+            rounded: round(total),
+        }
+    }
+}
+
+impl WholeSteps {
+    /// Whole people this month of `amount` planned.
+    fn step(&mut self, amount: f64) -> u64 {
+        self.total += amount;
+        let before = std::mem::replace(&mut self.rounded, round(self.total));
+        (self.rounded - before).max(0.0) as u64
+    }
 }
 
 impl std::ops::AddAssign for WorkforceFlows {
@@ -297,8 +316,29 @@ mod tests {
 
     #[test]
     fn whole_steps_add_up_to_the_planned_total() {
-        let mut cum = 0.0;
-        let total: u64 = (0..120).map(|_| whole_step(&mut cum, 0.37)).sum();
+        let mut steps = WholeSteps::from(0.0);
+        let total: u64 = (0..120).map(|_| steps.step(0.37)).sum();
         assert_eq!(total, (120.0_f64 * 0.37).round() as u64);
+    }
+
+    /// Keeping the rounding of the total gives, bit for bit, what rounding it again each month
+    /// gave.
+    #[test]
+    fn kept_rounding_gives_the_steps_of_rounding_again() {
+        let mut x = 0.3f64;
+        let mut next = || {
+            x = (x * 7_919.0 + 0.618_033_988_749) % 1.0;
+            x
+        };
+        for _ in 0..1_000 {
+            let start = next() - 0.5;
+            let (mut steps, mut cum) = (WholeSteps::from(start), start);
+            for _ in 0..300 {
+                let amount = next() * 3.0;
+                let before = round(cum);
+                cum += amount;
+                assert_eq!(steps.step(amount), (round(cum) - before).max(0.0) as u64);
+            }
+        }
     }
 }
