@@ -118,7 +118,7 @@ fn binomial_pmf0(n: u64, p: f64) -> f64 {
 const MEMO_MAX_N: u64 = 1 << 16;
 
 /// [`binomial_inv`] for one probability, memoising the exact CDF row of each count it meets.
-/// A projection draws the split of its exits and losses by reason at probabilities fixed for
+/// A projection draws its exits and their split by reason at probabilities fixed for
 /// the whole projection and counts that repeat thousands of times: a memoised row turns the
 /// walk of the exact inversion (up to a hundred steps, the main cost of a run) into a short
 /// search, and a row is summed only as far as the draws have needed. The rows hold the very
