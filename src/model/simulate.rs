@@ -271,6 +271,8 @@ pub(crate) fn observe_parts(
 ) -> Option<Vec<f64>> {
     let observations = &model.observations;
     let months = months_for(model, observations);
+    // A history: its exits are not split by reason, so it needs no national streams.
+    debug_assert!(months <= model.history_months);
     let (seed, start) = (model.scenario.run.seed, model.policy_start);
     let workforce = &model.scenario.workforce;
     let (draws, _, whole) = with_input(
@@ -281,7 +283,7 @@ pub(crate) fn observe_parts(
         |input, params, fixed, _| {
             let mut flows = match only {
                 Some(r) => FlowStreams::for_region(seed, &particle.history, 0, start, r),
-                None => FlowStreams::new(seed, &particle.history, 0, start),
+                None => FlowStreams::regional(seed, &particle.history, 0, start),
             };
             let epi = input.epidemiology;
             queues::project_parts(

@@ -35,7 +35,8 @@ fn flow_keys() -> &'static [[[String; REGIONS]; FLOWS]; 2] {
 pub struct FlowStreams {
     /// `[flow][region]` for the regions drawn (`regions`).
     streams: Vec<ChaCha8Rng>,
-    /// One per [`NationalFlow`] when every region is drawn; none for one region's renewal.
+    /// One per [`NationalFlow`] where the projection splits exits by reason; none for the
+    /// calibration's histories.
     national: Vec<ChaCha8Rng>,
     regions: std::ops::Range<usize>,
     seed: u64,
@@ -46,7 +47,13 @@ pub struct FlowStreams {
 
 impl FlowStreams {
     pub fn new(seed: u64, history: &[u64; REGIONS], future: u64, switch: usize) -> Self {
-        Self::for_regions(seed, history, future, switch, 0..REGIONS)
+        Self::for_regions(seed, history, future, switch, (0..REGIONS, true))
+    }
+
+    /// The regions' streams without the national ones, whose uniforms are left as they are: a
+    /// calibration's history, which does not split exits by reason.
+    pub fn regional(seed: u64, history: &[u64; REGIONS], future: u64, switch: usize) -> Self {
+        Self::for_regions(seed, history, future, switch, (0..REGIONS, false))
     }
 
     /// The streams of region `r` alone: the other regions' uniforms and the national ones are
@@ -58,7 +65,7 @@ impl FlowStreams {
         switch: usize,
         r: usize,
     ) -> Self {
-        Self::for_regions(seed, history, future, switch, r..r + 1)
+        Self::for_regions(seed, history, future, switch, (r..r + 1, false))
     }
 
     fn for_regions(
@@ -66,14 +73,14 @@ impl FlowStreams {
         history: &[u64; REGIONS],
         future: u64,
         switch: usize,
-        regions: std::ops::Range<usize>,
+        (regions, national): (std::ops::Range<usize>, bool),
     ) -> Self {
         let keys = &flow_keys()[0];
         let streams = (0..FLOWS)
             .flat_map(|f| regions.clone().map(move |r| (f, r)))
             .map(|(f, r)| keyed_stream(seed, &keys[f][r], history[r]))
             .collect();
-        let national = if regions.len() == REGIONS {
+        let national = if national {
             NationalFlow::ALL
                 .iter()
                 .map(|f| keyed_stream(seed, f.key(), future))
