@@ -734,6 +734,9 @@ fn a_replacing_binary_killed_at_any_moment_leaves_a_complete_run() {
             "scenarios/baseline.toml",
             "--iterations",
             "300",
+            // The calibration is no part of the swap; without it, more of the kills land
+            // in the writing.
+            "--no-calibration",
             "--quiet",
             "--seed",
             seed,
