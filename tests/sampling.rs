@@ -17,58 +17,53 @@ fn grid(n: usize) -> Vec<f64> {
 fn binomial_cdf_by_summation(n: u64, p: f64) -> impl Fn(u64) -> f64 {
     let (nf, q) = (n as f64, 1.0 - p);
     let sd = (nf * p * q).sqrt();
-    let lo = (nf * p - 12.0 * sd).max(0.0) as u64;
-    let hi = ((nf * p + 12.0 * sd) as u64).min(n);
     let mode = ((nf + 1.0) * p).floor() as u64;
     let mf = mode as f64;
     let ln_mode = ln_gamma(nf + 1.0) - ln_gamma(mf + 1.0) - ln_gamma(nf - mf + 1.0)
         + mf * p.ln()
         + (nf - mf) * q.ln();
-    let mut pmf = vec![0.0; (hi - lo + 1) as usize];
-    pmf[(mode - lo) as usize] = ln_mode.exp();
-    for k in (lo..mode).rev() {
-        // pmf(k) = pmf(k + 1) · (k + 1) q / ((n − k) p)
-        let next = pmf[(k + 1 - lo) as usize];
-        pmf[(k - lo) as usize] = next * (k + 1) as f64 * q / ((n - k) as f64 * p);
-    }
-    for k in mode + 1..=hi {
-        let prev = pmf[(k - 1 - lo) as usize];
-        pmf[(k - lo) as usize] = prev * (n - k + 1) as f64 * p / (k as f64 * q);
-    }
-    let mut cdf = pmf;
-    for i in 1..cdf.len() {
-        cdf[i] += cdf[i - 1];
-    }
-    move |k: u64| {
-        if k < lo {
-            0.0
-        } else if k > hi {
-            1.0
-        } else {
-            cdf[(k - lo) as usize].min(1.0)
-        }
-    }
+    cdf_by_summation(
+        (
+            (nf * p - 12.0 * sd).max(0.0) as u64,
+            mode,
+            ((nf * p + 12.0 * sd) as u64).min(n),
+        ),
+        ln_mode.exp(),
+        move |k| (n - k) as f64 * p / ((k + 1) as f64 * q),
+    )
 }
 
-/// The Poisson CDF by summing the pmf outward from the mode over ±12 standard deviations (the
-/// pmf at the mode from `ln_gamma`), as [`binomial_cdf_by_summation`]: statrs' `Poisson::cdf`
-/// (an incomplete gamma) is correct at large λ but takes milliseconds a count there, and the
-/// check evaluates it at every count drawn.
+/// The Poisson CDF the same way: statrs' `Poisson::cdf` (an incomplete gamma) is correct at
+/// large λ but takes milliseconds a count there, and the check evaluates it at every count drawn.
 fn poisson_cdf_by_summation(lambda: f64) -> impl Fn(u64) -> f64 {
     let sd = lambda.sqrt();
-    let lo = (lambda - 12.0 * sd).max(0.0) as u64;
-    let hi = (lambda + 12.0 * sd) as u64;
     let mode = lambda.floor() as u64;
     let mf = mode as f64;
-    let ln_mode = mf * lambda.ln() - lambda - ln_gamma(mf + 1.0);
+    cdf_by_summation(
+        (
+            (lambda - 12.0 * sd).max(0.0) as u64,
+            mode,
+            (lambda + 12.0 * sd) as u64,
+        ),
+        (mf * lambda.ln() - lambda - ln_gamma(mf + 1.0)).exp(),
+        move |k| lambda / (k + 1) as f64,
+    )
+}
+
+/// The CDF over `lo..=hi` from the pmf at the `mode` and `ratio(k)` = pmf(k + 1) / pmf(k),
+/// summed outward from the mode; 0 below `lo` and 1 above `hi`.
+fn cdf_by_summation(
+    (lo, mode, hi): (u64, u64, u64),
+    pmf_mode: f64,
+    ratio: impl Fn(u64) -> f64,
+) -> impl Fn(u64) -> f64 {
     let mut pmf = vec![0.0; (hi - lo + 1) as usize];
-    pmf[(mode - lo) as usize] = ln_mode.exp();
+    pmf[(mode - lo) as usize] = pmf_mode;
     for k in (lo..mode).rev() {
-        // pmf(k) = pmf(k + 1) · (k + 1) / λ
-        pmf[(k - lo) as usize] = pmf[(k + 1 - lo) as usize] * (k + 1) as f64 / lambda;
+        pmf[(k - lo) as usize] = pmf[(k + 1 - lo) as usize] / ratio(k);
     }
     for k in mode + 1..=hi {
-        pmf[(k - lo) as usize] = pmf[(k - 1 - lo) as usize] * lambda / k as f64;
+        pmf[(k - lo) as usize] = pmf[(k - 1 - lo) as usize] * ratio(k - 1);
     }
     let mut cdf = pmf;
     for i in 1..cdf.len() {
