@@ -26,6 +26,7 @@ pub mod smc;
 pub mod stats;
 pub mod streams;
 pub mod summaries;
+pub mod surrogate;
 pub mod synthetic;
 pub mod target;
 pub mod weights;

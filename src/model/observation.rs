@@ -28,7 +28,7 @@ pub struct Observation {
 
 /// The smallest model value the observation model takes the log of: an empty waiting list
 /// against a published count of thousands must weigh almost nothing, not break the log.
-const FLOOR: f64 = 0.5;
+pub(crate) const FLOOR: f64 = 0.5;
 
 /// Log-likelihood of one iteration: Σ log N(log y | log(c · m), σ) over the observations, with
 /// `model[i]` the iteration's national value for observation `i`.

@@ -19,6 +19,7 @@ use crate::model::parts::ObservationPlan;
 use crate::model::projection::REGIONS;
 use crate::model::simulate::{observation_plan, Scratch};
 use crate::model::stats::Band;
+use crate::model::surrogate::Surrogate;
 use crate::model::weights::{effective_sample_size, relative_weights, systematic_resample};
 use crate::scenario::{keyed_stream, latent_normal, Parameters};
 
@@ -386,9 +387,10 @@ fn temper(
             chol: population_cholesky(&cloud.particles),
             scale: tuning.scale * 2.38 / (model.latent_dim() as f64).sqrt(),
             steps: tuning.steps,
+            surrogate: Surrogate::fit(&model.observations, &cloud.particles, &cloud.evaluated),
         };
-        let (acceptance, history_acceptance) = move_cloud(model, plan, cloud, &moves);
-        evaluations += n * moves.steps + (n * moves.steps).div_ceil(REGIONS);
+        let (acceptance, history_acceptance, simulated) = move_cloud(model, plan, cloud, &moves);
+        evaluations += simulated + (n * moves.steps).div_ceil(REGIONS);
         tuning = tuning.after(acceptance);
         let done = Stage {
             temperature,
@@ -455,6 +457,8 @@ struct Moves {
     chol: Vec<f64>,
     scale: f64,
     steps: usize,
+    /// The first look at a latent move (`model::surrogate`), fitted to the stage's particles.
+    surrogate: Surrogate,
 }
 
 /// One particle after its moves.
@@ -463,16 +467,18 @@ struct Moved {
     evaluated: Evaluation,
     accepted: usize,
     history_accepted: usize,
+    /// Latent moves whose history was simulated (the first look passed them).
+    simulated: usize,
 }
 
 /// Move every particle (in parallel, each on its own keyed stream); returns the acceptance of
-/// the latent moves and of the history renewals.
+/// the latent moves and of the history renewals, and the latent moves simulated.
 fn move_cloud(
     model: &Model,
     plan: &ObservationPlan,
     cloud: &mut Cloud,
     moves: &Moves,
-) -> (f64, f64) {
+) -> (f64, f64, usize) {
     let n = cloud.particles.len();
     let moved: Vec<Moved> = cloud
         .particles
@@ -486,14 +492,18 @@ fn move_cloud(
     let total = (n * moves.steps) as f64;
     let acceptance = moved.iter().map(|m| m.accepted).sum::<usize>() as f64 / total;
     let history_acceptance = moved.iter().map(|m| m.history_accepted).sum::<usize>() as f64 / total;
+    let simulated = moved.iter().map(|m| m.simulated).sum();
     (cloud.particles, cloud.evaluated) =
         moved.into_iter().map(|m| (m.particle, m.evaluated)).unzip();
-    (acceptance, history_acceptance)
+    (acceptance, history_acceptance, simulated)
 }
 
 /// Random-walk Metropolis in the latent normals with the particles' own covariance (scaled by
 /// 2.38/√d, Roberts & Rosenthal), then a renewal of one region's history flows per step, each
-/// accepted against prior × likelihood^temperature.
+/// accepted against prior × likelihood^temperature. A latent move is first tested against
+/// prior × the surrogate's likelihood^temperature and only then simulated and tested against
+/// (likelihood / surrogate)^temperature: delayed acceptance, whose two tests together accept
+/// with the probability that keeps the posterior.
 fn move_particle(
     (model, plan): (&Model, &ObservationPlan),
     moves: &Moves,
@@ -505,7 +515,9 @@ fn move_particle(
     let seed = model.scenario.run.seed;
     let mut rng = keyed_stream(seed, "calibration.move", ((s as u64) << 32) | i as u64);
     let (mut p, mut e) = (p.clone(), e.clone());
-    let (mut accepted, mut history_accepted) = (0, 0);
+    let (mut accepted, mut history_accepted, mut simulated) = (0, 0, 0);
+    let observations = &model.observations;
+    let mut fitted = moves.surrogate.log_likelihood(observations, &p.z);
     let mut xi = vec![0.0; dim];
     let log_prior = |z: &[f64]| -0.5 * z.iter().map(|x| x * x).sum::<f64>();
     for step in 0..moves.steps {
@@ -525,15 +537,23 @@ fn move_particle(
             history: p.history,
             z,
         };
-        // The uniform is drawn before the history is simulated so that it can stop early;
+        // Both uniforms are drawn before the history is simulated so that it can stop early;
         // the simulation takes nothing from this stream, so the draws are those of drawing after.
+        let log_u_first = rand::RngExt::random::<f64>(&mut rng).ln();
         let log_u = rand::RngExt::random::<f64>(&mut rng).ln();
         let (prior_new, prior_old) = (log_prior(&proposal.z), log_prior(&p.z));
-        let accepts = |ll: f64| log_u < moves.temperature * (ll - e.ll) + prior_new - prior_old;
-        if let Some(candidate) = evaluate_for(model, (plan, None), &proposal, scratch, &accepts) {
-            if accepts(candidate.ll) {
-                (p, e) = (proposal, candidate);
-                accepted += 1;
+        let fitted_new = moves.surrogate.log_likelihood(observations, &proposal.z);
+        let first = moves.temperature * (fitted_new - fitted);
+        if log_u_first < first + prior_new - prior_old {
+            simulated += 1;
+            let accepts = |ll: f64| log_u < moves.temperature * (ll - e.ll) - first;
+            if let Some(candidate) = evaluate_for(model, (plan, None), &proposal, scratch, &accepts)
+            {
+                if accepts(candidate.ll) {
+                    (p, e) = (proposal, candidate);
+                    fitted = fitted_new;
+                    accepted += 1;
+                }
             }
         }
         let region = (i + step) % REGIONS;
@@ -559,6 +579,7 @@ fn move_particle(
         evaluated: e,
         accepted,
         history_accepted,
+        simulated,
     }
 }
 
