@@ -87,6 +87,9 @@ pub struct HindcastRow {
     pub prior: Band,
     /// Absent when the run was not calibrated.
     pub posterior: Option<Band>,
+    /// What the count would show: the run's model value × coverage × the observation model's
+    /// error (absent in folders written before `hindcast.csv` had it).
+    pub predictive: Option<Band>,
     pub source: String,
 }
 

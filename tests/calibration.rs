@@ -30,6 +30,27 @@ fn hindcast(dir: &std::path::Path) -> Hindcast {
     out
 }
 
+/// Every row of a run's `hindcast.csv` as (metric and date, observed, the posterior band's and
+/// the predictive band's [low, high]), by column name.
+fn checked_bands(dir: &std::path::Path) -> Vec<(String, f64, [f64; 2], [f64; 2])> {
+    let text = std::fs::read_to_string(dir.join("hindcast.csv")).unwrap();
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    text.lines()
+        .skip(1)
+        .map(|line| {
+            let c: Vec<&str> = line.split(',').collect();
+            let v = |name: &str| c[col(name)].parse::<f64>().unwrap();
+            (
+                format!("{} {}", c[0], c[1]),
+                v("observed"),
+                [v("posterior_low"), v("posterior_high")],
+                [v("predictive_low"), v("predictive_high")],
+            )
+        })
+        .collect()
+}
+
 /// `metric,year -> [p05, p50, p95]` from a run's `summary.csv`.
 fn summary(dir: &std::path::Path) -> BTreeMap<(String, String), [f64; 3]> {
     let text = std::fs::read_to_string(dir.join("summary.csv")).unwrap();
@@ -51,7 +72,8 @@ fn summary(dir: &std::path::Path) -> BTreeMap<(String, String), [f64; 3]> {
 
 /// With the shipped data, the calibrated 90% bands of 1 January 2023 contain the NZa counts
 /// (clients and FTE times the 97% coverage, the waiting list, 44% of it over six weeks), and
-/// the waiting-list band is at least three times narrower than the prior's.
+/// the waiting-list band is at least three times narrower than the prior's; every observation
+/// lies inside the band of what its count would show.
 #[test]
 fn calibrated_bands_contain_the_january_2023_record_and_narrow_the_waiting_list() {
     let w = WorkDir::new("calibrated");
@@ -97,6 +119,21 @@ fn calibrated_bands_contain_the_january_2023_record_and_narrow_the_waiting_list(
         checked += 1;
     }
     assert_eq!(checked, 11, "counts of 2018-07, 2022-10 and 2023-01");
+    // Every observation, the published waits and prevalence estimates too, lies inside the band
+    // of what its count would show (the check the report makes), and that band holds the
+    // model's own: it adds the observation's error.
+    let rows = checked_bands(&calibrated);
+    assert_eq!(rows.len(), 17, "the shipped record");
+    for (what, observed, posterior, predictive) in rows {
+        assert!(
+            predictive[0] <= observed && observed <= predictive[1],
+            "{what}: {observed} outside {predictive:?}"
+        );
+        assert!(
+            predictive[0] < posterior[0] && posterior[1] < predictive[1],
+            "{what}: {predictive:?} does not hold {posterior:?}"
+        );
+    }
     // A consistent start: the median list on 1 January 2018 lies in the neighbourhood of the
     // Signaalteam count of the end of 2016 (about 1,500) and HHM's of July 2018 (1,136), and
     // the median path does not fall by more than 20% in the first six months.

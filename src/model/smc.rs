@@ -56,6 +56,10 @@ pub struct ObservationBands {
     pub observation: usize,
     pub prior: Band,
     pub posterior: Option<Band>,
+    /// What the count would show: the run's model value (calibrated, or the prior's) × coverage
+    /// × the observation model's error, one draw per iteration. The record is checked against
+    /// this band, as a backtest checks its forecasts.
+    pub predictive: Band,
 }
 
 /// A calibrated quantity before and after calibration.
@@ -221,10 +225,12 @@ pub fn posterior(
     let calibrating = calibrates(model, n, calibrate);
     let plan = observation_plan(model);
     let evaluated = evaluate_all(model, &plan, &prior, calibrating);
-    let prior_bands = observed_scale(model, n, |i, k| evaluated[i].values[k]);
+    let prior_value = |i: usize, k: usize| evaluated[i].values[k];
+    let prior_bands = observed_scale(model, n, prior_value);
     let prior_ess = ess(&evaluated.iter().map(|e| e.ll).collect::<Vec<_>>());
     if !calibrating {
-        return prior_only(model, prior, prior_bands, prior_ess);
+        let predictive = predictive_scale(model, n, prior_value);
+        return prior_only(model, prior, (prior_bands, predictive), prior_ess);
     }
     let mut cloud = Cloud {
         particles: prior.clone(),
@@ -233,15 +239,19 @@ pub fn posterior(
     let mut stages = Vec::new();
     let evaluations = n + temper(model, &plan, &mut cloud, &mut stages, stage);
     renew_policy_only(model, &mut cloud.particles);
-    let posterior_bands = observed_scale(model, n, |i, k| cloud.evaluated[i].values[k]);
+    let posterior_value = |i: usize, k: usize| cloud.evaluated[i].values[k];
+    let posterior_bands = observed_scale(model, n, posterior_value);
+    let predictive = predictive_scale(model, n, posterior_value);
     let hindcast = prior_bands
         .into_iter()
         .zip(posterior_bands)
+        .zip(predictive)
         .enumerate()
-        .map(|(k, (prior, posterior))| ObservationBands {
+        .map(|(k, ((prior, posterior), predictive))| ObservationBands {
             observation: k,
             prior,
             posterior: Some(posterior),
+            predictive,
         })
         .collect();
     let particles = cloud.particles;
@@ -294,23 +304,29 @@ pub fn prior_posterior(model: &Model, particles: Vec<Particle>, observed: &[f64]
     let lls: Vec<f64> = (0..n)
         .map(|i| likelihood(model, &observed[i * k..(i + 1) * k]))
         .collect();
-    prior_only(model, particles, observed_scale(model, n, value), ess(&lls))
+    let bands = (
+        observed_scale(model, n, value),
+        predictive_scale(model, n, value),
+    );
+    prior_only(model, particles, bands, ess(&lls))
 }
 
 /// The prior iterations as a run's iterations, with their bands and prior ESS.
 fn prior_only(
     model: &Model,
     particles: Vec<Particle>,
-    prior_bands: Vec<Band>,
+    (prior_bands, predictive): (Vec<Band>, Vec<Band>),
     prior_ess: f64,
 ) -> Posterior {
     let hindcast = prior_bands
         .into_iter()
+        .zip(predictive)
         .enumerate()
-        .map(|(k, prior)| ObservationBands {
+        .map(|(k, (prior, predictive))| ObservationBands {
             observation: k,
             prior,
             posterior: None,
+            predictive,
         })
         .collect();
     Posterior {
@@ -342,6 +358,28 @@ struct Cloud {
 
 /// The band of each observation over `n` particles, on the observed scale (× coverage), from
 /// `value(particle, observation)`.
+/// The 90% band of what each observation's count would show: iteration i's value × coverage ×
+/// `exp(sd_log · ε)`, ε standard normal from a stream keyed by the observation, so that the
+/// band is the same for any thread count and a run's other draws do not move.
+fn predictive_scale(model: &Model, n: usize, value: impl Fn(usize, usize) -> f64) -> Vec<Band> {
+    let seed = model.scenario.run.seed;
+    model
+        .observations
+        .iter()
+        .enumerate()
+        .map(|(k, o)| {
+            let mut error = keyed_stream(seed, "hindcast.error", k as u64);
+            Band::of_values(
+                (0..n)
+                    .map(|i| {
+                        value(i, k) * o.coverage * (o.sd_log * latent_normal(&mut error)).exp()
+                    })
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
 fn observed_scale(model: &Model, n: usize, value: impl Fn(usize, usize) -> f64) -> Vec<Band> {
     model
         .observations

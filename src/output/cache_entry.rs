@@ -10,7 +10,7 @@ use crate::model::smc::{ObservationBands, ParameterRow, Posterior, Stage};
 use crate::model::stats::Band;
 
 /// The version of the entry layout; an entry of another version is ignored.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// The first bytes of every entry.
 const MAGIC: &[u8; 8] = b"OMVCALIB";
 
@@ -33,7 +33,8 @@ pub(super) struct Shape {
 ///          u8 calibrated, f64 prior ESS,
 ///          u64 stages, each (f64 temperature, f64 ESS, f64 acceptance, f64 history acceptance,
 ///                            u64 steps),
-///          u64 hindcast rows, each (u64 observation, band, optional band),
+///          u64 hindcast rows, each (u64 observation, prior band, optional posterior band,
+///                                   predictive band),
 ///          u64 parameter rows, each (u64 length + UTF-8 name, band, optional band),
 ///          u64 unique histories, u64 evaluations.
 /// band: 3 × f64 (low, median, high); optional band: u8 0, or u8 1 and a band.
@@ -61,6 +62,7 @@ pub fn encode(key: &str, p: &Posterior) -> Vec<u8> {
         put_u64(&mut w, h.observation as u64);
         put_band(&mut w, &h.prior);
         put_optional_band(&mut w, h.posterior.as_ref());
+        put_band(&mut w, &h.predictive);
     }
     put_u64(&mut w, p.parameters.len() as u64);
     for r in &p.parameters {
@@ -191,6 +193,7 @@ fn payload(r: &mut Reader<'_>, shape: &Shape) -> Result<Posterior, String> {
                 observation,
                 prior: r.band()?,
                 posterior: r.optional_band()?,
+                predictive: r.band()?,
             })
         })
         .collect::<Result<Vec<_>, String>>()?;
@@ -321,11 +324,13 @@ mod tests {
                     observation: 0,
                     prior: band(10.0),
                     posterior: Some(band(11.0)),
+                    predictive: band(12.0),
                 },
                 ObservationBands {
                     observation: 1,
                     prior: band(20.0),
                     posterior: None,
+                    predictive: band(21.0),
                 },
             ],
             parameters: vec![ParameterRow {

@@ -296,7 +296,8 @@ fn metric_of(t: &Table, row: usize, col: usize) -> Result<Metric, InputError> {
 }
 
 /// `hindcast.csv`: `metric,date,observed,coverage,prior_median,prior_low,prior_high,
-/// posterior_median,posterior_low,posterior_high,source`.
+/// posterior_median,posterior_low,posterior_high,predictive_median,predictive_low,
+/// predictive_high,source` (the predictive columns may be absent: folders of older omvang).
 fn hindcast_rows(t: &Table) -> Result<Vec<HindcastRow>, InputError> {
     let c = t.require(&[
         "metric",
@@ -311,6 +312,9 @@ fn hindcast_rows(t: &Table) -> Result<Vec<HindcastRow>, InputError> {
         "posterior_high",
         "source",
     ])?;
+    let predictive = t
+        .require(&["predictive_low", "predictive_median", "predictive_high"])
+        .ok();
     (0..t.rows())
         .map(|row| {
             let prior = band(t, row, &c[4..7])?
@@ -322,6 +326,10 @@ fn hindcast_rows(t: &Table) -> Result<Vec<HindcastRow>, InputError> {
                 coverage: t.number(row, c[3])?,
                 prior,
                 posterior: band(t, row, &c[7..10])?,
+                predictive: match &predictive {
+                    Some(p) => band(t, row, p)?,
+                    None => None,
+                },
                 source: t.cell(row, c[10]).unwrap_or("").to_string(),
             })
         })

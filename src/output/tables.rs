@@ -503,7 +503,8 @@ fn band_columns(bands: &[(Band, Option<Band>)]) -> Vec<Column> {
 }
 
 /// `hindcast.csv`: every observation of the national record beside the model before and after
-/// calibration, on the observed scale (national value × coverage); 5%, 50% and 95% quantiles.
+/// calibration, on the observed scale (national value × coverage), and the band of what the
+/// count would show (`predictive_…`: × the observation's error); 5%, 50% and 95% quantiles.
 pub fn hindcast_frame(model: &Model, posterior: &Posterior) -> PolarsResult<DataFrame> {
     let rows = &posterior.hindcast;
     let obs: Vec<_> = rows
@@ -530,6 +531,18 @@ pub fn hindcast_frame(model: &Model, posterior: &Posterior) -> PolarsResult<Data
     ];
     let bands: Vec<_> = rows.iter().map(|r| (r.prior, r.posterior)).collect();
     columns.extend(band_columns(&bands));
+    type Part = (&'static str, fn(&Band) -> f64);
+    let parts: [Part; 3] = [
+        ("median", |b| b.median),
+        ("low", |b| b.low),
+        ("high", |b| b.high),
+    ];
+    columns.extend(parts.map(|(name, f)| {
+        Column::new(
+            format!("predictive_{name}").into(),
+            rows.iter().map(|r| f(&r.predictive)).collect::<Vec<_>>(),
+        )
+    }));
     columns.push(Column::new(
         "source".into(),
         obs.iter().map(|o| o.source.clone()).collect::<Vec<_>>(),

@@ -397,8 +397,8 @@ catalog! {
     // The hindcast and calibration (checked against the national record).
     HeadingHindcast { nl: "Toetsing aan de landelijke cijfers", en: "Checked against the national record" }
     HindcastIntro {
-        nl: "Elke gepubliceerde landelijke waarneming naast het model op dezelfde schaal (de landelijke modelwaarde maal de dekking van de waarneming): vooraf (zonder calibratie) en na calibratie, elk als mediaan met 90%-interval.",
-        en: "Every published national observation beside the model on the same scale (the national model value times the observation's coverage): before calibration (prior) and after it (posterior), each as a median with its 90% interval."
+        nl: "Elke gepubliceerde landelijke waarneming naast het model op dezelfde schaal (de landelijke modelwaarde maal de dekking van de waarneming): vooraf (zonder calibratie) en na calibratie, elk als mediaan met 90%-interval, en wat de telling volgens het model zou geven: de modelwaarde van de run met de meetfout van de waarneming. Een waarneming wordt aan dat laatste interval getoetst, zoals de backtest zijn voorspellingen toetst.",
+        en: "Every published national observation beside the model on the same scale (the national model value times the observation's coverage): before calibration (prior) and after it (posterior), each as a median with its 90% interval, and what the count would show according to the model: the run's model value with the observation's measurement error. An observation is checked against that last interval, as the backtest checks its forecasts."
     }
     CalibrationDone {
         nl: "De run is gecalibreerd op deze waarnemingen: {particles} deeltjes in {stages} stappen, met een effectieve steekproefgrootte van {ess} aan het eind.",
@@ -416,6 +416,14 @@ catalog! {
         nl: "{metric} op {date}: de waarneming {observed} ligt buiten het 90%-interval van het model ({low}–{high}).",
         en: "{metric} on {date}: the observation {observed} lies outside the model's 90% interval ({low}–{high})."
     }
+    HindcastOutsideCount {
+        nl: "{metric} op {date}: de waarneming {observed} ligt buiten het 90%-interval van wat de telling volgens het model zou geven ({low}–{high}).",
+        en: "{metric} on {date}: the observation {observed} lies outside the 90% interval of what the count would show according to the model ({low}–{high})."
+    }
+    HindcastAllInsideCount {
+        nl: "Alle waarnemingen liggen binnen het 90%-interval van wat de telling volgens het model zou geven.",
+        en: "Every observation lies within the 90% interval of what the count would show according to the model."
+    }
     HindcastAllInside {
         nl: "Alle waarnemingen liggen binnen het 90%-interval na calibratie.",
         en: "Every observation lies within the 90% interval after calibration."
@@ -430,6 +438,7 @@ catalog! {
     }
     ColPrior { nl: "Vooraf", en: "Prior" }
     ColPosterior { nl: "Na calibratie", en: "Posterior" }
+    ColPredictive { nl: "Telling volgens model", en: "Count per model" }
     HindcastTitle { nl: "Het model naast de landelijke cijfers", en: "The model beside the national record" }
     HindcastCaption {
         nl: "Per maat de landelijke waarnemingen (punten) met het 90%-interval van het model vooraf (grijs) en na calibratie (blauw, streep = mediaan), op de schaal van de waarneming.",
@@ -607,6 +616,9 @@ catalog! {
     ColPosteriorMedian { nl: "Na calibratie: mediaan", en: "Posterior: median" }
     ColPosteriorLow { nl: "Na calibratie: 5%", en: "Posterior: 5%" }
     ColPosteriorHigh { nl: "Na calibratie: 95%", en: "Posterior: 95%" }
+    ColPredictiveMedian { nl: "Telling volgens model: mediaan", en: "Count per model: median" }
+    ColPredictiveLow { nl: "Telling volgens model: 5%", en: "Count per model: 5%" }
+    ColPredictiveHigh { nl: "Telling volgens model: 95%", en: "Count per model: 95%" }
     ColSource { nl: "Bron", en: "Source" }
     ColParameter { nl: "Parameter", en: "Parameter" }
 

@@ -105,6 +105,7 @@ pub fn hindcast_blocks(run: &RunData, lang: Lang, figure: Option<usize>) -> Vec<
         Msg::ColObserved,
         Msg::ColPrior,
         Msg::ColPosterior,
+        Msg::ColPredictive,
     ]
     .map(|m| m.get(lang).to_string())
     .to_vec();
@@ -120,19 +121,25 @@ pub fn hindcast_blocks(run: &RunData, lang: Lang, figure: Option<usize>) -> Vec<
                 r.posterior
                     .as_ref()
                     .map_or("–".into(), |b| band_text(b, &f)),
+                r.predictive
+                    .as_ref()
+                    .map_or("–".into(), |b| band_text(b, &f)),
             ]
         })
         .collect();
     out.push(Block::Table(header, table));
-    // In words: every observation outside the band (after calibration, or the model's own).
+    // In words: every observation outside the band of what the count would show (in a folder
+    // that has none, the model's band after calibration, or its own).
+    let predictive = rows.iter().all(|r| r.predictive.is_some());
     let outside: Vec<String> = rows
         .iter()
         .filter_map(|r| {
             let f = |x: f64| in_unit(r.metric, x, false, lang);
-            let (band, key) = match r.posterior {
-                Some(b) => (b, Msg::HindcastOutsidePosterior),
-                None if !calibrated => (r.prior, Msg::HindcastOutsidePrior),
-                None => return None,
+            let (band, key) = match (r.predictive, r.posterior) {
+                (Some(b), _) => (b, Msg::HindcastOutsideCount),
+                (None, Some(b)) => (b, Msg::HindcastOutsidePosterior),
+                (None, None) if !calibrated => (r.prior, Msg::HindcastOutsidePrior),
+                (None, None) => return None,
             };
             (!band.contains(r.observed)).then(|| {
                 key.fill(
@@ -150,7 +157,9 @@ pub fn hindcast_blocks(run: &RunData, lang: Lang, figure: Option<usize>) -> Vec<
         .collect();
     if outside.is_empty() {
         out.push(Block::Paragraph(
-            if calibrated {
+            if predictive {
+                Msg::HindcastAllInsideCount
+            } else if calibrated {
                 Msg::HindcastAllInside
             } else {
                 Msg::HindcastAllInsidePrior

@@ -137,7 +137,8 @@ fn write_band(
     Ok(())
 }
 
-/// `hindcast.csv`: every observation beside the model before and after calibration.
+/// `hindcast.csv`: every observation beside the model before and after calibration, and the
+/// band of what the count would show.
 fn hindcast_sheet(
     sheet: &mut Worksheet,
     rows: &[crate::run_data::HindcastRow],
@@ -158,13 +159,16 @@ fn hindcast_sheet(
             Msg::ColPosteriorMedian,
             Msg::ColPosteriorLow,
             Msg::ColPosteriorHigh,
+            Msg::ColPredictiveMedian,
+            Msg::ColPredictiveLow,
+            Msg::ColPredictiveHigh,
             Msg::ColSource,
         ],
         lang,
     );
     header(sheet, &names)?;
     sheet.set_column_width(0, 30)?;
-    sheet.set_column_width(12, 60)?;
+    sheet.set_column_width(15, 60)?;
     let date_format = Format::new().set_num_format("yyyy-mm-dd");
     for (i, h) in rows.iter().enumerate() {
         let row = i as u32 + 1;
@@ -179,7 +183,8 @@ fn hindcast_sheet(
         write_value(sheet, row, 5, h.coverage, Unit::Share)?;
         write_band(sheet, row, 6, Some(&h.prior), unit)?;
         write_band(sheet, row, 9, h.posterior.as_ref(), unit)?;
-        sheet.write_string(row, 12, &h.source)?;
+        write_band(sheet, row, 12, h.predictive.as_ref(), unit)?;
+        sheet.write_string(row, 15, &h.source)?;
     }
     Ok(())
 }
