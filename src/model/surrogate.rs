@@ -192,9 +192,9 @@ mod tests {
             ]
         });
         let surrogate = Surrogate::fit(&observations, &particles, &evaluated);
-        for z in [[0.3, -0.5, 0.9], [-1.2, 0.0, 0.4], [2.0, 1.5, -2.0]] {
+        for z in [[0.3f64, -0.5, 0.9], [-1.2, 0.0, 0.4], [2.0, 1.5, -2.0]] {
             let values = [
-                (7.8 + 0.4 * z[0] - 0.2 * z[2] as f64).exp(),
+                (7.8 + 0.4 * z[0] - 0.2 * z[2]).exp(),
                 (11.0 + 0.03 * z[1] - (0.97f64).ln()).exp(),
             ];
             let exact = log_likelihood(&observations, &values);
