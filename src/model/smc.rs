@@ -83,9 +83,10 @@ pub struct Posterior {
     pub parameters: Vec<ParameterRow>,
     /// Distinct history flow streams among the final particles.
     pub unique_histories: usize,
-    /// Histories evaluated (each up to `history_months` long: early rejection cuts a proposal's
-    /// short; a renewal of one region's flows simulates that region only and counts as a
-    /// twelfth): the calibration's work, as the steps it takes.
+    /// Histories simulated (each up to `history_months` long: early rejection cuts a proposal's
+    /// short, and a latent move the surrogate rejects is not simulated at all; a renewal of one
+    /// region's flows simulates that region only and counts as a twelfth): the calibration's
+    /// work.
     pub evaluations: usize,
 }
 
@@ -356,8 +357,6 @@ struct Cloud {
     evaluated: Vec<Evaluation>,
 }
 
-/// The band of each observation over `n` particles, on the observed scale (× coverage), from
-/// `value(particle, observation)`.
 /// The 90% band of what each observation's count would show: iteration i's value × coverage ×
 /// `exp(sd_log · ε)`, ε standard normal from a stream keyed by the observation, so that the
 /// band is the same for any thread count and a run's other draws do not move.
@@ -380,6 +379,8 @@ fn predictive_scale(model: &Model, n: usize, value: impl Fn(usize, usize) -> f64
         .collect()
 }
 
+/// The band of each observation over `n` particles, on the observed scale (× coverage), from
+/// `value(particle, observation)`.
 fn observed_scale(model: &Model, n: usize, value: impl Fn(usize, usize) -> f64) -> Vec<Band> {
     model
         .observations
