@@ -744,6 +744,34 @@ fn hindcast_and_calibration_are_shown_when_the_run_has_them() {
     );
     assert!(s.contains("(charts/hindcast.png)"), "{s}");
     assert!(dir.join("charts/hindcast.svg").is_file());
+    // The record is checked against the band of what its count would show.
+    assert!(s.contains("| Telling volgens model |"), "{s}");
+    assert!(
+        s.contains("van wat de telling volgens het model zou geven"),
+        "{s}"
+    );
+
+    // A folder from before `hindcast.csv` had the predictive columns: the report still reads
+    // it, shows no band of the count and checks against the model's band after calibration.
+    let csv = std::fs::read_to_string(dir.join("hindcast.csv")).unwrap();
+    let older: String = csv
+        .lines()
+        .map(|line| {
+            // The source (last, possibly quoted with commas) follows 13 plain cells.
+            let cells: Vec<&str> = line.splitn(14, ',').collect();
+            assert_eq!(cells.len(), 14, "{line}");
+            assert!(line.starts_with("metric,") == cells[10].starts_with("predictive_"));
+            [&cells[..10], &cells[13..]].concat().join(",") + "\n"
+        })
+        .collect();
+    std::fs::write(dir.join("hindcast.csv"), older).unwrap();
+    let o = omvang(&["report", path_str(&dir)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    let s = section(&md, "## Toetsing aan de landelijke cijfers");
+    assert!(s.contains("| – |"), "{s}");
+    assert!(!s.contains("van wat de telling volgens het model"), "{s}");
+    assert!(s.contains("90%-interval na calibratie"), "{s}");
 
     // Without the engine's hindcast and calibration (and the manifest's calibration): an older
     // run. The rebuilt report has no section, no hindcast chart and no such sheets.
