@@ -475,22 +475,26 @@ pub fn chains_text(model: &Model) -> String {
     out
 }
 
+/// One column of a band: the suffix of its name and its value.
+type BandPart = (&'static str, fn(&Band) -> f64);
+
+/// A band's three columns.
+const BAND_PARTS: [BandPart; 3] = [
+    ("median", |b| b.median),
+    ("low", |b| b.low),
+    ("high", |b| b.high),
+];
+
 /// The six band columns of a table of prior and posterior bands: `prior_median, prior_low,
 /// prior_high, posterior_median, posterior_low, posterior_high` (posterior empty when absent).
 fn band_columns(bands: &[(Band, Option<Band>)]) -> Vec<Column> {
-    type Part = (&'static str, fn(&Band) -> f64);
-    let parts: [Part; 3] = [
-        ("median", |b| b.median),
-        ("low", |b| b.low),
-        ("high", |b| b.high),
-    ];
-    let prior = parts.map(|(name, f)| {
+    let prior = BAND_PARTS.map(|(name, f)| {
         Column::new(
             format!("prior_{name}").into(),
             bands.iter().map(|(p, _)| f(p)).collect::<Vec<_>>(),
         )
     });
-    let posterior = parts.map(|(name, f)| {
+    let posterior = BAND_PARTS.map(|(name, f)| {
         Column::new(
             format!("posterior_{name}").into(),
             bands
@@ -531,13 +535,7 @@ pub fn hindcast_frame(model: &Model, posterior: &Posterior) -> PolarsResult<Data
     ];
     let bands: Vec<_> = rows.iter().map(|r| (r.prior, r.posterior)).collect();
     columns.extend(band_columns(&bands));
-    type Part = (&'static str, fn(&Band) -> f64);
-    let parts: [Part; 3] = [
-        ("median", |b| b.median),
-        ("low", |b| b.low),
-        ("high", |b| b.high),
-    ];
-    columns.extend(parts.map(|(name, f)| {
+    columns.extend(BAND_PARTS.map(|(name, f)| {
         Column::new(
             format!("predictive_{name}").into(),
             rows.iter().map(|r| f(&r.predictive)).collect::<Vec<_>>(),
