@@ -5,6 +5,7 @@
 use statrs::distribution::{ContinuousCDF, Normal};
 
 use crate::model::chains::ChainRates;
+use crate::model::stats::cholesky;
 use crate::scenario::{normal_quantile, PoolingMethod};
 
 /// One chain's estimate on the analysis scale with its sampling variance.
@@ -484,27 +485,10 @@ pub fn joint_cholesky(chains: &[ChainRates]) -> [[f64; JOINT_RATES]; JOINT_RATES
             }
         })
     });
-    cholesky(&r).unwrap_or(identity)
-}
-
-/// Lower Cholesky factor of a symmetric positive definite matrix, or `None`.
-fn cholesky(a: &[[f64; JOINT_RATES]; JOINT_RATES]) -> Option<[[f64; JOINT_RATES]; JOINT_RATES]> {
-    let mut l = [[0.0; JOINT_RATES]; JOINT_RATES];
-    for i in 0..JOINT_RATES {
-        for j in 0..=i {
-            let s: f64 = (0..j).map(|k| l[i][k] * l[j][k]).sum();
-            if i == j {
-                let d = a[i][i] - s;
-                if d.is_nan() || d <= 1e-12 {
-                    return None;
-                }
-                l[i][j] = d.sqrt();
-            } else {
-                l[i][j] = (a[i][j] - s) / l[j][j];
-            }
-        }
-    }
-    Some(l)
+    let flat: Vec<f64> = r.iter().flatten().copied().collect();
+    cholesky(&flat, JOINT_RATES, 1e-12).map_or(identity, |l| {
+        std::array::from_fn(|i| std::array::from_fn(|j| l[i * JOINT_RATES + j]))
+    })
 }
 
 #[cfg(test)]

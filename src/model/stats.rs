@@ -13,6 +13,27 @@ pub fn quantile(sorted: &[f64], p: f64) -> f64 {
     sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
+/// Lower Cholesky factor (row-major, `n × n`) of a symmetric matrix (lower triangle read), or
+/// `None` where a pivot is NaN or at most `min_pivot` (not positive definite enough).
+pub(crate) fn cholesky(a: &[f64], n: usize, min_pivot: f64) -> Option<Vec<f64>> {
+    let mut l = vec![0.0; n * n];
+    for i in 0..n {
+        for j in 0..=i {
+            let s: f64 = (0..j).map(|k| l[i * n + k] * l[j * n + k]).sum();
+            if i == j {
+                let d = a[i * n + i] - s;
+                if d.is_nan() || d <= min_pivot {
+                    return None;
+                }
+                l[i * n + i] = d.sqrt();
+            } else {
+                l[i * n + j] = (a[i * n + j] - s) / l[j * n + j];
+            }
+        }
+    }
+    Some(l)
+}
+
 /// Mean, p05, p25, p50, p75, p95 of a sample (sorted in place), quantiles as in [`quantile`].
 pub fn quantiles(values: &mut [f64]) -> [f64; 6] {
     values.sort_by(f64::total_cmp);
@@ -61,6 +82,23 @@ mod tests {
         let mut v: Vec<f64> = (1..=11).map(f64::from).collect();
         let q = quantiles(&mut v);
         assert_eq!(q, [6.0, 1.5, 3.5, 6.0, 8.5, 10.5]);
+    }
+
+    #[test]
+    fn cholesky_factors_back_to_the_matrix_and_refuses_small_pivots() {
+        let a = [4.0, 2.0, 0.4, 2.0, 5.0, 1.0, 0.4, 1.0, 3.0];
+        let l = cholesky(&a, 3, 0.0).unwrap();
+        for i in 0..3 {
+            for j in 0..3 {
+                let product: f64 = (0..3).map(|k| l[i * 3 + k] * l[j * 3 + k]).sum();
+                assert!((product - a[i * 3 + j]).abs() < 1e-12, "({i}, {j})");
+            }
+        }
+        // Singular: the second pivot is 0; a pivot of 1 passes at 0.5 and not at 1.
+        assert!(cholesky(&[1.0, 1.0, 1.0, 1.0], 2, 0.0).is_none());
+        assert!(cholesky(&[1.0], 1, 0.5).is_some());
+        assert!(cholesky(&[1.0], 1, 1.0).is_none());
+        assert!(cholesky(&[f64::NAN], 1, 0.0).is_none());
     }
 
     #[test]

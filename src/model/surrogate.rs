@@ -6,6 +6,7 @@
 use crate::model::evaluation::Evaluation;
 use crate::model::observation::{log_density, Observation, FLOOR};
 use crate::model::particle::Particle;
+use crate::model::stats::cholesky;
 
 /// Ridge on the slopes (per particle), so that the fit exists when the particles coincide in
 /// some direction (after resampling many do).
@@ -65,7 +66,7 @@ impl Surrogate {
         for a in 1..width {
             gram[a * width + a] += RIDGE * rows.len() as f64;
         }
-        let Some(l) = cholesky(&gram, width) else {
+        let Some(l) = cholesky(&gram, width, 0.0) else {
             return Surrogate::default();
         };
         let mut coefficients = rhs;
@@ -100,26 +101,6 @@ impl Surrogate {
 /// `ln(coverage × m)` as the observation model takes it (floored).
 fn covered_log(o: &Observation, m: f64) -> f64 {
     (o.coverage * m).max(FLOOR).ln()
-}
-
-/// Lower Cholesky factor of a symmetric positive definite `n × n` matrix (lower triangle read).
-fn cholesky(a: &[f64], n: usize) -> Option<Vec<f64>> {
-    let mut l = vec![0.0; n * n];
-    for i in 0..n {
-        for j in 0..=i {
-            let s: f64 = (0..j).map(|k| l[i * n + k] * l[j * n + k]).sum();
-            if i == j {
-                let d = a[i * n + i] - s;
-                if d.is_nan() || d <= 0.0 {
-                    return None;
-                }
-                l[i * n + i] = d.sqrt();
-            } else {
-                l[i * n + j] = (a[i * n + j] - s) / l[j * n + j];
-            }
-        }
-    }
-    Some(l)
 }
 
 /// Solve `L Lᵀ x = b` in place.
