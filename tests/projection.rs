@@ -73,7 +73,13 @@ impl Case {
 
     /// [`Case::run`] with or without the split of exits by reason.
     pub(crate) fn run_split(&self, months: usize, seed: u64, by_reason: bool) -> Trajectory {
-        let input = ProjectionInput {
+        let input = self.input(seed, by_reason);
+        project(&input, months, &mut ChaCha8Rng::seed_from_u64(seed))
+    }
+
+    /// The projection input of this case, its workforce streams keyed by `seed`.
+    pub(crate) fn input(&self, seed: u64, by_reason: bool) -> ProjectionInput<'_> {
+        ProjectionInput {
             epidemiology: &self.epi,
             rates: self.rates,
             initial: self.initial,
@@ -99,8 +105,7 @@ impl Case {
                 seed,
                 iteration: 0,
             },
-        };
-        project(&input, months, &mut ChaCha8Rng::seed_from_u64(seed))
+        }
     }
 }
 

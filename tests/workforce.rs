@@ -4,13 +4,16 @@
 
 use omvang::model::metrics::Metric;
 use omvang::model::particle::Particle;
-use omvang::model::projection::WEEKS_PER_MONTH;
+use omvang::model::projection::{Trajectory, WEEKS_PER_MONTH};
+use omvang::model::queues::{checkpoint, project, resume_into, FixedDraws};
 use omvang::model::simulate::iterate;
 use omvang::model::target::{search, Goal};
 use omvang::model::workforce::WorkforceRates;
 use omvang::pipeline::load_model;
 use omvang::scenario::{Ceiling, FtePolicyKind, Hiring, HiringKind, WorkforcePolicy};
 use proptest::prelude::*;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
 
 use crate::projection::{base_case, policy};
 use crate::util::{omvang, path_str, root, WorkDir};
@@ -157,6 +160,52 @@ fn little_wait(model: &omvang::model::build::Model, i: u64, year: i32) -> f64 {
     let r = iterate(model, i);
     let y = (year - model.scenario.run.base_year) as usize;
     r.value(Metric::WaitingListMean, y) / (r.value(Metric::Arrivals, y) / (12.0 * WEEKS_PER_MONTH))
+}
+
+/// A projection resumed at the policy start from a checkpoint made under other workforce levers
+/// (what the `target` search does for each of its steps) is bit for bit the projection from the
+/// start under the new levers, and resuming leaves the checkpoint as it was.
+#[test]
+fn a_projection_resumed_at_the_policy_start_is_the_projection_from_the_start() {
+    let months = 120;
+    for (start, seed) in [(1, 3u64), (24, 5), (60, 7), (119, 11)] {
+        let mut c = base_case(months);
+        c.policy_start = start;
+        c.growth = 0.02;
+        c.workforce_rates = WorkforceRates {
+            turnover_per_year: 0.12,
+            retirement_per_year: 0.03,
+            ..WorkforceRates::default()
+        };
+        let checkpoint = {
+            let input = c.input(seed, true);
+            let streams = ChaCha8Rng::seed_from_u64(seed);
+            checkpoint(&input, start, streams, &mut FixedDraws::default())
+        };
+        assert_eq!(checkpoint.month(), start);
+        for extra in [0.0, 40.0, 250.0] {
+            c.workforce = WorkforcePolicy {
+                extra_trainees_per_year: vec![extra],
+                turnover_reduction: extra / 500.0,
+                ..WorkforcePolicy::default()
+            };
+            let input = c.input(seed, true);
+            let whole = project(&input, months, &mut ChaCha8Rng::seed_from_u64(seed));
+            let mut resumed = Trajectory::default();
+            resume_into(
+                &input,
+                months,
+                &checkpoint,
+                &mut FixedDraws::default(),
+                &mut resumed,
+            );
+            assert_eq!(
+                format!("{whole:?}"),
+                format!("{resumed:?}"),
+                "policy start {start}, {extra} extra trainees a year"
+            );
+        }
+    }
 }
 
 /// The median answer of `target --norm-by 2030`, fed back as the scenario's

@@ -74,6 +74,70 @@ trait Keep {
     ) -> bool;
 }
 
+/// A projection between two months: the regions, the constants and the growth path.
+#[derive(Debug, Clone)]
+struct Months {
+    k: Constants,
+    regions: [Region; REGIONS],
+    growth: f64,
+    /// The next month to step.
+    m: usize,
+}
+
+impl Months {
+    /// The regions at their start, handed to `keep`, with `fixed` set to this projection.
+    fn start(input: &ProjectionInput, fixed: &mut FixedDraws, keep: &mut impl Keep) -> Self {
+        let mut k = Constants::new(input);
+        let regions = start_regions(input, &mut k);
+        fixed.reset(&k);
+        keep.start(&regions, &k);
+        Months {
+            k,
+            regions,
+            growth: 1.0,
+            m: 0,
+        }
+    }
+
+    /// Step the regions `which` up to month `until`, handing each to `keep`; returns whether the
+    /// projection got there.
+    fn step_until(
+        &mut self,
+        input: &ProjectionInput,
+        until: usize,
+        uniforms: &mut impl FlowUniforms,
+        fixed: &mut FixedDraws,
+        which: std::ops::Range<usize>,
+        keep: &mut impl Keep,
+    ) -> bool {
+        let Months {
+            k,
+            regions,
+            growth,
+            m: next,
+        } = self;
+        let mut u = [0.0; MONTH_UNIFORMS];
+        while *next < until {
+            let m = *next;
+            *next += 1;
+            *growth *= k.growth_per_month;
+            let mo = MonthInputs::new(input, k, m, *growth);
+            // One uniform per flow and region a month, whatever the state: common random numbers.
+            uniforms.next_month(&mut u);
+            for r in which.clone() {
+                let region = &mut regions[r];
+                let flows =
+                    region.step(input, k, &mo, fixed, |flow| u[flow as usize * REGIONS + r]);
+                keep.region(m, r, region, flows, k);
+            }
+            if keep.month((m, &mo), regions, k, &u, fixed) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
 /// Step the regions `which` from their start for `months` months, handing each to `keep`;
 /// returns whether the projection ran to its end.
 fn run_months(
@@ -84,27 +148,7 @@ fn run_months(
     which: std::ops::Range<usize>,
     keep: &mut impl Keep,
 ) -> bool {
-    let mut k = Constants::new(input);
-    let mut regions = start_regions(input, &mut k);
-    fixed.reset(&k);
-    keep.start(&regions, &k);
-    let mut growth = 1.0;
-    let mut u = [0.0; MONTH_UNIFORMS];
-    for m in 0..months {
-        growth *= k.growth_per_month;
-        let mo = MonthInputs::new(input, &k, m, growth);
-        // One uniform per flow and region a month, whatever the state: common random numbers.
-        uniforms.next_month(&mut u);
-        for r in which.clone() {
-            let region = &mut regions[r];
-            let flows = region.step(input, &k, &mo, fixed, |flow| u[flow as usize * REGIONS + r]);
-            keep.region(m, r, region, flows, &k);
-        }
-        if keep.month((m, &mo), &regions, &k, &u, fixed) {
-            return false;
-        }
-    }
-    true
+    Months::start(input, fixed, keep).step_until(input, months, uniforms, fixed, which, keep)
 }
 
 /// Run the queue model for `months` months into `t`, reusing its buffers and `fixed`'s rows.
@@ -116,13 +160,66 @@ pub fn project_into(
     t: &mut Trajectory,
 ) {
     t.clear();
-    let keep = &mut National {
-        input,
-        t,
-        flows: MonthFlows::default(),
-        index: 0.0,
-    };
+    let keep = &mut National::new(input, t);
     run_months(input, months, uniforms, fixed, 0..REGIONS, keep);
+}
+
+/// A national projection stopped at the start of a month, its uniforms where they were. Two
+/// projections whose inputs differ only from that month on (the `target` search's workforce
+/// levers, which act from the policy start) step the same months before it: the second resumes
+/// from here ([`resume_into`]) instead of stepping them again.
+#[derive(Debug, Clone)]
+pub struct Checkpoint<U> {
+    months: Months,
+    uniforms: U,
+    /// The national trajectory up to the month, and the cost index at its middle.
+    trajectory: Trajectory,
+    index: f64,
+}
+
+impl<U> Checkpoint<U> {
+    /// The month the projection resumes at.
+    pub fn month(&self) -> usize {
+        self.months.m
+    }
+}
+
+/// Project the first `month` months of `input` (as [`project_into`]) and stop there.
+pub fn checkpoint<U: FlowUniforms>(
+    input: &ProjectionInput,
+    month: usize,
+    mut uniforms: U,
+    fixed: &mut FixedDraws,
+) -> Checkpoint<U> {
+    let mut trajectory = Trajectory::default();
+    let keep = &mut National::new(input, &mut trajectory);
+    let mut months = Months::start(input, fixed, keep);
+    months.step_until(input, month, &mut uniforms, fixed, 0..REGIONS, keep);
+    let index = keep.index;
+    Checkpoint {
+        months,
+        uniforms,
+        trajectory,
+        index,
+    }
+}
+
+/// [`project_into`] for `months` months from a checkpoint of a projection whose input was the
+/// same as `input` before the checkpoint's month: bit for bit the projection from the start.
+pub fn resume_into<U: FlowUniforms + Clone>(
+    input: &ProjectionInput,
+    months: usize,
+    from: &Checkpoint<U>,
+    fixed: &mut FixedDraws,
+    t: &mut Trajectory,
+) {
+    t.clone_from(&from.trajectory);
+    let mut run = from.months.clone();
+    let mut uniforms = from.uniforms.clone();
+    fixed.reset(&run.k);
+    let keep = &mut National::new(input, t);
+    keep.index = from.index;
+    run.step_until(input, months, &mut uniforms, fixed, 0..REGIONS, keep);
 }
 
 /// The national trajectory: the regions' flows summed month by month.
@@ -133,6 +230,17 @@ struct National<'a> {
     flows: MonthFlows,
     /// Cost index at the middle of the month.
     index: f64,
+}
+
+impl<'a> National<'a> {
+    fn new(input: &'a ProjectionInput<'a>, t: &'a mut Trajectory) -> Self {
+        National {
+            input,
+            t,
+            flows: MonthFlows::default(),
+            index: 0.0,
+        }
+    }
 }
 
 impl Keep for National<'_> {

@@ -114,7 +114,7 @@ impl Setups {
 
 impl Scratch {
     /// The epidemiology of the last projection.
-    fn epidemiology(&self) -> &Epidemiology {
+    pub(crate) fn epidemiology(&self) -> &Epidemiology {
         &self.setups.newest().epidemiology
     }
 }
@@ -134,20 +134,8 @@ pub(crate) fn project_particle<'s>(
     months: usize,
     scratch: &'s mut Scratch,
 ) -> (Draws, f64, &'s Epidemiology, &'s Trajectory) {
-    let workforce = &model.scenario.workforce;
-    project_particle_with(model, slot, particle, months, scratch, workforce)
-}
-
-/// [`project_particle`] under other workforce levers (the `target` search).
-pub(crate) fn project_particle_with<'s>(
-    model: &Model,
-    slot: u64,
-    particle: &Particle,
-    months: usize,
-    scratch: &'s mut Scratch,
-    workforce: &crate::scenario::WorkforcePolicy,
-) -> (Draws, f64, &'s Epidemiology, &'s Trajectory) {
     let seed = model.scenario.run.seed;
+    let workforce = &model.scenario.workforce;
     let (draws, extrapolated, ()) = with_input(
         model,
         (slot, particle, months),
@@ -169,7 +157,7 @@ pub(crate) fn project_particle_with<'s>(
 /// The projection input of `particle` for `months` months (future flows keyed by `slot`),
 /// handed to `project` with the worker's fixed draws and trajectory buffer; returns the
 /// particle's draws, the chains' uptake extrapolated to the country and what `project` gave.
-fn with_input<R>(
+pub(crate) fn with_input<R>(
     model: &Model,
     (slot, particle, months): (u64, &Particle, usize),
     scratch: &mut Scratch,

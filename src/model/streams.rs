@@ -32,6 +32,7 @@ fn flow_keys() -> &'static [[[String; REGIONS]; FLOWS]; 2] {
 /// the region); from it they are the iteration's own future (keyed by the output iteration), so
 /// iterations that share a calibrated history still have their own futures. The national flows
 /// are the output iteration's own from the first month.
+#[derive(Debug, Clone)]
 pub struct FlowStreams {
     /// `[flow][region]` for the regions drawn (`regions`).
     streams: Vec<ChaCha8Rng>,

@@ -5,9 +5,12 @@
 use rayon::prelude::*;
 
 use crate::model::build::Model;
-use crate::model::particle::Particle;
-use crate::model::projection::{Trajectory, WEEKS_PER_MONTH};
-use crate::model::simulate::{project_particle_with, Scratch};
+use crate::model::particle::{Draws, Particle};
+use crate::model::projection::{Epidemiology, Trajectory, REGIONS, WEEKS_PER_MONTH};
+use crate::model::queues::{self, Checkpoint};
+use crate::model::simulate::{with_input, Scratch};
+use crate::model::streams::FlowStreams;
+use crate::scenario::WorkforcePolicy;
 
 /// Most extra trainees a year the search tries: well above the whole workforce's inflow, so an
 /// iteration that needs more does not reach its target by training alone.
@@ -68,6 +71,76 @@ pub fn little_wait_weeks(t: &Trajectory) -> f64 {
     }
 }
 
+/// A worker's buffers for the search: the projection's, and the iteration it searches stopped
+/// at the policy start. The levers act from the policy start, so the months before it are the
+/// same under any of them: they are stepped once per iteration, and every projection of the
+/// bisection resumes from the checkpoint (bit for bit the projection from the start).
+#[derive(Debug, Default)]
+pub struct SearchScratch {
+    scratch: Scratch,
+    kept: Option<PolicyStart>,
+}
+
+/// An iteration's projection stopped at the policy start, and what it was made from: the
+/// output iteration, the months projected (the drivers' horizon) and the particle.
+#[derive(Debug)]
+struct PolicyStart {
+    slot: u64,
+    months: usize,
+    history: [u64; REGIONS],
+    z: Vec<f64>,
+    checkpoint: Checkpoint<FlowStreams>,
+}
+
+impl SearchScratch {
+    /// Project `months` months of `particle` (future flows keyed by `slot`) under the workforce
+    /// levers `levers`: its draws, epidemiology and trajectory.
+    fn project(
+        &mut self,
+        model: &Model,
+        (slot, particle, months): (u64, &Particle, usize),
+        levers: &WorkforcePolicy,
+    ) -> (Draws, &Epidemiology, &Trajectory) {
+        let seed = model.scenario.run.seed;
+        let start = model.policy_start;
+        let kept = &mut self.kept;
+        let (draws, _, ()) = with_input(
+            model,
+            (slot, particle, months),
+            &mut self.scratch,
+            levers,
+            |input, _, fixed, trajectory| {
+                let flows = || FlowStreams::new(seed, &particle.history, slot, start);
+                if start == 0 || months <= start {
+                    return queues::project_into(input, months, &mut flows(), fixed, trajectory);
+                }
+                let same = |k: &PolicyStart| {
+                    k.slot == slot
+                        && k.months == months
+                        && k.history == particle.history
+                        && k.z == particle.z
+                };
+                if !kept.as_ref().is_some_and(same) {
+                    *kept = Some(PolicyStart {
+                        slot,
+                        months,
+                        history: particle.history,
+                        z: particle.z.clone(),
+                        checkpoint: queues::checkpoint(input, start, flows(), fixed),
+                    });
+                }
+                let kept = kept.as_ref().expect("kept above");
+                queues::resume_into(input, months, &kept.checkpoint, fixed, trajectory)
+            },
+        );
+        (
+            draws,
+            self.scratch.epidemiology(),
+            self.scratch.trajectory(),
+        )
+    }
+}
+
 /// Whether iteration `slot` from `particle` meets `goal` with `extra` trainees a year, and the
 /// trainees started in the first policy year.
 fn meets(
@@ -76,11 +149,11 @@ fn meets(
     particle: &Particle,
     goal: Goal,
     extra: f64,
-    scratch: &mut Scratch,
+    scratch: &mut SearchScratch,
 ) -> (bool, f64) {
     let months = months_to(model, goal);
     let levers = model.scenario.workforce.with_extra_trainees(extra);
-    let (draws, _, epi, t) = project_particle_with(model, slot, particle, months, scratch, &levers);
+    let (draws, epi, t) = scratch.project(model, (slot, particle, months), &levers);
     let start = model.policy_start.min(months);
     let started = t.trainees_started[start..(start + 12).min(months)]
         .iter()
@@ -103,7 +176,7 @@ pub fn trainees_needed(
     slot: u64,
     particle: &Particle,
     goal: Goal,
-    scratch: &mut Scratch,
+    scratch: &mut SearchScratch,
 ) -> Answer {
     let (met, usual) = meets(model, slot, particle, goal, 0.0, scratch);
     let answer = |extra| Answer { extra, usual };
@@ -132,7 +205,7 @@ pub fn trainees_needed(
 pub fn search(model: &Model, particles: &[Particle], slots: &[usize], goal: Goal) -> Vec<Answer> {
     slots
         .par_iter()
-        .map_init(Scratch::default, |scratch, &i| {
+        .map_init(SearchScratch::default, |scratch, &i| {
             trainees_needed(model, i as u64, &particles[i], goal, scratch)
         })
         .collect()
